@@ -1,0 +1,30 @@
+package io.buildchain.core.chain;
+
+import io.buildchain.core.VerificationException;
+import io.buildchain.core.crypto.PublicKey;
+import java.io.IOException;
+
+/** Something that turns a builder's request into a signed block: a local key, or a signing node on a serial line. */
+public interface BlockSigner {
+    Block sign(SignedRequest request) throws IOException;
+
+    /** For logs: "local key X" or "serial /dev/ttyUSB0". */
+    String describe();
+
+    /**
+     * pihsm's client checks on a reply: 400 bytes, self-signed, carrying exactly our request, and (beyond
+     * pihsm) signed by the pinned key when one is given.
+     */
+    static Block checkReply(byte[] reply, SignedRequest request, PublicKey expectedKey) {
+        Block block = Block.decode(reply, "signer reply");
+        block.verifySignature("signer reply");
+        if (!block.carries(request)) {
+            throw new VerificationException("signer reply does not carry our request (bytes 176..400 differ)");
+        }
+        if (expectedKey != null && !block.publicKey().equals(expectedKey)) {
+            throw new VerificationException("signer reply is signed by " + block.publicKey() + ", expected the pinned key "
+                    + expectedKey + " (did the signing node restart with a new key?)");
+        }
+        return block;
+    }
+}

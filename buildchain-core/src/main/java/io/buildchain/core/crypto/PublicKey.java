@@ -1,0 +1,83 @@
+package io.buildchain.core.crypto;
+
+import io.buildchain.core.encoding.Base32;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/** An Ed25519 public key (32 bytes), shown to people in base32 (52 characters). */
+public final class PublicKey implements Comparable<PublicKey> {
+    public static final int LENGTH = 32;
+    private final byte[] bytes;
+
+    private PublicKey(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    public static PublicKey wrap(byte[] bytes) {
+        if (bytes.length != LENGTH) {
+            throw new IllegalArgumentException("Ed25519 public key must be 32 bytes, got " + bytes.length);
+        }
+        return new PublicKey(bytes.clone());
+    }
+
+    public static PublicKey wrap(byte[] source, int offset) {
+        return new PublicKey(Arrays.copyOfRange(source, offset, offset + LENGTH));
+    }
+
+    /** Lenient, as for a key a person typed (lower case and padding accepted). */
+    public static PublicKey parse(String base32, String what) {
+        return new PublicKey(Base32.decodeLength(base32, LENGTH, what));
+    }
+
+    /**
+     * A key given on the command line: the base32 key itself, or a file whose first word is one
+     * (as written by {@code buildchain keygen --pub-out}).
+     */
+    public static PublicKey fromArgument(String argument, String what) throws IOException {
+        Path file = Path.of(argument);
+        if (argument.length() != Base32.encodedLength(LENGTH) && Files.isRegularFile(file)) {
+            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String first = text.isEmpty() ? "" : text.split("\\s+")[0];
+            return parse(first, what + " (file " + file + ")");
+        }
+        return parse(argument, what);
+    }
+
+    /** Ed25519 verification (RFC 8032, no prehash, no context) of {@code signature} over the message. */
+    public boolean verify(byte[] signature, int signatureOffset, byte[] message, int offset, int length) {
+        return Ed25519.verify(signature, signatureOffset, bytes, 0, message, offset, length);
+    }
+
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    public String base32() {
+        return Base32.encode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PublicKey k && MessageDigest.isEqual(bytes, k.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public int compareTo(PublicKey other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
+    }
+
+    @Override
+    public String toString() {
+        return base32();
+    }
+}

@@ -1,0 +1,134 @@
+package io.buildchain.core.store;
+
+import io.buildchain.core.encoding.Base32;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Set;
+
+/**
+ * Every file we write goes through here: write a temporary file in a staging directory on the same file
+ * system, fsync it, set its mode, rename it into place, fsync the directory. A crash at any point leaves
+ * either the old file or the complete new one, never a half-written one.
+ */
+public final class AtomicFiles {
+    public static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> OWNER_READ = PosixFilePermissions.fromString("r--------");
+    public static final Set<PosixFilePermission> ALL_READ = PosixFilePermissions.fromString("r--r--r--");
+    public static final Set<PosixFilePermission> OWNER_WRITE_ALL_READ = PosixFilePermissions.fromString("rw-r--r--");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private AtomicFiles() {
+    }
+
+    /** Content written by the caller, then fsynced. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code content} to {@code target}, staging next to it. */
+    public static void write(Path target, byte[] content, Set<PosixFilePermission> mode, boolean replace)
+            throws IOException {
+        write(target, parentOf(target), out -> out.write(content), mode, replace);
+    }
+
+    /**
+     * Writes to {@code target} through a temporary file in {@code stagingDir} (same file system).
+     *
+     * @param replace when false, fails with {@link FileAlreadyExistsException} if {@code target} exists
+     */
+    public static void write(Path target, Path stagingDir, Writer writer, Set<PosixFilePermission> mode,
+            boolean replace) throws IOException {
+        Path temp = stage(stagingDir, writer, mode);
+        commit(temp, target, replace);
+    }
+
+    /** Stages {@code writer}'s output in a new fsynced temporary file and returns its path. */
+    public static Path stage(Path stagingDir, Writer writer, Set<PosixFilePermission> mode) throws IOException {
+        Files.createDirectories(stagingDir);
+        Path temp = newTempName(stagingDir);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream out = Channels.newOutputStream(channel)) {
+            writer.writeTo(out);
+            out.flush();
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.setPosixFilePermissions(temp, mode);
+        return temp;
+    }
+
+    /** Moves a staged file into place and makes the rename durable. */
+    public static void commit(Path staged, Path target, boolean replace) throws IOException {
+        Path dir = parentOf(target);
+        Files.createDirectories(dir);
+        try {
+            if (replace) {
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                // A hard link fails atomically if the target exists; rename cannot refuse to replace.
+                Files.createLink(target, staged);
+                Files.delete(staged);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(staged);
+            throw e;
+        }
+        fsyncDirectory(dir);
+    }
+
+    /** Copies {@code in} into a staged file, returning the staged path; the caller commits or deletes it. */
+    public static Path stage(Path stagingDir, InputStream in, Set<PosixFilePermission> mode) throws IOException {
+        return stage(stagingDir, out -> in.transferTo(out), mode);
+    }
+
+    /** Points {@code link} at {@code target} (a relative path), replacing any previous link atomically. */
+    public static void symlink(Path link, Path target, Path stagingDir) throws IOException {
+        Path dir = parentOf(link);
+        Files.createDirectories(dir);
+        Files.createDirectories(stagingDir);
+        Path temp = newTempName(stagingDir);
+        Files.createSymbolicLink(temp, target);
+        try {
+            Files.move(temp, link, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        fsyncDirectory(dir);
+    }
+
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** A fresh name in {@code dir}: 15 random bytes in base32, as the original's {@code tmp/} names. */
+    public static Path newTempName(Path dir) {
+        byte[] random = new byte[15];
+        RANDOM.nextBytes(random);
+        return dir.resolve(Base32.encode(random));
+    }
+
+    private static Path parentOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException(file + " has no parent directory");
+        }
+        return parent;
+    }
+}

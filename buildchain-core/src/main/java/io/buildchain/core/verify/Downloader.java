@@ -1,0 +1,62 @@
+package io.buildchain.core.verify;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.ManifestNames;
+import io.buildchain.core.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/** Writes verified files of a release, never outside the target directory and never half-written. */
+public final class Downloader {
+    private final ChainVerifier verifier;
+    private final ChainVerifier.Release release;
+
+    public Downloader(ChainVerifier verifier, ChainVerifier.Release release) {
+        this.verifier = verifier;
+        this.release = release;
+    }
+
+    /** The file in {@code targetDir} that manifest name {@code name} maps to, checked to stay inside it. */
+    public static Path targetFor(Path targetDir, String name) throws IOException {
+        ManifestNames.check(name);
+        Path root = targetDir.toAbsolutePath().normalize();
+        Path target = root.resolve(name).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw new FormatException("file name \"" + name + "\" leads outside " + root);
+        }
+        // An existing symlink on the way could redirect the write elsewhere.
+        for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new FormatException(p + ": is a symbolic link; refusing to write \"" + name + "\" through it");
+            }
+        }
+        if (Files.isSymbolicLink(target) || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FormatException(target + ": exists and is not a regular file");
+        }
+        return target;
+    }
+
+    /** Fetches {@code name}, checks its digest, then moves it into {@code target} (replacing it). */
+    public void download(String name, Path target) throws IOException {
+        Digest digest = release.manifest().files().get(name);
+        if (digest == null) {
+            throw new FormatException("no file \"" + name + "\" in the release (run without a file name to list them)");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path staged = AtomicFiles.stage(dir, out -> verifier.copyObject(digest, out, "file \"" + name + "\""),
+                AtomicFiles.OWNER_WRITE_ALL_READ);
+        AtomicFiles.commit(staged, target, true);
+    }
+
+    /** Every file of the release below {@code targetDir}, with its relative name. */
+    public int downloadAll(Path targetDir) throws IOException {
+        for (String name : release.manifest().files().keySet()) {
+            download(name, targetFor(targetDir, name));
+        }
+        return release.manifest().files().size();
+    }
+}
