@@ -5,6 +5,7 @@ import io.buildchain.core.hash.FileHasher;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -66,13 +67,25 @@ public final class ArchiveEntries {
             SortedMap<String, Entry> entries = new TreeMap<>();
             ArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
-                Digest digest = entry.isDirectory() ? null : FileHasher.hash(in);
+                // Streamed zip entries may not declare their size up front, so count it.
+                long[] size = {0};
+                Digest digest = entry.isDirectory() ? null : FileHasher.copy(in, new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        size[0]++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        size[0] += len;
+                    }
+                });
                 String name = entry.getName();
                 int copy = 1;
                 while (entries.containsKey(name)) {
                     name = entry.getName() + "#" + (++copy);
                 }
-                entries.put(name, new Entry(entry.getSize(), digest, entry.getLastModifiedDate().toInstant(),
+                entries.put(name, new Entry(size[0], digest, entry.getLastModifiedDate().toInstant(),
                         mode(entry), owner(entry), entry.isDirectory()));
             }
             return entries;

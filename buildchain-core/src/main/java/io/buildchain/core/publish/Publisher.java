@@ -138,7 +138,13 @@ public final class Publisher {
             store.setTail(pending.project(), pending.branch(), block);
             store.linkRelease(digest, manifest);
         }
-        Files.deleteIfExists(pendingPath(pending.project(), pending.branch()));
+        Path journal = pendingPath(pending.project(), pending.branch());
+        Files.deleteIfExists(journal);
+        try {
+            Files.deleteIfExists(journal.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // Another branch of the project is pending; its directory stays.
+        }
         return evidence;
     }
 

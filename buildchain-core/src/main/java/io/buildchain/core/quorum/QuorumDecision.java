@@ -33,8 +33,10 @@ public record QuorumDecision(int quorum, KeyList trusted, Optional<Digest> accep
         StringBuilder out = new StringBuilder(summary).append('\n');
         for (Vote vote : votes) {
             out.append("  ").append(String.format("%-16s", vote.status().label()))
-                    .append(vote.key() == null ? "(unreadable request)" : trusted.describe(vote.key()))
-                    .append("  ").append(vote.submission().source());
+                    .append(vote.key() == null ? "(unreadable request)" : trusted.describe(vote.key()));
+            if (vote.key() == null || !trusted.label(vote.key()).orElse("").equals(vote.submission().source())) {
+                out.append("  ").append(vote.submission().source());
+            }
             if (vote.digest() != null) {
                 out.append("  manifest ").append(vote.digest().base32(), 0, 16).append('…');
             }

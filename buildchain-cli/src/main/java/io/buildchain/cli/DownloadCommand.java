@@ -1,0 +1,88 @@
+package io.buildchain.cli;
+
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.Downloader;
+import io.buildchain.core.verify.LastSeen;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "download", mixinStandardHelpOptions = true,
+        description = {"List or fetch a release's files, verifying the tail, block, manifest, chain and every byte "
+                + "on the way. Without FILE, lists the file names.",
+            "Files are written atomically and never outside the target directory."})
+final class DownloadCommand implements Callable<Integer> {
+    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
+            description = "The pinned signer public key (base32), or a file holding it.")
+    String key;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    StoreSource source;
+
+    @Mixin
+    ChainOptions chain;
+
+    @Option(names = "--out", paramLabel = "PATH",
+            description = "For FILE: where to write it ('-' for standard output; default: its base name in the current "
+                    + "directory). With --all: the target directory (default: current directory).")
+    String out;
+
+    @Option(names = "--all", description = "Fetch every file, keeping relative names.")
+    boolean all;
+
+    @Option(names = "--last-seen", paramLabel = "FILE", description = "Rollback/fork memory (as for verify).")
+    Path lastSeen;
+
+    @Option(names = "--no-last-seen", description = "Do not read or update the last-seen file.")
+    boolean noLastSeen;
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The file to fetch, as named in the manifest.")
+    String file;
+
+    @Override
+    public Integer call() throws Exception {
+        ChainVerifier verifier = new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"));
+        ChainVerifier.Release release = verifier.release(chain.project, chain.branch);
+        var ancestors = verifier.walkChain(release.block());
+        LastSeen seen = noLastSeen ? null : lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+        if (seen != null) {
+            seen.check(chain.project, chain.branch, release.block(), ancestors);
+            seen.record(chain.project, chain.branch, release.block());
+        }
+        Downloader downloader = new Downloader(verifier, release);
+        if (all) {
+            Path dir = Path.of(out == null ? "." : out);
+            int count = downloader.downloadAll(dir);
+            System.err.println("downloaded and verified " + count + " files into " + dir);
+        } else if (file == null) {
+            release.manifest().files().keySet().forEach(System.out::println);
+        } else if ("-".equals(out)) {
+            var digest = release.manifest().files().get(file);
+            if (digest == null) {
+                throw new io.buildchain.core.FormatException("no file \"" + file + "\" in the release");
+            }
+            // Verify completely before a single byte reaches standard output.
+            Path temp = java.nio.file.Files.createTempFile("buildchain-download", ".tmp");
+            try {
+                try (var staged = java.nio.file.Files.newOutputStream(temp)) {
+                    verifier.copyObject(digest, staged, "file \"" + file + "\"");
+                }
+                java.nio.file.Files.copy(temp, System.out);
+                System.out.flush();
+            } finally {
+                java.nio.file.Files.deleteIfExists(temp);
+            }
+        } else {
+            Path target = out != null ? Path.of(out)
+                    : Downloader.targetFor(Path.of("."), file.substring(file.lastIndexOf('/') + 1));
+            downloader.download(file, target);
+            System.err.println("downloaded and verified " + file + " -> " + target);
+        }
+        return 0;
+    }
+}

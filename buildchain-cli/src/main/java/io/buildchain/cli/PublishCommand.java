@@ -1,0 +1,93 @@
+package io.buildchain.cli;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.publish.QuorumNotMetException;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"As the publisher: compare the builders' manifests, and only if at least --quorum distinct "
+                + "trusted builders signed byte-identical manifests, get the block signed, store artifacts, "
+                + "manifest, block and quorum evidence, and move tail/PROJECT/BRANCH.",
+            "Dissenting builders are recorded in quorum/<block>.json, with what differs. Safe to run concurrently "
+                    + "and to kill: the store is locked, every write is atomic, and an interrupted release is "
+                    + "finished by the next publish."})
+final class PublishCommand implements Callable<Integer> {
+    @Option(names = "--store", required = true, paramLabel = "STORE", description = "The store directory (created if needed).")
+    Path store;
+
+    @Mixin
+    ChainOptions chain;
+
+    @Option(names = "--quorum", required = true, paramLabel = "K",
+            description = "How many distinct trusted builders must agree.")
+    int quorum;
+
+    @Option(names = "--trust", required = true, paramLabel = "TRUSTED_KEYS_FILE",
+            description = "Trusted builder public keys, one per line: BASE32KEY [label].")
+    Path trust;
+
+    @Option(names = "--artifacts", paramLabel = "DIR",
+            description = "Where the agreed manifest's files are (default: the first agreeing submission's DIR).")
+    Path artifacts;
+
+    @ArgGroup(exclusive = false, heading = "Signer:%n")
+    SignerOptions signer = new SignerOptions();
+
+    @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "1..*",
+            description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "
+                    + "(to explain a divergence inside archives)."})
+    List<String> submissions;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Submission> parsed = new ArrayList<>();
+        for (String argument : submissions) {
+            parsed.add(parseSubmission(argument));
+        }
+        Publisher publisher = new Publisher(Store.open(store), signer.open(), System.err::println);
+        Publisher.Release release = new Publisher.Release(chain.project, chain.branch, quorum, KeyList.read(trust),
+                parsed, Optional.ofNullable(artifacts));
+        Publisher.Result result;
+        try {
+            result = publisher.publish(release);
+        } catch (QuorumNotMetException e) {
+            System.err.print(e.decision().report());
+            e.divergence().forEach(System.err::println);
+            throw e;
+        }
+        System.out.print(result.decision().report());
+        if (result.evidence().divergence() != null) {
+            result.evidence().divergence().forEach(System.out::println);
+        }
+        System.out.println("published " + chain.project + "/" + chain.branch + ": block "
+                + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32());
+        System.out.println("  signer " + result.block().publicKey());
+        System.out.println("  tail   " + store.resolve("tail").resolve(chain.project).resolve(chain.branch));
+        return 0;
+    }
+
+    static Submission parseSubmission(String argument) throws java.io.IOException {
+        String[] parts = argument.split(":", 3);
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new FormatException("submission \"" + argument + "\": expected MANIFEST:REQUEST or MANIFEST:REQUEST:DIR");
+        }
+        Path manifest = Path.of(parts[0]);
+        Path request = Path.of(parts[1]);
+        Optional<Path> dir = parts.length == 3 && !parts[2].isEmpty() ? Optional.of(Path.of(parts[2])) : Optional.empty();
+        return new Submission(manifest.toString(), Files.readAllBytes(manifest), Files.readAllBytes(request), dir);
+    }
+}

@@ -1,0 +1,196 @@
+package io.buildchain.cli.quickstart;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.BuilderChain;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.Downloader;
+import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.StoreReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The main job on embedded defaults: a sample project, four build nodes (three reproducible, one not),
+ * a signer, a publisher with quorum 2, and an end user who verifies and downloads. Two releases, so
+ * the chain has history to walk.
+ */
+public final class Quickstart {
+    private static final String MARKER = ".buildchain-quickstart";
+    private static final String PROJECT = "hello";
+    private static final String BRANCH = "main";
+    private static final int QUORUM = 2;
+    private static final String[] BUILDERS = {"builder-a", "builder-b", "builder-c", "builder-d"};
+    private static final String ODD_BUILDER = "builder-d";
+    private static final long[] SOURCE_TIMES = {1767225600L, 1769904000L};
+    private static final String[] VERSIONS = {"1.0", "1.1"};
+
+    private final Path dir;
+    private final PrintStream out;
+    private final SecureRandom random = new SecureRandom();
+
+    public Quickstart(Path dir, PrintStream out) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.out = out;
+    }
+
+    public void run() throws IOException {
+        prepareDirectory();
+        out.println("buildchain quickstart in " + dir);
+
+        Map<String, SigningKey> builders = new LinkedHashMap<>();
+        Map<PublicKey, String> labels = new LinkedHashMap<>();
+        for (String name : BUILDERS) {
+            SigningKey key = KeyFiles.create(dir.resolve("nodes").resolve(name).resolve("builder.key"), random);
+            builders.put(name, key);
+            labels.put(key.publicKey(), name);
+        }
+        KeyList trusted = KeyList.of(labels);
+        Path trustFile = dir.resolve("trusted-builders");
+        AtomicFiles.write(trustFile, trusted.render().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        SigningKey signerKey = KeyFiles.create(dir.resolve("signer").resolve("signer.key"), random);
+        PublicKey pinned = signerKey.publicKey();
+        Path pinnedFile = dir.resolve("signer.pub");
+        AtomicFiles.write(pinnedFile, (pinned.base32() + "\n").getBytes(StandardCharsets.UTF_8),
+                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        out.println("[keys] " + BUILDERS.length + " build nodes, all trusted: " + trustFile);
+        out.println("[keys] signer public key (pin this): " + pinned.base32());
+        BlockSigner signer = new LocalSigner(signerKey, dir.resolve("signer").resolve("state"), trusted, Clock.systemUTC());
+        out.println("[signer] in-process software signer with the signing node's rules (allow-list = trusted builders)");
+
+        Store store = Store.open(dir.resolve("store"));
+        Publisher publisher = new Publisher(store, signer, line -> out.println("[publish] " + line));
+        List<Submission> lastRound = List.of();
+        for (int release = 0; release < VERSIONS.length; release++) {
+            String version = VERSIONS[release];
+            out.println();
+            out.println("== release " + version + " ==");
+            Path source = dir.resolve("source-" + version);
+            long sourceTime = SampleProject.writeSource(source, version, SOURCE_TIMES[release]);
+            out.println("[source] " + source + " (source time " + Instant.ofEpochSecond(sourceTime) + ")");
+            lastRound = buildEverywhere(builders, source, version, sourceTime);
+            Publisher.Result result = publisher.publish(new Publisher.Release(PROJECT, BRANCH, QUORUM, trusted, lastRound,
+                    Optional.empty()));
+            result.decision().report().lines().forEach(line -> out.println("[publish] " + line));
+            out.println("[publish] signed block " + result.block().counter() + " " + result.block().signatureBase32()
+                    + "; tail " + PROJECT + "/" + BRANCH + " moved");
+        }
+
+        out.println();
+        out.println("== end user ==");
+        ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), pinned);
+        LastSeen lastSeen = new LastSeen(dir.resolve("client").resolve("last-seen"));
+        ChainVerifier.Report report = verifier.verify(PROJECT, BRANCH,
+                new ChainVerifier.Options(true, trusted, QUORUM, lastSeen));
+        report.summary().lines().forEach(line -> out.println("[verify] " + line));
+        Path downloads = dir.resolve("downloads");
+        int count = new Downloader(verifier, report.release()).downloadAll(downloads);
+        out.println("[download] " + count + " files verified and written to " + downloads);
+
+        out.println();
+        out.println("== why " + ODD_BUILDER + " was outvoted ==");
+        Submission reference = lastRound.get(0);
+        Submission odd = lastRound.get(lastRound.size() - 1);
+        List<Divergence.FileDifference> differences = Divergence.compare(
+                Manifest.parse(reference.manifest(), reference.source()), Manifest.parse(odd.manifest(), odd.source()),
+                reference.artifacts(), odd.artifacts());
+        Divergence.render(differences, reference.source(), odd.source()).lines()
+                .forEach(line -> out.println("[diff] " + line));
+
+        String verb = Files.isExecutable(Path.of("bin", "buildchain")) ? "bin/buildchain" : "buildchain";
+        out.println();
+        out.println("Done. Everything is under " + dir + ":");
+        out.println("  store          " + store.root() + "  (tail/, block/, object/, quorum/)");
+        out.println("  pinned key     " + pinnedFile);
+        out.println("  trusted keys   " + trustFile);
+        out.println("  build nodes    " + dir.resolve("nodes") + "  (keys, request chains, outputs, manifests)");
+        out.println("Try:");
+        out.println("  " + verb + " verify --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
+                + " -b " + BRANCH + " --quorum " + QUORUM + " --trust " + trustFile);
+        out.println("  " + verb + " download --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
+                + " -b " + BRANCH);
+        Path nodes = dir.resolve("nodes");
+        String last = VERSIONS[VERSIONS.length - 1];
+        out.println("  " + verb + " diff " + nodes.resolve("builder-a/" + last + "/manifest.json") + " "
+                + nodes.resolve(ODD_BUILDER + "/" + last + "/manifest.json") + " --artifacts-a "
+                + nodes.resolve("builder-a/" + last + "/dist") + " --artifacts-b "
+                + nodes.resolve(ODD_BUILDER + "/" + last + "/dist"));
+    }
+
+    private List<Submission> buildEverywhere(Map<String, SigningKey> builders, Path source, String version,
+            long sourceTime) throws IOException {
+        List<Submission> submissions = new ArrayList<>();
+        for (Map.Entry<String, SigningKey> builder : builders.entrySet()) {
+            String name = builder.getKey();
+            Path node = dir.resolve("nodes").resolve(name);
+            Path work = node.resolve(version);
+            Path dist = work.resolve("dist");
+            boolean reproducible = !name.equals(ODD_BUILDER);
+            SampleProject.build(source, dist, version, sourceTime, reproducible);
+            Manifest manifest = TreeHasher.forThisMachine().manifest(dist, sourceTime);
+            byte[] manifestBytes = manifest.render();
+            AtomicFiles.write(work.resolve("manifest.json"), manifestBytes, AtomicFiles.OWNER_WRITE_ALL_READ, true);
+            SignedRequest request = new BuilderChain(node.resolve("state")).request(builder.getValue(), manifest.digest(),
+                    System.currentTimeMillis() / 1000);
+            AtomicFiles.write(work.resolve("request.bin"), request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+            out.println("[build] " + name + ": " + manifest.files().size() + " files, manifest "
+                    + manifest.digest().base32().substring(0, 16) + "…, request " + request.counter()
+                    + (reproducible ? "" : "  (not reproducible: wall-clock timestamps, umask-dependent modes)"));
+            submissions.add(new Submission(name, manifestBytes, request.bytes(), Optional.of(dist)));
+        }
+        return submissions;
+    }
+
+    /** Makes {@code dir} empty: removes an earlier quickstart's directory, refuses anything else. */
+    private void prepareDirectory() throws IOException {
+        if (Files.exists(dir)) {
+            boolean empty;
+            try (Stream<Path> entries = Files.list(dir)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                throw new FormatException(dir + ": exists and was not made by quickstart; choose another --dir");
+            }
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by buildchain quickstart; safe to delete\n");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!Files.isSymbolicLink(path)) {
+                    path.toFile().setWritable(true);
+                }
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.buildchain.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.Json;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Quorum;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.testing.Network;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PublisherTest {
+    @TempDir
+    Path dir;
+
+    ChainVerifier.Report verify(Network net) throws Exception {
+        return new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey())
+                .verify("proj", "main", ChainVerifier.Options.defaults());
+    }
+
+    @Test
+    void withoutQuorumNothingIsSignedOrStoredAndTheDivergenceIsExplained() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        assertThatThrownBy(() -> net.publish("r1", 2, "b", "c")).isInstanceOfSatisfying(QuorumNotMetException.class, e -> {
+            assertThat(e.getMessage()).contains("quorum not met");
+            assertThat(e.divergence()).anyMatch(line -> line.contains("app.bin: sha384"));
+        });
+        assertThat(net.store.root().resolve("tail")).doesNotExist();
+        assertThat(net.store.root().resolve("object")).doesNotExist();
+        assertThat(dir.resolve("signer-state")).doesNotExist();
+    }
+
+    @Test
+    void evidenceRecordsEveryVoteAndTheDivergence() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        Publisher.Result result = net.publish("r1", 2, "c");
+        Evidence evidence = Evidence.parse(Files.readAllBytes(net.store.evidencePath(result.block())), "evidence");
+        assertThat(evidence.block()).isEqualTo(result.block().signatureBase32());
+        assertThat(evidence.submissions()).extracting(Evidence.Entry::status).containsExactly("agree", "agree", "dissent");
+        assertThat(evidence.divergence()).anyMatch(line -> line.contains("app.bin: sha384"));
+        // The dissenting manifest is kept as an object, so the divergence can be recomputed later.
+        assertThat(net.store.objectPath(result.decision().dissenting().get(0).digest())).exists();
+        assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
+    }
+
+    @Test
+    void anArtifactChangedAfterHashingIsRefused() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        List<Submission> round = net.round("r1", List.of());
+        Files.writeString(round.get(0).artifacts().get().resolve("app.bin"), "swapped after the manifest was made");
+        assertThatThrownBy(() -> net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
+                Optional.empty()))).hasMessageContaining("app.bin").hasMessageContaining("changed after the manifest");
+        assertThat(net.store.root().resolve("tail")).doesNotExist();
+    }
+
+    @Test
+    void anInterruptedReleaseIsFinishedByTheNextPublish() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        net.publish("r1", 2);
+        // Simulate a publisher killed right after the signer signed: journal written, block never stored.
+        List<Submission> round = net.round("r2", List.of());
+        var decision = Quorum.decide(round, net.trusted(), 2);
+        for (Submission s : round) {
+            net.store.putObject(s.manifest());
+        }
+        for (var file : decision.agreeing().get(0).manifest().files().entrySet()) {
+            net.store.importArtifact(round.get(0).artifacts().get().resolve(file.getKey()), file.getValue(), file.getKey());
+        }
+        var request = decision.agreeing().get(0).request();
+        PendingRelease pending = new PendingRelease("proj", "main", HexFormat.of().formatHex(request.bytes()),
+                Evidence.of("proj", "main", decision, List.of()));
+        Path journal = net.store.root().resolve("pending/proj/main.json");
+        Files.createDirectories(journal.getParent());
+        Files.write(journal, Json.MAPPER.writeValueAsBytes(pending));
+        Block signedButLost = net.signer().sign(request);
+        assertThat(verify(net).release().block().counter()).isEqualTo(1);
+
+        Publisher.Result third = net.publish("r3", 2);
+        assertThat(net.log).anyMatch(line -> line.contains("finishing the interrupted release of proj/main"));
+        assertThat(net.store.blockPath(signedButLost.signature())).exists();
+        assertThat(third.block().counter()).isEqualTo(3);
+        assertThat(verify(net).chainLength()).isEqualTo(3);
+        assertThat(journal).doesNotExist();
+    }
+
+    @Test
+    void racingPublishersNeverForkTheTail() throws Exception {
+        // Each round has its own two builders: the signer refuses a builder's older request after a newer one.
+        String[] names = new String[16];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "b" + i;
+        }
+        Network net = new Network(dir, names);
+        List<List<Submission>> rounds = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Map<String, String> files = Map.of("app.bin", "release " + i);
+            rounds.add(List.of(net.build(names[2 * i], "r" + i, files), net.build(names[2 * i + 1], "r" + i, files)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Publisher.Result>> results = new ArrayList<>();
+            for (List<Submission> round : rounds) {
+                results.add(pool.submit(() -> net.publisher().publish(new Publisher.Release("proj", "main", 2,
+                        net.trusted(), round, Optional.empty()))));
+            }
+            long maxCounter = 0;
+            for (Future<Publisher.Result> result : results) {
+                maxCounter = Math.max(maxCounter, result.get().block().counter());
+            }
+            assertThat(maxCounter).isEqualTo(8);
+            ChainVerifier.Report report = verify(net);
+            assertThat(report.release().block().counter()).isEqualTo(8);
+            assertThat(report.chainLength()).isEqualTo(8);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void tailsOfSeveralBranchesShareOneSignerChain() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        net.publish("r1", 2);
+        net.publisher().publish(new Publisher.Release("proj", "next", 2, net.trusted(),
+                net.round("n1", List.of()), Optional.empty()));
+        net.publish("r2", 2);
+        assertThat(verify(net).chainLength()).isEqualTo(3);
+        assertThat(new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey())
+                .verify("proj", "next", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(2);
+        assertThat(Files.readSymbolicLink(net.store.tailPath("proj", "next")).toString()).startsWith("../../block/");
+        assertThat(Files.readSymbolicLink(net.store.root().resolve("artifacts/docs/README")).toString())
+                .startsWith("../../object/");
+    }
+
+    @Test
+    void badProjectOrBranchNames() {
+        assertThatThrownBy(() -> new Network(dir, "a").publisher().publish(new Publisher.Release("../x", "main", 1,
+                new Network(dir.resolve("n"), "a").trusted(), List.of(), Optional.empty())))
+                .hasMessageContaining("project \"../x\"");
+        assertThatThrownBy(() -> io.buildchain.core.store.Store.checkName("feature/x", "branch"))
+                .hasMessageContaining("no '/'");
+    }
+}

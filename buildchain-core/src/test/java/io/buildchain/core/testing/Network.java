@@ -1,0 +1,88 @@
+package io.buildchain.core.testing;
+
+import io.buildchain.core.chain.BuilderChain;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A small real network in a directory: builder keys and chains, build outputs, a local signer, a store. */
+public final class Network {
+    public static final SecureRandom RANDOM = new SecureRandom();
+    public final Path root;
+    public final SigningKey signerKey = SigningKey.generate(RANDOM);
+    public final Map<String, SigningKey> builders = new LinkedHashMap<>();
+    public final Store store;
+    public final List<String> log = new ArrayList<>();
+
+    public Network(Path root, String... builderNames) throws IOException {
+        this.root = root;
+        for (String name : builderNames) {
+            builders.put(name, SigningKey.generate(RANDOM));
+        }
+        this.store = Store.open(root.resolve("store"));
+    }
+
+    public KeyList trusted(String... names) {
+        Map<PublicKey, String> labels = new LinkedHashMap<>();
+        for (String name : names.length == 0 ? builders.keySet().toArray(String[]::new) : names) {
+            labels.put(builders.get(name).publicKey(), name);
+        }
+        return KeyList.of(labels);
+    }
+
+    public LocalSigner signer() {
+        return new LocalSigner(signerKey, root.resolve("signer-state"), null, Clock.systemUTC());
+    }
+
+    public Publisher publisher() {
+        return new Publisher(store, signer(), log::add);
+    }
+
+    /** Writes {@code files} as builder {@code name}'s output for {@code release} and submits it. */
+    public Submission build(String name, String release, Map<String, String> files) throws IOException {
+        Path dist = root.resolve("nodes").resolve(name).resolve(release);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = dist.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+        }
+        Manifest manifest = new TreeHasher(2).manifest(dist, 1700000000L);
+        SignedRequest request = new BuilderChain(root.resolve("nodes").resolve(name).resolve("state"))
+                .request(builders.get(name), manifest.digest(), 1700000000L);
+        return new Submission(name, manifest.render(), request.bytes(), Optional.of(dist));
+    }
+
+    /** Every builder builds the same files, except those listed in {@code odd} which add a line. */
+    public List<Submission> round(String release, List<String> odd) throws IOException {
+        List<Submission> submissions = new ArrayList<>();
+        for (String name : builders.keySet()) {
+            String extra = odd.contains(name) ? " built at " + System.nanoTime() : "";
+            submissions.add(build(name, release, Map.of("app.bin", "binary of " + release + extra,
+                    "docs/README", "readme " + release)));
+        }
+        return submissions;
+    }
+
+    public Publisher.Result publish(String release, int quorum, String... odd) throws IOException {
+        return publisher().publish(new Publisher.Release("proj", "main", quorum, trusted(), round(release, List.of(odd)),
+                Optional.empty()));
+    }
+}
