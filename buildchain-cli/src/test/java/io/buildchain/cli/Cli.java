@@ -1,0 +1,63 @@
+package io.buildchain.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged {@code buildchain.jar} as a real process, as a user would. */
+final class Cli {
+    static final Path JAR = Path.of(System.getProperty("buildchain.jar", "target/buildchain.jar"));
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    record Result(int exit, String out, String err, byte[] rawOut) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private Cli() {
+    }
+
+    static ProcessBuilder builder(Path cwd, Map<String, String> env, String... args) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the *IT tests through 'mvn verify'");
+        }
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        builder.environment().remove("SOURCE_DATE_EPOCH");
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    static Result run(Path cwd, String... args) throws IOException, InterruptedException {
+        return run(cwd, Map.of(), args);
+    }
+
+    static Result run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process process = builder(cwd, env, args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        var stderr = new java.util.concurrent.CompletableFuture<byte[]>();
+        Thread errReader = new Thread(() -> {
+            try {
+                stderr.complete(process.getErrorStream().readAllBytes());
+            } catch (IOException e) {
+                stderr.completeExceptionally(e);
+            }
+        });
+        errReader.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("buildchain " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        errReader.join();
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(stderr.join(), StandardCharsets.UTF_8), out);
+    }
+}
