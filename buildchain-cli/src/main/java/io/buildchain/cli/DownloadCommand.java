@@ -1,12 +1,10 @@
 package io.buildchain.cli;
 
-import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.Downloader;
 import io.buildchain.core.verify.LastSeen;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,15 +15,8 @@ import picocli.CommandLine.Parameters;
                 + "on the way. Without FILE, lists the file names.",
             "Files are written atomically and never outside the target directory."})
 final class DownloadCommand implements Callable<Integer> {
-    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
-            description = "The pinned signer public key (base32), or a file holding it.")
-    String key;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    StoreSource source;
-
     @Mixin
-    ChainOptions chain;
+    PinnedStoreOptions store;
 
     @Option(names = "--out", paramLabel = "PATH",
             description = "For FILE: where to write it ('-' for standard output; default: its base name in the current "
@@ -35,24 +26,18 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Fetch every file, keeping relative names.")
     boolean all;
 
-    @Option(names = "--last-seen", paramLabel = "FILE", description = "Rollback/fork memory (as for verify).")
-    Path lastSeen;
-
-    @Option(names = "--no-last-seen", description = "Do not read or update the last-seen file.")
-    boolean noLastSeen;
-
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "The file to fetch, as named in the manifest.")
     String file;
 
     @Override
     public Integer call() throws Exception {
-        ChainVerifier verifier = new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"));
-        ChainVerifier.Release release = verifier.release(chain.project, chain.branch);
+        ChainVerifier verifier = store.verifier();
+        ChainVerifier.Release release = verifier.release(store.chain.project, store.chain.branch);
         var ancestors = verifier.walkChain(release.block());
-        LastSeen seen = noLastSeen ? null : lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+        LastSeen seen = store.lastSeen();
         if (seen != null) {
-            seen.check(chain.project, chain.branch, release.block(), ancestors);
-            seen.record(chain.project, chain.branch, release.block());
+            seen.check(store.chain.project, store.chain.branch, release.block(), ancestors);
+            seen.record(store.chain.project, store.chain.branch, release.block());
         }
         Downloader downloader = new Downloader(verifier, release);
         if (all) {

@@ -1,12 +1,10 @@
 package io.buildchain.cli;
 
 import io.buildchain.core.crypto.KeyList;
-import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.LastSeen;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,15 +16,8 @@ import picocli.CommandLine.Option;
             "With --quorum and --trust, recount the recorded vote with your own trusted builder keys. Refuses a "
                     + "tail older than, or forked from, one seen before (see --last-seen)."})
 final class VerifyCommand implements Callable<Integer> {
-    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
-            description = "The pinned signer public key (base32), or a file holding it.")
-    String key;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    StoreSource source;
-
     @Mixin
-    ChainOptions chain;
+    PinnedStoreOptions store;
 
     @Option(names = "--quorum", paramLabel = "K", description = "Require K of your trusted builders in the recorded vote.")
     Integer quorum;
@@ -37,23 +28,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--no-files", description = "Check the chain and manifest only, not every file's content.")
     boolean noFiles;
 
-    @Option(names = "--last-seen", paramLabel = "FILE",
-            description = "Rollback/fork memory (default: $XDG_STATE_HOME/buildchain/last-seen).")
-    Path lastSeen;
-
-    @Option(names = "--no-last-seen", description = "Do not read or update the last-seen file.")
-    boolean noLastSeen;
-
     @Override
     public Integer call() throws Exception {
         if ((quorum == null) != (trust == null)) {
             throw new io.buildchain.core.FormatException("--quorum and --trust go together");
         }
-        ChainVerifier verifier = new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"));
-        LastSeen seen = noLastSeen ? null : lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+        ChainVerifier verifier = store.verifier();
+        LastSeen seen = store.lastSeen();
         ChainVerifier.Options options = new ChainVerifier.Options(!noFiles, trust == null ? null : KeyList.read(trust),
                 quorum == null ? 0 : quorum, seen);
-        System.out.print(verifier.verify(chain.project, chain.branch, options).summary());
+        System.out.print(verifier.verify(store.chain.project, store.chain.branch, options).summary());
         return 0;
     }
 }

@@ -5,11 +5,13 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
+import io.buildchain.core.store.TextRecords;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,11 +86,9 @@ public final class SignerState implements AutoCloseable {
     void record(Block block, Map<PublicKey, Long> builderCounters) throws IOException {
         AtomicFiles.write(dir.resolve("tail"), block.bytes(), AtomicFiles.ALL_READ, true);
         chain.put(block.bytes());
-        StringBuilder text = new StringBuilder();
-        builderCounters.forEach((key, counter) -> text.append(key.base32()).append(' ')
-                .append(Long.toUnsignedString(counter)).append('\n'));
-        AtomicFiles.write(dir.resolve("builders"), text.toString().getBytes(StandardCharsets.UTF_8),
-                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        List<String[]> records = new ArrayList<>();
+        builderCounters.forEach((key, counter) -> records.add(new String[] {key.base32(), Long.toUnsignedString(counter)}));
+        TextRecords.write(dir.resolve("builders"), records, AtomicFiles.OWNER_WRITE_ALL_READ);
     }
 
     public ChainStore chain() {
@@ -119,18 +119,8 @@ public final class SignerState implements AutoCloseable {
     private Map<PublicKey, Long> readBuilderCounters() throws IOException {
         Map<PublicKey, Long> counters = new HashMap<>();
         Path file = dir.resolve("builders");
-        if (Files.exists(file)) {
-            String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].isBlank()) {
-                    continue;
-                }
-                String[] parts = lines[i].trim().split(" ");
-                if (parts.length != 2) {
-                    throw new FormatException(file + ":" + (i + 1) + ": expected 'BUILDER_KEY COUNTER'");
-                }
-                counters.put(PublicKey.parse(parts[0], file + ":" + (i + 1)), Long.parseUnsignedLong(parts[1]));
-            }
+        for (String[] record : TextRecords.read(file, "BUILDER_KEY COUNTER")) {
+            counters.put(PublicKey.parse(record[0], file.toString()), Long.parseUnsignedLong(record[1]));
         }
         return counters;
     }

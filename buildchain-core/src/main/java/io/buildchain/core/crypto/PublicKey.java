@@ -1,28 +1,24 @@
 package io.buildchain.core.crypto;
 
 import io.buildchain.core.encoding.Base32;
+import io.buildchain.core.encoding.FixedBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /** An Ed25519 public key (32 bytes), shown to people in base32 (52 characters). */
-public final class PublicKey implements Comparable<PublicKey> {
+public final class PublicKey extends FixedBytes<PublicKey> {
     public static final int LENGTH = 32;
-    private final byte[] bytes;
 
     private PublicKey(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes, LENGTH, "Ed25519 public key");
     }
 
     public static PublicKey wrap(byte[] bytes) {
-        if (bytes.length != LENGTH) {
-            throw new IllegalArgumentException("Ed25519 public key must be 32 bytes, got " + bytes.length);
-        }
-        return new PublicKey(bytes.clone());
+        return new PublicKey(bytes);
     }
 
     public static PublicKey wrap(byte[] source, int offset) {
@@ -50,34 +46,6 @@ public final class PublicKey implements Comparable<PublicKey> {
 
     /** Ed25519 verification (RFC 8032, no prehash, no context) of {@code signature} over the message. */
     public boolean verify(byte[] signature, int signatureOffset, byte[] message, int offset, int length) {
-        return Ed25519.verify(signature, signatureOffset, bytes, 0, message, offset, length);
-    }
-
-    public byte[] bytes() {
-        return bytes.clone();
-    }
-
-    public String base32() {
-        return Base32.encode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof PublicKey k && MessageDigest.isEqual(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public int compareTo(PublicKey other) {
-        return Arrays.compareUnsigned(bytes, other.bytes);
-    }
-
-    @Override
-    public String toString() {
-        return base32();
+        return Ed25519.verify(signature, signatureOffset, bytes(), 0, message, offset, length);
     }
 }

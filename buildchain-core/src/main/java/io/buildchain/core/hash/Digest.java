@@ -1,24 +1,20 @@
 package io.buildchain.core.hash;
 
 import io.buildchain.core.encoding.Base32;
+import io.buildchain.core.encoding.FixedBytes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 /** A SHA-384 digest (48 bytes): names objects in the store and is what the signer signs. */
-public final class Digest implements Comparable<Digest> {
+public final class Digest extends FixedBytes<Digest> {
     public static final int LENGTH = 48;
-    private final byte[] bytes;
 
     private Digest(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes, LENGTH, "SHA-384 digest");
     }
 
     public static Digest wrap(byte[] bytes) {
-        if (bytes.length != LENGTH) {
-            throw new IllegalArgumentException("SHA-384 digest must be 48 bytes, got " + bytes.length);
-        }
-        return new Digest(bytes.clone());
+        return new Digest(bytes);
     }
 
     public static Digest of(byte[] data) {
@@ -36,33 +32,5 @@ public final class Digest implements Comparable<Digest> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no SHA-384", e);
         }
-    }
-
-    public byte[] bytes() {
-        return bytes.clone();
-    }
-
-    public String base32() {
-        return Base32.encode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Digest d && MessageDigest.isEqual(bytes, d.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public int compareTo(Digest other) {
-        return Arrays.compareUnsigned(bytes, other.bytes);
-    }
-
-    @Override
-    public String toString() {
-        return base32();
     }
 }

@@ -13,12 +13,15 @@ import java.security.MessageDigest;
 public final class FileHasher {
     private static final int BUFFER_SIZE = 1 << 20;
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
+    // digest() resets a MessageDigest, so one per thread serves every file that thread hashes.
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(Digest::newSha384);
 
     private FileHasher() {
     }
 
     public static Digest hash(Path file) throws IOException {
-        MessageDigest sha = Digest.newSha384();
+        MessageDigest sha = DIGESTS.get();
+        sha.reset();
         byte[] buffer = BUFFERS.get();
         ByteBuffer view = ByteBuffer.wrap(buffer);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -45,25 +44,20 @@ public final class TreeHasher {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new FormatException(dir + ": not a directory");
         }
-        List<FileEntry> entries = listFiles(dir);
-        if (entries.isEmpty()) {
-            throw new FormatException(dir + ": contains no files; a release needs at least one");
-        }
-        // Largest first, so one big file at the end does not leave the other threads idle.
-        entries.sort(Comparator.comparingLong(FileEntry::size).reversed());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, entries.size()), runnable -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "buildchain-hash");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            List<Future<Digest>> digests = new ArrayList<>(entries.size());
-            for (FileEntry entry : entries) {
-                digests.add(pool.submit(() -> FileHasher.hash(entry.path())));
+            // Hashing starts while the walk goes on: on a tree of many small files the walk is a large share.
+            List<FileEntry> entries = listFiles(dir, pool);
+            if (entries.isEmpty()) {
+                throw new FormatException(dir + ": contains no files; a release needs at least one");
             }
             TreeMap<String, Digest> files = new TreeMap<>(ManifestNames.ORDER);
-            for (int i = 0; i < entries.size(); i++) {
-                files.put(entries.get(i).name(), await(digests.get(i), entries.get(i).path()));
+            for (FileEntry entry : entries) {
+                files.put(entry.name(), await(entry.digest(), entry.path()));
             }
             return files;
         } finally {
@@ -85,10 +79,10 @@ public final class TreeHasher {
         }
     }
 
-    private record FileEntry(String name, Path path, long size) {
+    private record FileEntry(String name, Path path, Future<Digest> digest) {
     }
 
-    private static List<FileEntry> listFiles(Path root) throws IOException {
+    private static List<FileEntry> listFiles(Path root, ExecutorService pool) throws IOException {
         List<FileEntry> entries = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -103,7 +97,7 @@ public final class TreeHasher {
                         throw new FormatException(file + ": is not a regular file");
                     }
                     ManifestNames.check(name);
-                    entries.add(new FileEntry(name, file, attrs.size()));
+                    entries.add(new FileEntry(name, file, pool.submit(() -> FileHasher.hash(file))));
                     return FileVisitResult.CONTINUE;
                 }
 

@@ -15,13 +15,6 @@ final class DirectoryStoreReader implements StoreReader {
     }
 
     @Override
-    public byte[] read(String path, int maxBytes) throws IOException {
-        try (InputStream in = open(path)) {
-            return StoreReader.readLimited(in, maxBytes, describe(path));
-        }
-    }
-
-    @Override
     public InputStream open(String path) throws IOException {
         return Files.newInputStream(resolve(path));
     }

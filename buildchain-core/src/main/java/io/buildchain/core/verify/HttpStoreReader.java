@@ -22,13 +22,6 @@ final class HttpStoreReader implements StoreReader {
     }
 
     @Override
-    public byte[] read(String path, int maxBytes) throws IOException {
-        try (InputStream in = open(path)) {
-            return StoreReader.readLimited(in, maxBytes, describe(path));
-        }
-    }
-
-    @Override
     public InputStream open(String path) throws IOException {
         URI uri = base.resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();

@@ -1,14 +1,14 @@
 package io.buildchain.core.verify;
 
-import io.buildchain.core.FormatException;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.TextRecords;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,11 +64,9 @@ public final class LastSeen {
         Map<String, String[]> entries = read();
         entries.put(key(tail, project, branch),
                 new String[] {Long.toUnsignedString(tail.counter()), tail.signatureBase32()});
-        StringBuilder out = new StringBuilder();
-        entries.forEach((key, value) -> out.append(key).append(' ').append(value[0]).append(' ').append(value[1])
-                .append('\n'));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE, true);
+        List<String[]> records = new ArrayList<>();
+        entries.forEach((key, value) -> records.add(new String[] {key, value[0], value[1]}));
+        TextRecords.write(file, records, AtomicFiles.OWNER_READ_WRITE);
     }
 
     private static String key(Block tail, String project, String branch) {
@@ -77,19 +75,8 @@ public final class LastSeen {
 
     private Map<String, String[]> read() throws IOException {
         Map<String, String[]> entries = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
-            return entries;
-        }
-        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            String[] parts = lines[i].trim().split(" ");
-            if (parts.length != 5) {
-                throw new FormatException(file + ":" + (i + 1) + ": expected 'KEY PROJECT BRANCH COUNTER SIGNATURE'");
-            }
-            entries.put(parts[0] + " " + parts[1] + " " + parts[2], new String[] {parts[3], parts[4]});
+        for (String[] r : TextRecords.read(file, "SIGNER_KEY PROJECT BRANCH COUNTER BLOCK_SIGNATURE")) {
+            entries.put(r[0] + " " + r[1] + " " + r[2], new String[] {r[3], r[4]});
         }
         return entries;
     }

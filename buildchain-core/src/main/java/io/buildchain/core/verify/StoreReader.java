@@ -11,7 +11,15 @@ import java.nio.file.Path;
  */
 public interface StoreReader {
     /** The whole content, failing if it is longer than {@code maxBytes}. */
-    byte[] read(String path, int maxBytes) throws IOException;
+    default byte[] read(String path, int maxBytes) throws IOException {
+        try (InputStream in = open(path)) {
+            byte[] data = in.readNBytes(maxBytes + 1);
+            if (data.length > maxBytes) {
+                throw new IOException(describe(path) + ": larger than the " + maxBytes + " bytes expected");
+            }
+            return data;
+        }
+    }
 
     /** A stream for large objects; the caller checks the digest. */
     InputStream open(String path) throws IOException;
@@ -25,14 +33,5 @@ public interface StoreReader {
 
     static StoreReader of(java.net.URI base) {
         return new HttpStoreReader(base);
-    }
-
-    /** Reads at most {@code maxBytes} from {@code in}, failing beyond. */
-    static byte[] readLimited(InputStream in, int maxBytes, String where) throws IOException {
-        byte[] data = in.readNBytes(maxBytes + 1);
-        if (data.length > maxBytes) {
-            throw new IOException(where + ": larger than the " + maxBytes + " bytes expected");
-        }
-        return data;
     }
 }

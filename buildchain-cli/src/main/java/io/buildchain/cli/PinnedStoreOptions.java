@@ -1,0 +1,39 @@
+package io.buildchain.cli;
+
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.LastSeen;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What an end user gives to read a store: the pinned signer key, where the store is, which chain, rollback memory. */
+final class PinnedStoreOptions {
+    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
+            description = "The pinned signer public key (base32), or a file holding it.")
+    String key;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    StoreSource source;
+
+    @Mixin
+    ChainOptions chain;
+
+    @Option(names = "--last-seen", paramLabel = "FILE",
+            description = "Rollback/fork memory (default: $XDG_STATE_HOME/buildchain/last-seen).")
+    Path lastSeen;
+
+    @Option(names = "--no-last-seen", description = "Do not read or update the last-seen file.")
+    boolean noLastSeen;
+
+    ChainVerifier verifier() throws IOException {
+        return new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"));
+    }
+
+    /** The last-seen file to check and update, or null when disabled. */
+    LastSeen lastSeen() {
+        return noLastSeen ? null : lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+    }
+}
