@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.buildchain.core.Programs;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private void offerDiffoscope(List<Map.Entry<Path, Path>> pairs) throws Exception {
-        Optional<Path> tool = Tools.find("diffoscope");
+        Optional<Path> tool = Programs.find("diffoscope");
         if (!diffoscope) {
             if (tool.isPresent() && !pairs.isEmpty()) {
                 System.out.println("diffoscope is installed: add --diffoscope for a full comparison of each pair");

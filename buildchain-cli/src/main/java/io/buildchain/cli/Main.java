@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             "Wire-compatible with pop-os/buildchain and system76/pihsm.", ""},
         subcommands = {
             QuickstartCommand.class, KeygenCommand.class, PubkeyCommand.class, ManifestCommand.class,
-            RequestCommand.class, SignCommand.class, PublishCommand.class, VerifyCommand.class,
+            RequestCommand.class, SignCommand.class, SignerCommand.class, SignerAuditCommand.class,
+            PublishCommand.class, VerifyCommand.class,
             DownloadCommand.class, DiffCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'buildchain quickstart' to see a whole local network work end to end."})
 public final class Main {

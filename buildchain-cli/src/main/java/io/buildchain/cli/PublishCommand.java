@@ -44,8 +44,8 @@ final class PublishCommand implements Callable<Integer> {
             description = "Where the agreed manifest's files are (default: the first agreeing submission's DIR).")
     Path artifacts;
 
-    @ArgGroup(exclusive = false, heading = "Signer:%n")
-    SignerOptions signer = new SignerOptions();
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    SignerOptions signer;
 
     @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "1..*",
             description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "

@@ -12,25 +12,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign a builder's request into a 400-byte block with a local signer key: exactly the signing "
-                + "node's rules (self-signed 224-byte requests; the last request again gets the same block; each "
-                + "builder's counter must move forward), for development and tests.",
-            "The signer's audit chain (pihsm layout) and tail live in --state."})
+        description = {"Get a builder's request signed into a 400-byte block: by the signing node on a serial line "
+                + "(--port, pihsm's client: 3 tries, pinned key), or by a local signer key with exactly the node's "
+                + "rules (--key, for development and tests).",
+            "The local signer's audit chain (pihsm layout) and tail live in --state."})
 final class SignCommand implements Callable<Integer> {
-    @Option(names = "--key", required = true, paramLabel = "SIGNER_KEY", description = "The signer's private key.")
-    Path key;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Choice signer;
 
-    @Option(names = "--state", required = true, paramLabel = "DIR", description = "The signer's state directory.")
-    Path state;
+    static final class Choice {
+        @ArgGroup(exclusive = false, heading = "Signing node on a serial line:%n")
+        SerialSignerOptions serial;
 
-    @Option(names = "--allow", paramLabel = "BUILDER_KEYS_FILE",
-            description = "Only sign requests from these builder keys (one base32 key per line, optional label).")
-    Path allow;
+        @ArgGroup(exclusive = false, heading = "Local software signer:%n")
+        Local local;
+    }
+
+    static final class Local {
+        @Option(names = "--key", required = true, paramLabel = "SIGNER_KEY", description = "The signer's private key.")
+        Path key;
+
+        @Option(names = "--state", required = true, paramLabel = "DIR", description = "The signer's state directory.")
+        Path state;
+
+        @Option(names = "--allow", paramLabel = "BUILDER_KEYS_FILE",
+                description = "Only sign requests from these builder keys (one base32 key per line, optional label).")
+        Path allow;
+    }
 
     @Option(names = "--out", required = true, paramLabel = "BLOCK", description = "Where to write the block.")
     Path out;
@@ -41,17 +55,26 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SignedRequest parsed = SignedRequest.decode(Files.readAllBytes(request), request.toString());
-        LocalSigner signer = new LocalSigner(KeyFiles.read(key), state, allow == null ? null : KeyList.read(allow),
-                Clock.systemUTC());
-        SigningNode.Outcome outcome = signer.handle(parsed);
-        if (outcome instanceof SigningNode.Outcome.Refused refused) {
-            throw new SignerRefusedException(refused.reason());
+        String verb;
+        Block block;
+        if (signer.serial != null) {
+            block = signer.serial.open().sign(parsed);
+            verb = "received";
+        } else {
+            Local local = signer.local;
+            LocalSigner localSigner = new LocalSigner(KeyFiles.read(local.key), local.state,
+                    local.allow == null ? null : KeyList.read(local.allow), Clock.systemUTC());
+            SigningNode.Outcome outcome = localSigner.handle(parsed);
+            if (outcome instanceof SigningNode.Outcome.Refused refused) {
+                throw new SignerRefusedException(refused.reason());
+            }
+            boolean repeated = outcome instanceof SigningNode.Outcome.Repeated;
+            block = repeated ? ((SigningNode.Outcome.Repeated) outcome).block() : ((SigningNode.Outcome.Signed) outcome).block();
+            verb = repeated ? "repeated" : "signed";
         }
-        Block block = outcome instanceof SigningNode.Outcome.Signed signed ? signed.block()
-                : ((SigningNode.Outcome.Repeated) outcome).block();
         AtomicFiles.write(out, block.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        System.out.println((outcome instanceof SigningNode.Outcome.Repeated ? "repeated" : "signed") + " block "
-                + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32() + " -> " + out);
+        System.out.println(verb + " block " + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32()
+                + " -> " + out);
         return 0;
     }
 }

@@ -1,6 +1,5 @@
 package io.buildchain.cli;
 
-import io.buildchain.core.FormatException;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.crypto.KeyFiles;
@@ -8,26 +7,34 @@ import io.buildchain.core.crypto.KeyList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Which signing node a publisher uses. */
+/** Which signing node a publisher uses: one on a serial line, or a local key (development and tests). */
 final class SignerOptions {
-    @Option(names = "--signer-key", paramLabel = "SIGNER_KEY",
-            description = "Sign with this local signer key (software signing node, for development and tests).")
-    Path signerKey;
+    @ArgGroup(exclusive = false, heading = "Signing node on a serial line:%n")
+    SerialSignerOptions serial;
 
-    @Option(names = "--signer-state", paramLabel = "DIR", description = "The local signer's state directory.")
-    Path signerState;
+    @ArgGroup(exclusive = false, heading = "Local software signer (development and tests):%n")
+    Local local;
 
-    @Option(names = "--signer-allow", paramLabel = "BUILDER_KEYS_FILE",
-            description = "The local signer signs only for these builder keys.")
-    Path signerAllow;
+    static final class Local {
+        @Option(names = "--signer-key", required = true, paramLabel = "SIGNER_KEY", description = "The signer's private key.")
+        Path key;
+
+        @Option(names = "--signer-state", required = true, paramLabel = "DIR", description = "The signer's state directory.")
+        Path state;
+
+        @Option(names = "--signer-allow", paramLabel = "BUILDER_KEYS_FILE",
+                description = "The local signer signs only for these builder keys.")
+        Path allow;
+    }
 
     BlockSigner open() throws IOException {
-        if (signerKey == null || signerState == null) {
-            throw new FormatException("no signer: give --signer-key KEY and --signer-state DIR");
+        if (serial != null) {
+            return serial.open();
         }
-        return new LocalSigner(KeyFiles.read(signerKey), signerState,
-                signerAllow == null ? null : KeyList.read(signerAllow), Clock.systemUTC());
+        return new LocalSigner(KeyFiles.read(local.key), local.state, local.allow == null ? null : KeyList.read(local.allow),
+                Clock.systemUTC());
     }
 }

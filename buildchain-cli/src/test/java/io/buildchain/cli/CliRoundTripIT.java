@@ -163,8 +163,8 @@ class CliRoundTripIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"quickstart", "keygen", "pubkey", "manifest", "request", "sign", "publish", "verify",
-        "download", "diff"})
+    @ValueSource(strings = {"quickstart", "keygen", "pubkey", "manifest", "request", "sign", "signer", "signer-audit",
+        "publish", "verify", "download", "diff"})
     void everyCommandHasHelp(String command) throws Exception {
         Cli.Result help = ok(command, "--help");
         assertThat(help.out()).startsWith("Usage: buildchain " + command).contains("-h, --help");

@@ -2,6 +2,7 @@ package io.buildchain.cli.quickstart;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.AuditVerifier;
 import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
@@ -20,6 +21,9 @@ import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.Downloader;
 import io.buildchain.core.verify.LastSeen;
 import io.buildchain.core.verify.StoreReader;
+import io.buildchain.serial.SerialLine;
+import io.buildchain.serial.SerialSigner;
+import io.buildchain.serial.SocatPtyPair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -74,15 +78,59 @@ public final class Quickstart {
         KeyList trusted = KeyList.of(labels);
         Path trustFile = dir.resolve("trusted-builders");
         AtomicFiles.write(trustFile, trusted.render().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        try (SignerSetup signer = startSigner(trustFile, trusted)) {
+            runNetwork(builders, trusted, trustFile, signer);
+        }
+    }
+
+    /** The signing node: a real signer process on a socat pty pair when socat is installed, else in-process. */
+    private SignerSetup startSigner(Path trustFile, KeyList trusted) throws IOException {
+        Path state = dir.resolve("signer").resolve("state");
+        if (SocatPtyPair.socat().isPresent()) {
+            Path log = dir.resolve("signer").resolve("signer.log");
+            Files.createDirectories(log.getParent());
+            try {
+                SignerProcess process = SignerProcess.start(dir.resolve("serial"), state, trustFile, log);
+                out.println("[signer] 'buildchain signer' process on a socat pty pair (" + process.line.signerEnd + " <-> "
+                        + process.line.clientEnd + "); its key lives only in that process (entropy source and requests: " + log + ")");
+                SerialSigner client = new SerialSigner(process.line.clientEnd.toString(), SerialLine.DEFAULT_BAUD,
+                        process.publicKey, line -> out.println("[serial] " + line));
+                return new SignerSetup(client, process.publicKey, state, process);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the signer", e);
+            }
+        }
+        out.println("[signer] socat is not installed (apt-get install socat), so the signer runs in-process instead of "
+                + "on a serial line, with the same rules");
         SigningKey signerKey = KeyFiles.create(dir.resolve("signer").resolve("signer.key"), random);
-        PublicKey pinned = signerKey.publicKey();
+        return new SignerSetup(new LocalSigner(signerKey, state, trusted, Clock.systemUTC()), signerKey.publicKey(), state,
+                null);
+    }
+
+    /** The signer the publisher uses, its pinned key, its audit state, and what to stop at the end. */
+    private record SignerSetup(BlockSigner signer, PublicKey pinned, Path state, SignerProcess process)
+            implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (process != null) {
+                try {
+                    process.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void runNetwork(Map<String, SigningKey> builders, KeyList trusted, Path trustFile, SignerSetup signerSetup)
+            throws IOException {
+        PublicKey pinned = signerSetup.pinned();
+        BlockSigner signer = signerSetup.signer();
         Path pinnedFile = dir.resolve("signer.pub");
         AtomicFiles.write(pinnedFile, (pinned.base32() + "\n").getBytes(StandardCharsets.UTF_8),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        out.println("[keys] " + BUILDERS.length + " build nodes, all trusted: " + trustFile);
         out.println("[keys] signer public key (pin this): " + pinned.base32());
-        BlockSigner signer = new LocalSigner(signerKey, dir.resolve("signer").resolve("state"), trusted, Clock.systemUTC());
-        out.println("[signer] in-process software signer with the signing node's rules (allow-list = trusted builders)");
 
         Store store = Store.open(dir.resolve("store"));
         Publisher publisher = new Publisher(store, signer, line -> out.println("[publish] " + line));
@@ -113,6 +161,9 @@ public final class Quickstart {
         int count = new Downloader(verifier, report.release()).downloadAll(downloads);
         out.println("[download] " + count + " files verified and written to " + downloads);
 
+        AuditVerifier.Report audit = AuditVerifier.verify(signerSetup.state().resolve("chain"), pinned);
+        out.println("[signer-audit] " + audit.summary());
+
         out.println();
         out.println("== why " + ODD_BUILDER + " was outvoted ==");
         Submission reference = lastRound.get(0);
@@ -133,6 +184,7 @@ public final class Quickstart {
         out.println("Try:");
         out.println("  " + verb + " verify --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
                 + " -b " + BRANCH + " --quorum " + QUORUM + " --trust " + trustFile);
+        out.println("  " + verb + " signer-audit --state " + signerSetup.state() + " --key " + pinned.base32());
         out.println("  " + verb + " download --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
                 + " -b " + BRANCH);
         Path nodes = dir.resolve("nodes");

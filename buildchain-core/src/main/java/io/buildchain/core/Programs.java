@@ -1,16 +1,16 @@
-package io.buildchain.cli;
+package io.buildchain.core;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds optional external programs on PATH. */
-final class Tools {
-    private Tools() {
+/** Finds optional external programs (socat, diffoscope) on PATH. */
+public final class Programs {
+    private Programs() {
     }
 
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

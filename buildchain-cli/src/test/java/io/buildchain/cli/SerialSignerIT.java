@@ -1,0 +1,92 @@
+package io.buildchain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.serial.SocatPtyPair;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real signing-node process on a socat pty pair, driven by the real client commands. */
+class SerialSignerIT {
+    @TempDir
+    Path dir;
+
+    Cli.Result ok(String... args) throws Exception {
+        Cli.Result result = Cli.run(dir, args);
+        assertThat(result.exit()).as("buildchain %s%nstderr: %s", String.join(" ", args), result.err()).isZero();
+        return result;
+    }
+
+    @Test
+    void signPublishVerifyThroughTheSignerProcessThenStopItWithSigterm() throws Exception {
+        try (SocatPtyPair pty = SocatPtyPair.start(dir.resolve("serial"))) {
+            StringBuilder trusted = new StringBuilder();
+            for (String node : new String[] {"a", "b"}) {
+                trusted.append(ok("keygen", "--out", node + ".key").out().trim()).append(' ').append(node).append('\n');
+                Files.createDirectories(dir.resolve(node + "/dist"));
+                Files.writeString(dir.resolve(node + "/dist/app"), "same bytes");
+                ok("manifest", "--time", "1", "--out", node + "/manifest.json", node + "/dist");
+                ok("request", "--key", node + ".key", "--state", node + "/state", "--out", node + "/req.bin",
+                        node + "/manifest.json");
+            }
+            Files.writeString(dir.resolve("trusted"), trusted);
+            Files.writeString(dir.resolve("stranger-only"), ok("keygen", "--out", "stranger.key").out());
+
+            Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
+                    "signer-state", "--allow", "trusted").redirectError(dir.resolve("signer.log").toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.UTF_8));
+            String keyLine = out.readLine();
+            assertThat(keyLine).startsWith("signer public key: ");
+            assertThat(out.readLine()).startsWith("genesis: ");
+            String pub = keyLine.substring("signer public key: ".length());
+
+            String port = pty.clientEnd.toString();
+            Cli.Result signed = ok("sign", "--port", port, "--expect-key", pub, "--out", "block.bin", "a/req.bin");
+            assertThat(signed.out()).startsWith("received block 1 ");
+            ok("request", "--key", "b.key", "--state", "b/state", "--out", "b/req2.bin", "b/manifest.json");
+            Cli.Result published = ok("publish", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2", "--trust",
+                    "trusted", "--port", port, "--expect-key", pub, "a/manifest.json:a/req.bin:a/dist",
+                    "b/manifest.json:b/req2.bin");
+            // The publisher sends the first agreeing request, a/req.bin: the node answers the repeat with block 1.
+            assertThat(published.out()).contains("published p/main: block 1");
+            ok("verify", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
+
+            Cli.Result wrongKey = Cli.run(dir, "sign", "--port", port, "--expect-key",
+                    ok("keygen", "--out", "not-the-signer.key").out().trim(), "--out", "x", "a/req.bin");
+            assertThat(wrongKey.exit()).isEqualTo(1);
+            assertThat(wrongKey.errLines()).last().asString().contains("but the pinned key is");
+
+            signer.destroy(); // SIGTERM
+            assertThat(signer.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(signer.exitValue()).isZero();
+            String log = Files.readString(dir.resolve("signer.log"));
+            assertThat(log).contains("signed block 1: builder", "repeated block 1 for the same request", "stopped: 1 signed");
+            assertThat(ok("signer-audit", "--state", "signer-state", "--key", pub).out())
+                    .contains("1 block(s), counters 1..1 continuous");
+        }
+    }
+
+    @Test
+    void quickstartRunsItsSignerOnASerialLine() throws Exception {
+        Cli.Result result = ok("quickstart", "--dir", "qs");
+        assertThat(result.out()).contains("'buildchain signer' process on a socat pty pair", "[verify] verified hello/main",
+                "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "2 block(s), counters 1..2",
+                "timestamp 2026-02-01T00:00:00Z vs", "mode 0644 vs 0664");
+        assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 2 signed");
+        // A second run replaces its own directory.
+        ok("quickstart", "--dir", "qs");
+        Files.createDirectories(dir.resolve("precious"));
+        Files.writeString(dir.resolve("precious/data"), "keep me");
+        Cli.Result refused = Cli.run(dir, "quickstart", "--dir", "precious");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("was not made by quickstart");
+        assertThat(dir.resolve("precious/data")).hasContent("keep me");
+    }
+}
