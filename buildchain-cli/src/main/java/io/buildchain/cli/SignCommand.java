@@ -1,16 +1,12 @@
 package io.buildchain.cli;
 
 import io.buildchain.core.chain.Block;
-import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SigningNode;
-import io.buildchain.core.crypto.KeyFiles;
-import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.store.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,9 +58,7 @@ final class SignCommand implements Callable<Integer> {
             verb = "received";
         } else {
             Local local = signer.local;
-            LocalSigner localSigner = new LocalSigner(KeyFiles.read(local.key), local.state,
-                    local.allow == null ? null : KeyList.read(local.allow), Clock.systemUTC());
-            SigningNode.Outcome outcome = localSigner.handle(parsed);
+            SigningNode.Outcome outcome = SignerOptions.localSigner(local.key, local.state, local.allow).handle(parsed);
             if (outcome instanceof SigningNode.Outcome.Refused refused) {
                 throw new SignerRefusedException(refused.reason());
             }

@@ -34,7 +34,11 @@ final class SignerOptions {
         if (serial != null) {
             return serial.open();
         }
-        return new LocalSigner(KeyFiles.read(local.key), local.state, local.allow == null ? null : KeyList.read(local.allow),
-                Clock.systemUTC());
+        return localSigner(local.key, local.state, local.allow);
+    }
+
+    /** A software signing node from its key file, state directory and optional allow-list file. */
+    static LocalSigner localSigner(Path key, Path state, Path allow) throws IOException {
+        return new LocalSigner(KeyFiles.read(key), state, allow == null ? null : KeyList.read(allow), Clock.systemUTC());
     }
 }
