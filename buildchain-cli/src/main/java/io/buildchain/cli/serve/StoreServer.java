@@ -1,0 +1,154 @@
+package io.buildchain.cli.serve;
+
+import io.buildchain.core.store.Store;
+import io.buildchain.core.view.ByteRange;
+import io.buildchain.core.view.ChainPages;
+import io.buildchain.core.view.StoreRoutes;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/** Embedded Jetty serving a store read-only: the original layout for downloaders, and the chain pages. */
+public final class StoreServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    private StoreServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /** Starts serving {@code store} on {@code host:port} (port 0 picks a free one). */
+    public static StoreServer start(Store store, String host, int port) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new StoreHandler(store));
+        server.start();
+        return new StoreServer(server, connector);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** The adapter: HTTP in, {@link StoreRoutes} decides, HTTP out. */
+    private static final class StoreHandler extends Handler.Abstract {
+        private final Store store;
+
+        StoreHandler(Store store) {
+            this.store = store;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String method = request.getMethod();
+            boolean head = "HEAD".equals(method);
+            if (!head && !"GET".equals(method)) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                Response.writeError(request, response, callback, 405);
+                return true;
+            }
+            String path = Request.getPathInContext(request);
+            String relative = path.startsWith("/") ? path.substring(1) : path;
+            String origin = request.getHttpURI().getScheme() + "://" + request.getHttpURI().getAuthority() + "/";
+            StoreRoutes.Answer answer = new StoreRoutes(store, new ChainPages("/", origin)).resolve(relative);
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (answer instanceof StoreRoutes.Page page) {
+                response.setStatus(page.status());
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, page.contentType());
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+                byte[] body = page.body().getBytes(StandardCharsets.UTF_8);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
+                return true;
+            }
+            sendFile(request, response, callback, (StoreRoutes.StoreFile) answer, head);
+            return true;
+        }
+
+        private static void sendFile(Request request, Response response, Callback callback, StoreRoutes.StoreFile file,
+                boolean head) throws Exception {
+            long length = Files.size(file.file());
+            var headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, file.contentType());
+            headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+            if (file.immutable()) {
+                String etag = "\"" + file.etag() + "\"";
+                headers.put(HttpHeader.ETAG, etag);
+                headers.put(HttpHeader.CACHE_CONTROL, "public, max-age=31536000, immutable");
+                if (etag.equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+                    response.setStatus(304);
+                    callback.succeeded();
+                    return;
+                }
+            } else {
+                // A tail moves: never serve a stale one.
+                headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+            }
+            if (file.downloadName() != null) {
+                headers.put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
+                        + URLEncoder.encode(file.downloadName(), StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+            Optional<ByteRange> range;
+            try {
+                range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), length);
+            } catch (ByteRange.Unsatisfiable e) {
+                headers.put(HttpHeader.CONTENT_RANGE, "bytes */" + length);
+                Response.writeError(request, response, callback, 416);
+                return;
+            }
+            long first = range.map(ByteRange::first).orElse(0L);
+            long count = range.map(ByteRange::length).orElse(length);
+            if (range.isPresent()) {
+                response.setStatus(206);
+                headers.put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + (first + count - 1) + "/" + length);
+            } else {
+                response.setStatus(200);
+            }
+            headers.put(HttpHeader.CONTENT_LENGTH, count);
+            if (head) {
+                callback.succeeded();
+                return;
+            }
+            try (InputStream in = Files.newInputStream(file.file());
+                    OutputStream out = Content.Sink.asOutputStream(response)) {
+                in.skipNBytes(first);
+                byte[] buffer = new byte[64 * 1024];
+                long left = count;
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buffer, 0, n);
+                    left -= n;
+                }
+            }
+            callback.succeeded();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.buildchain.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.cli.quickstart.Quickstart;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.StoreReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every route of the store server and every refusal, over real HTTP on loopback, on quickstart's store. */
+class StoreServerTest {
+    @TempDir
+    static Path dir;
+
+    static StoreServer server;
+    static String base;
+    static PublicKey pinned;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void serveQuickstartStore() throws Exception {
+        new Quickstart(dir.resolve("qs"), new PrintStream(OutputStream.nullOutputStream())).run();
+        pinned = PublicKey.fromArgument(dir.resolve("qs/signer.pub").toString(), "signer.pub");
+        server = StoreServer.start(Store.open(dir.resolve("qs/store")), "127.0.0.1", 0);
+        base = "http://127.0.0.1:" + server.port() + "/";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    @Test
+    void indexListsBranches() throws Exception {
+        HttpResponse<byte[]> index = get("");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(header(index, "content-type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(header(index, "x-content-type-options")).isEqualTo("nosniff");
+        assertThat(text(index)).contains("href=\"/chain/hello/main\"", pinned.base32()).doesNotContain("<script");
+        assertThat(get("style.css").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void chainPageShowsReleasesVotesFilesAndHowToVerify() throws Exception {
+        String page = text(get("chain/hello/main"));
+        assertThat(page).contains("Block 2", "Block 1", "builder-a", "builder-d", "dissent", "agree",
+                "buildchain verify --key " + pinned.base32() + " --url " + base + " -p hello -b main",
+                "hello-1.1.jar", "hello-1.0.jar", "docs/RELEASE-NOTES.txt", "why builders disagreed");
+    }
+
+    @Test
+    void divergencePageExplainsTheOddBuilder() throws Exception {
+        Matcher link = Pattern.compile("href=\"/(chain/hello/main/[A-Z2-7]{103}/divergence)\"")
+                .matcher(text(get("chain/hello/main")));
+        assertThat(link.find()).isTrue();
+        String page = text(get(link.group(1)));
+        assertThat(page).contains("hello-1.1.jar", "timestamp 2026-02-01T00:00:00Z vs", "mode 0644 vs 0664", "builder-d");
+    }
+
+    @Test
+    void storeLayoutForDownloadersWithCachingRules() throws Exception {
+        HttpResponse<byte[]> tail = get("tail/hello/main");
+        assertThat(tail.statusCode()).isEqualTo(200);
+        assertThat(tail.body()).hasSize(400);
+        assertThat(header(tail, "cache-control")).isEqualTo("no-store");
+        assertThat(header(tail, "etag")).isNull();
+
+        String signature = io.buildchain.core.encoding.Base32.encode(java.util.Arrays.copyOf(tail.body(), 64));
+        HttpResponse<byte[]> block = get("block/" + signature);
+        assertThat(block.body()).isEqualTo(tail.body());
+        assertThat(header(block, "cache-control")).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(header(block, "etag")).isEqualTo("\"" + signature + "\"");
+        assertThat(get("block/" + signature, "If-None-Match", "\"" + signature + "\"").statusCode()).isEqualTo(304);
+        assertThat(header(get("quorum/" + signature + ".json"), "content-type")).startsWith("application/json");
+    }
+
+    @Test
+    void rangesOfAnArtifact() throws Exception {
+        ChainVerifier.Release release = new ChainVerifier(StoreReader.of(URI.create(base)), pinned).release("hello", "main");
+        Digest jar = release.manifest().files().get("hello-1.1.jar");
+        byte[] whole = get("object/" + jar.base32()).body();
+        HttpResponse<byte[]> part = get("object/" + jar.base32(), "Range", "bytes=10-19");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 10, 20));
+        assertThat(header(part, "content-range")).isEqualTo("bytes 10-19/" + whole.length);
+        HttpResponse<byte[]> suffix = get("object/" + jar.base32(), "Range", "bytes=-5");
+        assertThat(suffix.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, whole.length - 5, whole.length));
+        HttpResponse<byte[]> beyond = get("object/" + jar.base32(), "Range", "bytes=" + whole.length + "-");
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(header(beyond, "content-range")).isEqualTo("bytes */" + whole.length);
+        assertThat(get("object/" + jar.base32(), "Range", "bytes=0-1,5-6").body()).isEqualTo(whole);
+    }
+
+    @Test
+    void releaseFilesDownloadByNameAsAttachments() throws Exception {
+        String page = text(get("chain/hello/main"));
+        Matcher link = Pattern.compile("href=\"/(files/[A-Z2-7]{103}/docs/RELEASE-NOTES.txt)\"").matcher(page);
+        assertThat(link.find()).isTrue();
+        HttpResponse<byte[]> file = get(link.group(1));
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(header(file, "content-disposition")).isEqualTo("attachment; filename*=UTF-8''RELEASE-NOTES.txt");
+        assertThat(header(file, "content-type")).isEqualTo("application/octet-stream");
+        assertThat(new String(file.body())).isEqualTo("hello 1.1: greets reproducibly.\n");
+    }
+
+    @Test
+    void theCliVerifierAndDownloaderWorkAgainstIt() throws Exception {
+        ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), pinned);
+        ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,
+                KeyList.read(dir.resolve("qs/trusted-builders")), 2, new LastSeen(dir.resolve("seen"))));
+        assertThat(report.chainLength()).isEqualTo(2);
+        assertThat(report.filesChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void refusals() throws Exception {
+        assertThat(get("tail/nope/main").statusCode()).isEqualTo(404);
+        assertThat(get("chain/nope/main").statusCode()).isEqualTo(404);
+        assertThat(get("object/NOT-A-DIGEST").statusCode()).isEqualTo(404);
+        assertThat(get("lock").statusCode()).isEqualTo(404);
+        assertThat(get("pending/").statusCode()).isEqualTo(404);
+        assertThat(get("files/" + "A".repeat(103) + "/x").statusCode()).isEqualTo(404);
+        assertThat(get("tail/hello/..%2F..%2Flock").statusCode()).isIn(400, 404);
+        assertThat(get("%2e%2e/%2e%2e/etc/passwd").statusCode()).isIn(400, 404);
+        HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create(base + "tail/hello/main"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(405);
+        // A symlink inside the store that leads out of it is not followed.
+        String fake = "A".repeat(77);
+        Files.createSymbolicLink(dir.resolve("qs/store/object").resolve(fake), Path.of("/etc/passwd"));
+        assertThat(get("object/" + fake).statusCode()).isEqualTo(404);
+    }
+}

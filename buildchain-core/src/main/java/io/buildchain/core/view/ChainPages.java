@@ -1,0 +1,219 @@
+package io.buildchain.core.view;
+
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.quorum.Evidence;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The chain pages, as plain server-rendered HTML with one small stylesheet: no JavaScript, readable on a
+ * phone. {@code buildchain serve} serves them; the Jenkins plugin embeds the same markup.
+ */
+public final class ChainPages {
+    public static final String STYLESHEET = """
+            body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1d2329}
+            h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}a{color:#0b5cad}
+            code,.digest{font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
+            table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;
+            border-bottom:1px solid #dde;vertical-align:top}th{background:#f3f5f8}
+            .scroll{overflow-x:auto}.release{border:1px solid #ccd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+            .agree{color:#176b2c}.dissent{color:#a4161a}.muted{color:#667}
+            .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem}
+            pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
+            """;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private final String base;
+    private final String storeUrl;
+
+    /**
+     * @param base     URL path the pages live under, ending with '/' (e.g. "/" or "/job/x/buildchain/")
+     * @param storeUrl absolute URL of the store, for the commands users copy
+     */
+    public ChainPages(String base, String storeUrl) {
+        this.base = base.endsWith("/") ? base : base + "/";
+        this.storeUrl = storeUrl;
+    }
+
+    public String index(List<StoreView.BranchSummary> branches) {
+        StringBuilder body = new StringBuilder("<h1>Build chain</h1>");
+        if (branches.isEmpty()) {
+            body.append("<p>Nothing has been published to this store yet.</p>");
+        } else {
+            body.append("<div class=\"scroll\"><table><tr><th>Project</th><th>Branch</th><th>Newest block</th>"
+                    + "<th>Signed</th><th>Signer key</th></tr>");
+            for (StoreView.BranchSummary b : branches) {
+                body.append("<tr><td>").append(escape(b.project())).append("</td><td><a href=\"")
+                        .append(chainLink(b.project(), b.branch())).append("\">").append(escape(b.branch()))
+                        .append("</a></td><td>").append(Long.toUnsignedString(b.tail().counter())).append("</td><td>")
+                        .append(time(b.tail().timestamp())).append("</td><td class=\"digest\">")
+                        .append(b.tail().publicKey()).append("</td></tr>");
+            }
+            body.append("</table></div>");
+        }
+        return page("Build chain", body);
+    }
+
+    public String chain(String project, String branch, List<ReleaseView> releases) {
+        StringBuilder body = new StringBuilder();
+        body.append("<p><a href=\"").append(base).append("\">All projects</a></p>");
+        body.append("<h1>").append(escape(project)).append(" / ").append(escape(branch)).append("</h1>");
+        if (releases.isEmpty()) {
+            return page(project + "/" + branch, body.append("<p>No releases.</p>"));
+        }
+        Block tail = releases.get(0).block();
+        body.append("<div class=\"verify\"><h2>Verify this yourself</h2><p>Get the signer's public key from the "
+                + "project through a channel you trust, check that it is the one below, then run:</p>");
+        body.append("<pre>buildchain verify --key ").append(tail.publicKey()).append(" --url ").append(escape(storeUrl))
+                .append(" -p ").append(escape(project)).append(" -b ").append(escape(branch)).append("</pre>");
+        body.append("<pre>buildchain download --key ").append(tail.publicKey()).append(" --url ")
+                .append(escape(storeUrl)).append(" -p ").append(escape(project)).append(" -b ").append(escape(branch))
+                .append(" --all --out ").append(escape(project)).append("</pre>");
+        body.append("<p>Signer key: <code>").append(tail.publicKey()).append("</code></p></div>");
+        for (ReleaseView release : releases) {
+            appendRelease(body, release);
+        }
+        return page(project + "/" + branch, body);
+    }
+
+    public String divergence(ReleaseView release) {
+        StringBuilder body = new StringBuilder();
+        body.append("<p><a href=\"").append(chainLink(release.project(), release.branch())).append("\">")
+                .append(escape(release.project())).append(" / ").append(escape(release.branch())).append("</a></p>");
+        body.append("<h1>Why builders disagreed on block ").append(Long.toUnsignedString(release.block().counter()))
+                .append("</h1>");
+        if (!release.diverged()) {
+            body.append("<p>All builders whose submissions were recorded produced the same manifest.</p>");
+        } else {
+            body.append("<p>Each section compares a dissenting manifest with the accepted one: files that differ, "
+                    + "and inside archives the entries that differ and why (content, timestamp, mode, owner).</p><pre>");
+            for (String line : release.evidence().divergence()) {
+                body.append(escape(line)).append('\n');
+            }
+            body.append("</pre>");
+        }
+        appendVotes(body, release.evidence());
+        return page("Divergence", body);
+    }
+
+    public String notFound(String what) {
+        return page("Not found", new StringBuilder("<h1>Not found</h1><p>").append(escape(what))
+                .append("</p><p><a href=\"").append(base).append("\">All projects</a></p>"));
+    }
+
+    private void appendRelease(StringBuilder body, ReleaseView release) {
+        Block block = release.block();
+        body.append("<div class=\"release\" id=\"block-").append(block.counter()).append("\"><h2>Block ")
+                .append(Long.toUnsignedString(block.counter())).append("</h2><table>");
+        row(body, "Signed", time(block.timestamp()));
+        row(body, "Manifest", "<span class=\"digest\">" + block.digest() + "</span>");
+        if (release.manifest() != null) {
+            row(body, "Source time", time(release.manifest().time()));
+        }
+        row(body, "Block", "<a class=\"digest\" href=\"" + base + "block/" + block.signatureBase32() + "\">"
+                + block.signatureBase32() + "</a>");
+        row(body, "Builder request", "<span class=\"digest\">" + block.request().publicKey() + "</span>, counter "
+                + Long.toUnsignedString(block.request().counter()));
+        if (release.evidence() != null) {
+            Evidence e = release.evidence();
+            long agree = e.submissions().stream().filter(s -> "agree".equals(s.status())).count();
+            row(body, "Quorum", agree + " agreeing trusted builder(s), " + e.quorum() + " required"
+                    + (release.diverged() ? " &middot; <a href=\"" + chainLink(release.project(), release.branch()) + "/"
+                            + block.signatureBase32() + "/divergence\">why builders disagreed</a>" : ""));
+        }
+        body.append("</table>");
+        appendVotes(body, release.evidence());
+        if (release.manifest() == null) {
+            body.append("<p class=\"dissent\">The manifest object is missing from this store.</p>");
+        } else {
+            body.append("<div class=\"scroll\"><table><tr><th>File</th><th>Size</th><th>SHA-384 (base32)</th></tr>");
+            for (ReleaseView.FileView file : release.files()) {
+                body.append("<tr><td><a href=\"").append(base).append("files/").append(block.signatureBase32())
+                        .append('/').append(pathEncode(file.name())).append("\">").append(escape(file.name()))
+                        .append("</a></td><td>").append(file.size() < 0 ? "missing" : size(file.size()))
+                        .append("</td><td class=\"digest\">").append(file.digest()).append("</td></tr>");
+            }
+            body.append("</table></div>");
+        }
+        body.append("</div>");
+    }
+
+    private void appendVotes(StringBuilder body, Evidence evidence) {
+        if (evidence == null) {
+            body.append("<p class=\"muted\">No quorum evidence recorded for this block.</p>");
+            return;
+        }
+        body.append("<div class=\"scroll\"><table><tr><th>Builder</th><th>Vote</th><th>Key</th><th>Manifest</th></tr>");
+        for (Evidence.Entry entry : evidence.submissions()) {
+            String css = "agree".equals(entry.status()) ? "agree" : "dissent";
+            body.append("<tr><td>").append(escape(entry.source())).append("</td><td class=\"").append(css).append("\">")
+                    .append(escape(entry.status())).append(entry.reason() == null ? "" : ": " + escape(entry.reason()))
+                    .append("</td><td class=\"digest\">").append(entry.key() == null ? "" : escape(entry.key()))
+                    .append("</td><td class=\"digest\">").append(entry.manifest() == null ? "" : escape(entry.manifest()))
+                    .append("</td></tr>");
+        }
+        body.append("</table></div>");
+    }
+
+    private String chainLink(String project, String branch) {
+        return base + "chain/" + pathEncode(project) + "/" + pathEncode(branch);
+    }
+
+    private String page(String title, StringBuilder body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title)
+                + " - buildchain</title><link rel=\"stylesheet\" href=\"" + base + "style.css\"></head><body>" + body
+                + "</body></html>\n";
+    }
+
+    private static void row(StringBuilder body, String label, String html) {
+        body.append("<tr><th>").append(label).append("</th><td>").append(html).append("</td></tr>");
+    }
+
+    static String time(long seconds) {
+        return TIME.format(Instant.ofEpochSecond(seconds));
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** Each '/'-separated segment percent-encoded, so a manifest name becomes a URL path. */
+    public static String pathEncode(String path) {
+        StringBuilder out = new StringBuilder();
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            out.append(i == 0 ? "" : "/").append(URLEncoder.encode(segments[i], StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
+    }
+
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,144 @@
+package io.buildchain.core.view;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.encoding.Base32;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.store.Store;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the chain pages show, read from a local store (the one {@code serve} or Jenkins publishes). */
+public final class StoreView {
+    /** The most releases one branch page lists. */
+    public static final int MAX_RELEASES = 100;
+    private final Store store;
+
+    public StoreView(Store store) {
+        this.store = store;
+    }
+
+    /** A branch with a tail. */
+    public record BranchSummary(String project, String branch, Block tail) {
+    }
+
+    public List<BranchSummary> branches() throws IOException {
+        List<BranchSummary> branches = new ArrayList<>();
+        Path tails = store.root().resolve("tail");
+        if (!Files.isDirectory(tails)) {
+            return branches;
+        }
+        for (Path project : sorted(tails)) {
+            for (Path branch : sorted(project)) {
+                String p = project.getFileName().toString();
+                String b = branch.getFileName().toString();
+                try {
+                    store.tail(p, b).ifPresent(tail -> branches.add(new BranchSummary(p, b, tail)));
+                } catch (BuildchainException e) {
+                    // A name the store would never write, or a damaged tail: not listed.
+                }
+            }
+        }
+        return branches;
+    }
+
+    /**
+     * The branch's releases, newest first: the tail, then the blocks reachable through previous links
+     * whose evidence names this branch (blocks without evidence are listed too). Stops at a missing block.
+     */
+    public List<ReleaseView> releases(String project, String branch) throws IOException {
+        Optional<Block> tail = store.tail(project, branch);
+        List<ReleaseView> releases = new ArrayList<>();
+        Block block = tail.orElse(null);
+        while (block != null && releases.size() < MAX_RELEASES) {
+            Evidence evidence = evidence(block);
+            if (evidence == null || (project.equals(evidence.project()) && branch.equals(evidence.branch()))) {
+                releases.add(release(project, branch, block, evidence));
+            }
+            block = block.counter() > 1 ? readBlock(block.previous()).orElse(null) : null;
+        }
+        return releases;
+    }
+
+    /** One release by its block signature, labelled with the project and branch its evidence names. */
+    public Optional<ReleaseView> release(String blockSignature) throws IOException {
+        return release(null, null, blockSignature).map(r -> r.evidence() == null ? r
+                : new ReleaseView(r.evidence().project(), r.evidence().branch(), r.block(), r.manifest(), r.evidence(),
+                        r.files()));
+    }
+
+    /** One release by its block signature, if that block is in the store. */
+    public Optional<ReleaseView> release(String project, String branch, String blockSignature) throws IOException {
+        byte[] signature;
+        try {
+            signature = Base32.decodeCanonical(blockSignature, 64, "block");
+        } catch (BuildchainException e) {
+            return Optional.empty();
+        }
+        Optional<Block> block = readBlock(signature);
+        if (block.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(release(project, branch, block.get(), evidence(block.get())));
+    }
+
+    private ReleaseView release(String project, String branch, Block block, Evidence evidence) throws IOException {
+        Path manifestObject = store.objectPath(block.digest());
+        Manifest manifest = null;
+        List<ReleaseView.FileView> files = new ArrayList<>();
+        if (Files.isRegularFile(manifestObject)) {
+            byte[] bytes = Files.readAllBytes(manifestObject);
+            if (Digest.of(bytes).equals(block.digest())) {
+                manifest = Manifest.parse(bytes, manifestObject.toString());
+                for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+                    Path object = store.objectPath(file.getValue());
+                    files.add(new ReleaseView.FileView(file.getKey(), file.getValue().base32(),
+                            Files.isRegularFile(object) ? Files.size(object) : -1));
+                }
+            }
+        }
+        return new ReleaseView(project, branch, block, manifest, evidence, files);
+    }
+
+    private Evidence evidence(Block block) throws IOException {
+        Path path = store.evidencePath(block);
+        if (!Files.isRegularFile(path)) {
+            return null;
+        }
+        try {
+            return Evidence.parse(Files.readAllBytes(path), path.toString());
+        } catch (BuildchainException e) {
+            return null;
+        }
+    }
+
+    private Optional<Block> readBlock(byte[] signature) throws IOException {
+        Path path = store.blockPath(signature);
+        if (!Files.isRegularFile(path) || Files.size(path) != Block.SIZE) {
+            return Optional.empty();
+        }
+        return Optional.of(Block.decode(Files.readAllBytes(path), path.toString()));
+    }
+
+    private static List<Path> sorted(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(entry)) {
+                    entries.add(entry);
+                }
+            }
+        }
+        entries.sort(null);
+        return entries;
+    }
+}
