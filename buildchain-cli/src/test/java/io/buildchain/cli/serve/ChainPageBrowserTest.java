@@ -1,0 +1,74 @@
+package io.buildchain.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.cli.quickstart.Quickstart;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A person's path through the pages in a real headless Chromium: the chain page of quickstart's store,
+ * a download link followed to a file whose digest is checked, the divergence page, screenshots
+ * (desktop and phone) saved under target/ to look at.
+ */
+class ChainPageBrowserTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void chainPageDownloadAndDivergenceInARealBrowser() throws Exception {
+        new Quickstart(dir.resolve("qs"), new PrintStream(OutputStream.nullOutputStream())).run();
+        PublicKey pinned = PublicKey.fromArgument(dir.resolve("qs/signer.pub").toString(), "signer.pub");
+        Path screenshots = Path.of("target", "screenshots");
+        Path downloads = dir.resolve("downloads");
+        Files.createDirectories(downloads);
+        try (StoreServer server = StoreServer.start(Store.open(dir.resolve("qs/store")), "127.0.0.1", 0);
+                HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium-profile"))) {
+            String base = "http://127.0.0.1:" + server.port() + "/";
+            chromium.downloadTo(downloads);
+
+            chromium.open(base);
+            chromium.click("a[href='/chain/hello/main']");
+            chromium.awaitLoaded();
+            assertThat(chromium.evaluate("location.pathname")).isEqualTo("/chain/hello/main");
+            String text = chromium.evaluate("document.body.innerText");
+            assertThat(text).contains("Verify this yourself", pinned.base32(), "Block 2", "builder-d", "hello-1.1.jar");
+            chromium.screenshot(screenshots.resolve("chain-page.png"));
+
+            chromium.click("a[href$='/hello-1.1.jar']");
+            Path downloaded = downloads.resolve("hello-1.1.jar");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(downloaded) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(downloaded).exists();
+            Digest expected = new ChainVerifier(StoreReader.of(URI.create(base)), pinned).release("hello", "main")
+                    .manifest().files().get("hello-1.1.jar");
+            assertThat(Digest.of(Files.readAllBytes(downloaded))).isEqualTo(expected);
+
+            chromium.click("a[href$='/divergence']");
+            chromium.awaitLoaded();
+            assertThat(chromium.evaluate("location.pathname")).endsWith("/divergence");
+            assertThat(chromium.evaluate("document.body.innerText")).contains("mode 0644 vs 0664",
+                    "timestamp 2026-02-01T00:00:00Z vs");
+            chromium.screenshot(screenshots.resolve("divergence-page.png"));
+
+            chromium.phone();
+            chromium.open(base + "chain/hello/main");
+            assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+                    .as("no sideways scrolling of the page on a phone").isEqualTo("true");
+            chromium.screenshot(screenshots.resolve("chain-page-phone.png"));
+        }
+    }
+}
