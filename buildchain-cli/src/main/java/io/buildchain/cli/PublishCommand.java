@@ -6,6 +6,7 @@ import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.publish.QuorumNotMetException;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
+import io.buildchain.core.submit.SubmissionInbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,12 @@ final class PublishCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     SignerOptions signer;
 
-    @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "1..*",
+    @Option(names = "--from-submissions",
+            description = "Also take the submissions remote build nodes sent to 'serve --accept-submissions' for this "
+                    + "project/branch; they are removed once published.")
+    boolean fromSubmissions;
+
+    @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "0..*",
             description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "
                     + "(to explain a divergence inside archives)."})
     List<String> submissions;
@@ -55,11 +61,22 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Submission> parsed = new ArrayList<>();
-        for (String argument : submissions) {
+        for (String argument : submissions == null ? List.<String>of() : submissions) {
             parsed.add(parseSubmission(argument));
         }
-        Publisher publisher = new Publisher(Store.open(store), signer.open(), System.err::println);
-        Publisher.Release release = new Publisher.Release(chain.project, chain.branch, quorum, KeyList.read(trust),
+        Store opened = Store.open(store);
+        KeyList trusted = KeyList.read(trust);
+        SubmissionInbox inbox = new SubmissionInbox(opened, trusted, SubmissionInbox.DEFAULT_MAX_BYTES);
+        if (fromSubmissions) {
+            parsed.addAll(inbox.pending(chain.project, chain.branch));
+        }
+        if (parsed.isEmpty()) {
+            throw new FormatException("nothing to publish: give MANIFEST:REQUEST pairs"
+                    + (fromSubmissions ? " (no submissions are waiting for " + chain.project + "/" + chain.branch + ")"
+                            : " or --from-submissions"));
+        }
+        Publisher publisher = new Publisher(opened, signer.open(), System.err::println);
+        Publisher.Release release = new Publisher.Release(chain.project, chain.branch, quorum, trusted,
                 parsed, Optional.ofNullable(artifacts));
         Publisher.Result result;
         try {
@@ -68,6 +85,9 @@ final class PublishCommand implements Callable<Integer> {
             System.err.print(e.decision().report());
             e.divergence().forEach(System.err::println);
             throw e;
+        }
+        if (fromSubmissions) {
+            inbox.consume(chain.project, chain.branch);
         }
         System.out.print(result.decision().report());
         if (result.evidence().divergence() != null) {

@@ -2,7 +2,9 @@ package io.buildchain.cli;
 
 import io.buildchain.cli.serve.StoreServer;
 import io.buildchain.core.FormatException;
+import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.store.Store;
+import io.buildchain.core.submit.SubmissionInbox;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,9 +26,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
     String bind;
 
+    @Option(names = "--accept-submissions",
+            description = "Also take submissions from remote build nodes at POST /submit/PROJECT/BRANCH "
+                    + "(see 'buildchain submit'); publishing them still needs 'publish --from-submissions'.")
+    boolean acceptSubmissions;
+
+    @Option(names = "--trust", paramLabel = "TRUSTED_KEYS_FILE",
+            description = "With --accept-submissions: only requests signed by these builder keys are accepted.")
+    Path trust;
+
+    @Option(names = "--max-upload-mib", defaultValue = "1024", paramLabel = "MIB",
+            description = "With --accept-submissions: the largest upload accepted (default: ${DEFAULT-VALUE} MiB).")
+    long maxUploadMib;
+
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(store)) {
+        if (acceptSubmissions != (trust != null)) {
+            throw new FormatException("--accept-submissions and --trust go together");
+        }
+        // A publisher that takes submissions may start before anything is published: the store is created.
+        if (!acceptSubmissions && !Files.isDirectory(store)) {
             throw new NoSuchFileException(store.toString(), null, "no such store directory");
         }
         int colon = bind.lastIndexOf(':');
@@ -40,9 +59,14 @@ final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new FormatException("--bind " + bind + ": port must be a number");
         }
-        try (StoreServer server = StoreServer.start(Store.open(store), host, port)) {
+        Store opened = Store.open(store);
+        SubmissionInbox inbox = acceptSubmissions ? new SubmissionInbox(opened, KeyList.read(trust), maxUploadMib << 20) : null;
+        try (StoreServer server = StoreServer.start(opened, inbox, host, port)) {
             String shown = host.contains(":") ? "[" + host + "]" : host;
             System.out.println("serving " + store.toAbsolutePath().normalize() + " at http://" + shown + ":" + server.port() + "/");
+            if (inbox != null) {
+                System.out.println("taking submissions at POST /submit/PROJECT/BRANCH from the builders in " + trust);
+            }
             System.out.flush();
             server.join();
         }

@@ -35,6 +35,14 @@ final class Cli {
         return builder;
     }
 
+    /** Runs and requires exit status 0, showing stdout and stderr if not. */
+    static Result ok(Path cwd, String... args) throws IOException, InterruptedException {
+        Result result = run(cwd, args);
+        org.assertj.core.api.Assertions.assertThat(result.exit())
+                .as("buildchain %s%nstdout: %s%nstderr: %s", String.join(" ", args), result.out(), result.err()).isZero();
+        return result;
+    }
+
     static Result run(Path cwd, String... args) throws IOException, InterruptedException {
         return run(cwd, Map.of(), args);
     }

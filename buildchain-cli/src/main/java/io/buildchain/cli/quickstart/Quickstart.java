@@ -16,6 +16,7 @@ import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.Downloader;
@@ -33,7 +34,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,20 +229,10 @@ public final class Quickstart {
             if (!empty && !Files.exists(dir.resolve(MARKER))) {
                 throw new FormatException(dir + ": exists and was not made by quickstart; choose another --dir");
             }
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(MARKER), "made by buildchain quickstart; safe to delete\n");
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                if (!Files.isSymbolicLink(path)) {
-                    path.toFile().setWritable(true);
-                }
-                Files.delete(path);
-            }
-        }
-    }
 }

@@ -1,6 +1,9 @@
 package io.buildchain.cli.serve;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.store.Store;
+import io.buildchain.core.submit.SubmissionInbox;
+import io.buildchain.core.submit.SubmissionRejectedException;
 import io.buildchain.core.view.ByteRange;
 import io.buildchain.core.view.ChainPages;
 import io.buildchain.core.view.StoreRoutes;
@@ -30,14 +33,19 @@ public final class StoreServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** Starts serving {@code store} on {@code host:port} (port 0 picks a free one). */
+    /** Starts serving {@code store} on {@code host:port} (port 0 picks a free one), read-only. */
     public static StoreServer start(Store store, String host, int port) throws Exception {
+        return start(store, null, host, port);
+    }
+
+    /** As {@link #start(Store, String, int)}, also taking submissions into {@code inbox} when it is not null. */
+    public static StoreServer start(Store store, SubmissionInbox inbox, String host, int port) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new StoreHandler(store));
+        server.setHandler(new StoreHandler(store, inbox));
         server.start();
         return new StoreServer(server, connector);
     }
@@ -58,21 +66,27 @@ public final class StoreServer implements AutoCloseable {
     /** The adapter: HTTP in, {@link StoreRoutes} decides, HTTP out. */
     private static final class StoreHandler extends Handler.Abstract {
         private final Store store;
+        private final SubmissionInbox inbox;
 
-        StoreHandler(Store store) {
+        StoreHandler(Store store, SubmissionInbox inbox) {
             this.store = store;
+            this.inbox = inbox;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String method = request.getMethod();
+            String path = Request.getPathInContext(request);
+            if (inbox != null && path.startsWith("/submit/") && "POST".equals(method)) {
+                submit(request, response, callback, path.substring("/submit/".length()));
+                return true;
+            }
             boolean head = "HEAD".equals(method);
             if (!head && !"GET".equals(method)) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 Response.writeError(request, response, callback, 405);
                 return true;
             }
-            String path = Request.getPathInContext(request);
             String relative = path.startsWith("/") ? path.substring(1) : path;
             String origin = request.getHttpURI().getScheme() + "://" + request.getHttpURI().getAuthority() + "/";
             StoreRoutes.Answer answer = new StoreRoutes(store, new ChainPages("/", origin)).resolve(relative);
@@ -88,6 +102,46 @@ public final class StoreServer implements AutoCloseable {
             }
             sendFile(request, response, callback, (StoreRoutes.StoreFile) answer, head);
             return true;
+        }
+
+        /** {@code POST /submit/PROJECT/BRANCH} with a submission package as the body. */
+        private void submit(Request request, Response response, Callback callback, String target) {
+            int status;
+            String message;
+            String[] parts = target.split("/", -1);
+            long length = request.getLength();
+            if (parts.length != 2) {
+                status = 404;
+                message = "expected POST /submit/PROJECT/BRANCH";
+            } else if (length < 0) {
+                status = 411;
+                message = "Content-Length is required";
+            } else if (length > inbox.maxBytes()) {
+                status = 413;
+                message = "upload of " + length + " bytes is larger than the " + inbox.maxBytes() + " allowed";
+            } else {
+                try (InputStream body = Content.Source.asInputStream(request)) {
+                    SubmissionInbox.Accepted accepted = inbox.accept(parts[0], parts[1], body);
+                    status = accepted.replaced() ? 200 : 201;
+                    message = "accepted " + accepted.files() + " file(s) of manifest " + accepted.manifest() + " from "
+                            + accepted.builder() + " for " + accepted.project() + "/" + accepted.branch()
+                            + (accepted.replaced() ? " (replacing its earlier submission)" : "")
+                            + "; it is published once the quorum is met";
+                } catch (SubmissionRejectedException e) {
+                    status = e.status();
+                    message = e.getMessage();
+                } catch (BuildchainException e) {
+                    status = 400;
+                    message = e.getMessage();
+                } catch (Exception e) {
+                    status = 500;
+                    message = "could not store the submission: " + e.getMessage();
+                }
+            }
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
         }
 
         private static void sendFile(Request request, Response response, Callback callback, StoreRoutes.StoreFile file,

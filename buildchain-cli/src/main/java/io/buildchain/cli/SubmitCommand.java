@@ -1,0 +1,82 @@
+package io.buildchain.cli;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.FormatException;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.hash.FileHasher;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.submit.SubmissionPackage;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"As a remote build node, send your manifest, signed request and artifacts to a publisher running "
+                + "'buildchain serve --accept-submissions'. Everything is checked here first; the publisher checks "
+                + "again, and accepts only requests signed by a builder key it trusts.",
+            "Publishing still needs the quorum: the publisher runs 'buildchain publish --from-submissions'."})
+final class SubmitCommand implements Callable<Integer> {
+    @Option(names = "--url", required = true, paramLabel = "URL", description = "The publisher's base URL.")
+    URI url;
+
+    @Mixin
+    ChainOptions chain;
+
+    @Option(names = "--manifest", required = true, paramLabel = "MANIFEST")
+    Path manifest;
+
+    @Option(names = "--request", required = true, paramLabel = "REQ")
+    Path request;
+
+    @Option(names = "--artifacts", required = true, paramLabel = "DIR", description = "The build's output directory.")
+    Path artifacts;
+
+    @Override
+    public Integer call() throws Exception {
+        Store.checkName(chain.project, "project");
+        Store.checkName(chain.branch, "branch");
+        byte[] manifestBytes = Files.readAllBytes(manifest);
+        Manifest parsed = Manifest.parseCanonical(manifestBytes, manifest.toString());
+        SignedRequest signed = SignedRequest.decode(Files.readAllBytes(request), request.toString());
+        signed.verifySignature(request.toString());
+        if (!signed.digest().equals(parsed.digest())) {
+            throw new FormatException(request + ": signs manifest " + signed.digest() + ", not " + manifest);
+        }
+        for (Map.Entry<String, io.buildchain.core.hash.Digest> file : parsed.files().entrySet()) {
+            if (!FileHasher.hash(artifacts.resolve(file.getKey())).equals(file.getValue())) {
+                throw new FormatException(artifacts.resolve(file.getKey()) + ": does not match the manifest");
+            }
+        }
+        Path upload = Files.createTempFile("buildchain-submit", ".tar");
+        try {
+            try (OutputStream out = Files.newOutputStream(upload)) {
+                SubmissionPackage.write(out, manifestBytes, parsed, signed.bytes(), artifacts);
+            }
+            String base = url.toString().endsWith("/") ? url.toString() : url + "/";
+            URI target = URI.create(base + "submit/" + chain.project + "/" + chain.branch);
+            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build()
+                    .send(HttpRequest.newBuilder(target).header("Content-Type", "application/x-tar")
+                            .POST(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
+            String answer = response.body().strip();
+            if (response.statusCode() / 100 != 2) {
+                throw new BuildchainException(target + " refused the submission (HTTP " + response.statusCode() + "): "
+                        + answer);
+            }
+            System.out.println(answer);
+        } finally {
+            Files.deleteIfExists(upload);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,85 @@
+package io.buildchain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Build nodes without Jenkins: they submit over HTTP to one publisher, which publishes once the quorum is met. */
+class RemoteSubmissionIT {
+    @TempDir
+    Path dir;
+
+    Cli.Result ok(String... args) throws Exception {
+        return Cli.ok(dir, args);
+    }
+
+    @Test
+    void buildersSubmitThePublisherPublishesUsersVerify() throws Exception {
+        StringBuilder trusted = new StringBuilder();
+        for (String node : new String[] {"a", "b", "c", "untrusted"}) {
+            String pub = ok("keygen", "--out", node + ".key").out().trim();
+            if (!node.equals("untrusted")) {
+                trusted.append(pub).append(' ').append(node).append('\n');
+            }
+            Files.createDirectories(dir.resolve(node + "/dist/bin"));
+            Files.writeString(dir.resolve(node + "/dist/bin/tool"), node.equals("c") ? "different" : "reproducible");
+            ok("manifest", "--time", "1700000000", "--out", node + "/manifest.json", node + "/dist");
+            ok("request", "--key", node + ".key", "--state", node + "/state", "--out", node + "/req.bin",
+                    node + "/manifest.json");
+        }
+        Files.writeString(dir.resolve("trusted"), trusted);
+        ok("keygen", "--out", "signer.key", "--pub-out", "signer.pub");
+
+        Process server = Cli.builder(dir, Map.of(), "serve", "--store", "store", "--bind", "127.0.0.1:0",
+                "--accept-submissions", "--trust", "trusted", "--max-upload-mib", "1")
+                .redirectError(dir.resolve("serve.log").toFile()).start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
+            assertThat(m.find()).as("serve printed its address: %s", line).isTrue();
+            String url = m.group(1);
+
+            for (String node : new String[] {"a", "b", "c"}) {
+                assertThat(ok("submit", "--url", url, "-p", "tool", "-b", "main", "--manifest", node + "/manifest.json",
+                        "--request", node + "/req.bin", "--artifacts", node + "/dist").out()).contains("accepted 1 file(s)");
+            }
+            Cli.Result refused = Cli.run(dir, "submit", "--url", url, "-p", "tool", "-b", "main", "--manifest",
+                    "untrusted/manifest.json", "--request", "untrusted/req.bin", "--artifacts", "untrusted/dist");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.errLines()).last().asString().contains("HTTP 403", "is not trusted here");
+
+            Files.write(dir.resolve("a/dist/bin/big"), new byte[2 << 20]);
+            ok("manifest", "--time", "1700000000", "--out", "a/big.json", "a/dist");
+            ok("request", "--key", "a.key", "--state", "a/state", "--out", "a/big.bin", "a/big.json");
+            Cli.Result tooBig = Cli.run(dir, "submit", "--url", url, "-p", "tool", "-b", "main", "--manifest",
+                    "a/big.json", "--request", "a/big.bin", "--artifacts", "a/dist");
+            assertThat(tooBig.exit()).isEqualTo(1);
+            assertThat(tooBig.err()).contains("HTTP 413");
+
+            Cli.Result published = ok("publish", "--store", "store", "-p", "tool", "-b", "main", "--quorum", "2",
+                    "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
+                    "--from-submissions");
+            assertThat(published.out()).contains("quorum met: 2 distinct trusted", "dissent", "published tool/main: block 1");
+            assertThat(dir.resolve("store/submissions/tool")).doesNotExist();
+
+            ok("verify", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "--quorum", "2",
+                    "--trust", "trusted");
+            ok("download", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "bin/tool",
+                    "--out", "got");
+            assertThat(dir.resolve("got")).hasContent("reproducible");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

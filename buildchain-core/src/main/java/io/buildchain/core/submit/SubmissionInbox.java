@@ -1,0 +1,239 @@
+package io.buildchain.core.submit;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.hash.FileHasher;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.ManifestNames;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.FileTrees;
+import io.buildchain.core.store.Store;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Where remote build nodes' submissions wait for the publisher: {@code submissions/PROJECT/BRANCH/
+ * MANIFEST_DIGEST/BUILDER_KEY/} holding manifest.json, request.bin and artifacts/. An upload is staged in
+ * {@code submissions/tmp/} and renamed into place only once it is whole and checked, so a broken upload
+ * leaves nothing behind. Accepting a submission is not publishing: that still needs the quorum and the signer.
+ */
+public final class SubmissionInbox {
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    private static final int MAX_FILES = 100_000;
+    private final Path root;
+    private final KeyList trusted;
+    private final long maxBytes;
+
+    public SubmissionInbox(Store store, KeyList trusted, long maxBytes) {
+        this.root = store.root().resolve("submissions");
+        this.trusted = trusted;
+        this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** What was accepted. */
+    public record Accepted(String project, String branch, Digest manifest, PublicKey builder, int files, boolean replaced) {
+    }
+
+    /** Reads one package from {@code upload}, checks it, and files it; throws with a status on refusal. */
+    public Accepted accept(String project, String branch, InputStream upload) throws IOException {
+        Store.checkName(project, "project");
+        Store.checkName(branch, "branch");
+        Path staging = AtomicFiles.newTempName(root.resolve("tmp"));
+        Files.createDirectories(staging);
+        try {
+            Map<String, Digest> artifacts = extract(new LimitedStream(upload, maxBytes), staging);
+            Accepted accepted = check(project, branch, staging, artifacts);
+            Path target = root.resolve(project).resolve(branch).resolve(accepted.manifest().base32())
+                    .resolve(accepted.builder().base32());
+            boolean replaced = Files.exists(target);
+            if (replaced) {
+                FileTrees.delete(target);
+            }
+            Files.createDirectories(target.getParent());
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(target.getParent());
+            return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), replaced);
+        } finally {
+            if (Files.exists(staging)) {
+                FileTrees.delete(staging);
+            }
+        }
+    }
+
+    /** The submissions waiting for a branch, as the publisher takes them. */
+    public List<Submission> pending(String project, String branch) throws IOException {
+        Path dir = root.resolve(project).resolve(branch);
+        List<Submission> submissions = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return submissions;
+        }
+        try (Stream<Path> walk = Files.walk(dir, 2)) {
+            for (Path builder : walk.filter(p -> dir.relativize(p).getNameCount() == 2).sorted().toList()) {
+                PublicKey key = PublicKey.parse(builder.getFileName().toString(), builder.toString());
+                submissions.add(new Submission(trusted.label(key).orElse(key.base32().substring(0, 12)),
+                        Files.readAllBytes(builder.resolve(SubmissionPackage.MANIFEST)),
+                        Files.readAllBytes(builder.resolve(SubmissionPackage.REQUEST)),
+                        Optional.of(builder.resolve("artifacts"))));
+            }
+        }
+        return submissions;
+    }
+
+    /** Removes a branch's submissions once they have been published (their requests are in the evidence). */
+    public void consume(String project, String branch) throws IOException {
+        Path dir = root.resolve(project).resolve(branch);
+        if (Files.isDirectory(dir)) {
+            Path doomed = AtomicFiles.newTempName(root.resolve("tmp"));
+            Files.createDirectories(doomed.getParent());
+            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.delete(doomed);
+            try {
+                Files.deleteIfExists(dir.getParent());
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // Other branches of the project still wait.
+            }
+        }
+    }
+
+    private Map<String, Digest> extract(InputStream upload, Path staging) throws IOException {
+        Map<String, Digest> artifacts = new HashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(upload)) {
+            TarArchiveEntry entry;
+            int count = 0;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (++count > MAX_FILES) {
+                    throw new SubmissionRejectedException(413, "more than " + MAX_FILES + " files");
+                }
+                String name = entry.getName();
+                if (entry.isDirectory() && name.startsWith(SubmissionPackage.ARTIFACTS)) {
+                    continue;
+                }
+                if (!entry.isFile()) {
+                    throw new SubmissionRejectedException(400, "entry \"" + name + "\" is not a regular file");
+                }
+                if (name.equals(SubmissionPackage.MANIFEST) || name.equals(SubmissionPackage.REQUEST)) {
+                    Files.copy(tar, staging.resolve(name));
+                } else if (name.startsWith(SubmissionPackage.ARTIFACTS)) {
+                    String artifact = name.substring(SubmissionPackage.ARTIFACTS.length());
+                    String problem = ManifestNames.problem(artifact);
+                    if (problem != null) {
+                        throw new SubmissionRejectedException(400, "artifact name \"" + artifact + "\" " + problem);
+                    }
+                    Path file = staging.resolve("artifacts").resolve(artifact);
+                    Files.createDirectories(file.getParent());
+                    try (OutputStream out = Files.newOutputStream(file)) {
+                        if (artifacts.put(artifact, FileHasher.copy(tar, out)) != null) {
+                            throw new SubmissionRejectedException(400, "artifact \"" + artifact + "\" appears twice");
+                        }
+                    }
+                } else {
+                    throw new SubmissionRejectedException(400, "unexpected entry \"" + name
+                            + "\" (expected manifest.json, request.bin and artifacts/NAME)");
+                }
+            }
+        } catch (SubmissionRejectedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SubmissionRejectedException(400, "upload broken or not a tar: " + e.getMessage());
+        }
+        return artifacts;
+    }
+
+    private Accepted check(String project, String branch, Path staging, Map<String, Digest> artifacts)
+            throws IOException {
+        Path manifestFile = staging.resolve(SubmissionPackage.MANIFEST);
+        Path requestFile = staging.resolve(SubmissionPackage.REQUEST);
+        if (!Files.exists(manifestFile) || !Files.exists(requestFile)) {
+            throw new SubmissionRejectedException(400, "a submission needs manifest.json and request.bin");
+        }
+        byte[] manifestBytes = Files.readAllBytes(manifestFile);
+        Manifest manifest;
+        SignedRequest request;
+        try {
+            manifest = Manifest.parseCanonical(manifestBytes, "manifest.json");
+            request = SignedRequest.decode(Files.readAllBytes(requestFile), "request.bin");
+        } catch (BuildchainException e) {
+            throw new SubmissionRejectedException(400, e.getMessage());
+        }
+        if (!request.signatureValid()) {
+            throw new SubmissionRejectedException(400, "request.bin: signature does not verify");
+        }
+        if (!trusted.contains(request.publicKey())) {
+            throw new SubmissionRejectedException(403, "builder key " + request.publicKey() + " is not trusted here");
+        }
+        Digest digest = Digest.of(manifestBytes);
+        if (!request.digest().equals(digest)) {
+            throw new SubmissionRejectedException(400, "request.bin signs manifest " + request.digest()
+                    + ", not this manifest.json (" + digest + ")");
+        }
+        for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+            Digest got = artifacts.get(file.getKey());
+            if (got == null) {
+                throw new SubmissionRejectedException(400, "artifact \"" + file.getKey() + "\" is missing");
+            }
+            if (!got.equals(file.getValue())) {
+                throw new SubmissionRejectedException(400, "artifact \"" + file.getKey() + "\" does not match its "
+                        + "manifest digest");
+            }
+        }
+        for (String name : artifacts.keySet()) {
+            if (!manifest.files().containsKey(name)) {
+                throw new SubmissionRejectedException(400, "artifact \"" + name + "\" is not in the manifest");
+            }
+        }
+        return new Accepted(project, branch, digest, request.publicKey(), artifacts.size(), false);
+    }
+
+    /** Refuses an upload beyond the limit while it streams, whatever its Content-Length said. */
+    private static final class LimitedStream extends FilterInputStream {
+        private final long limit;
+        private long read;
+
+        LimitedStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new SubmissionRejectedException(413, "upload is larger than " + limit + " bytes");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.buildchain.core.submit;
+
+import io.buildchain.core.manifest.Manifest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/** What a remote build node uploads: one uncompressed tar of manifest.json, request.bin and artifacts/NAME. */
+public final class SubmissionPackage {
+    public static final String MANIFEST = "manifest.json";
+    public static final String REQUEST = "request.bin";
+    public static final String ARTIFACTS = "artifacts/";
+
+    private SubmissionPackage() {
+    }
+
+    public static void write(OutputStream out, byte[] manifestBytes, Manifest manifest, byte[] request, Path artifacts)
+            throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        add(tar, MANIFEST, manifestBytes);
+        add(tar, REQUEST, request);
+        for (String name : manifest.files().keySet()) {
+            Path file = artifacts.resolve(name);
+            TarArchiveEntry entry = new TarArchiveEntry(ARTIFACTS + name);
+            entry.setSize(Files.size(file));
+            tar.putArchiveEntry(entry);
+            Files.copy(file, tar);
+            tar.closeArchiveEntry();
+        }
+        tar.finish();
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(content.length);
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+}

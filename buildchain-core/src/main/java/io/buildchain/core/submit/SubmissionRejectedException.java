@@ -1,0 +1,17 @@
+package io.buildchain.core.submit;
+
+import io.buildchain.core.BuildchainException;
+
+/** A submission refused, with the HTTP status that says why (400 malformed, 403 untrusted, 413 too large). */
+public class SubmissionRejectedException extends BuildchainException {
+    private final int status;
+
+    public SubmissionRejectedException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}
