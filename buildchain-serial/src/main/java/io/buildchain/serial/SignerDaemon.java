@@ -85,15 +85,16 @@ public final class SignerDaemon {
         String who = "builder " + request.publicKey() + " request " + Long.toUnsignedString(request.counter())
                 + " manifest " + request.digest();
         SigningNode.Outcome outcome = node.handle(request.bytes());
+        // The log line is written before the reply leaves, so the log never lags what a client has seen.
         if (outcome instanceof SigningNode.Outcome.Signed s) {
-            line.write(s.block().bytes());
             signed++;
             log.accept("signed block " + Long.toUnsignedString(s.block().counter()) + ": " + who);
+            line.write(s.block().bytes());
         } else if (outcome instanceof SigningNode.Outcome.Repeated r) {
             Block block = r.block();
-            line.write(block.bytes());
             repeated++;
             log.accept("repeated block " + Long.toUnsignedString(block.counter()) + " for the same request: " + who);
+            line.write(block.bytes());
         } else {
             refused++;
             log.accept("refused (no reply): " + who + ": " + ((SigningNode.Outcome.Refused) outcome).reason());
