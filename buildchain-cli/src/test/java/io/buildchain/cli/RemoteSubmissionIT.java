@@ -23,6 +23,14 @@ class RemoteSubmissionIT {
         return Cli.ok(dir, args);
     }
 
+    /** A raw POST, as any HTTP client could send it: "STATUS body". */
+    static String post(String url, byte[] body) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
     @Test
     void buildersSubmitThePublisherPublishesUsersVerify() throws Exception {
         StringBuilder trusted = new StringBuilder();
@@ -57,6 +65,23 @@ class RemoteSubmissionIT {
                     "untrusted/manifest.json", "--request", "untrusted/req.bin", "--artifacts", "untrusted/dist");
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.errLines()).last().asString().contains("HTTP 403", "is not trusted here");
+
+            // What 'submit' refuses to send, sent anyway: the server must refuse it too, and keep nothing.
+            byte[] request = Files.readAllBytes(dir.resolve("a/req.bin"));
+            request[3] ^= 1;
+            byte[] manifestBytes = Files.readAllBytes(dir.resolve("a/manifest.json"));
+            java.io.ByteArrayOutputStream badPackage = new java.io.ByteArrayOutputStream();
+            io.buildchain.core.submit.SubmissionPackage.write(badPackage, manifestBytes,
+                    io.buildchain.core.manifest.Manifest.parse(manifestBytes, "m"), request, dir.resolve("a/dist"));
+            assertThat(post(url + "submit/tool/main", badPackage.toByteArray()))
+                    .startsWith("400 ").contains("signature does not verify");
+            byte[] whole = badPackage.toByteArray();
+            assertThat(post(url + "submit/tool/main", java.util.Arrays.copyOf(whole, 700))).startsWith("400 ");
+            assertThat(post(url + "submit/../../etc", whole)).startsWith("4");
+            assertThat(post(url + "submit/tool/main/extra", whole)).startsWith("404 ");
+            try (var left = Files.list(dir.resolve("store/submissions/tmp"))) {
+                assertThat(left.toList()).as("nothing half-written").isEmpty();
+            }
 
             Files.write(dir.resolve("a/dist/bin/big"), new byte[2 << 20]);
             ok("manifest", "--time", "1700000000", "--out", "a/big.json", "a/dist");

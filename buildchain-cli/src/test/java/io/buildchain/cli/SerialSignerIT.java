@@ -72,6 +72,16 @@ class SerialSignerIT {
     }
 
     @Test
+    void withoutSocatQuickstartSaysSoAndSignsInProcess() throws Exception {
+        // An empty PATH hides socat; java itself is started by its absolute path.
+        Path emptyPath = Files.createDirectories(dir.resolve("empty-path"));
+        Cli.Result result = Cli.run(dir, Map.of("PATH", emptyPath.toString()), "quickstart", "--dir", "qs");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains("socat is not installed", "runs in-process instead of on a serial line",
+                "[verify] verified hello/main", "[signer-audit] audit chain of").doesNotContain("socat pty pair");
+    }
+
+    @Test
     void quickstartRunsItsSignerOnASerialLine() throws Exception {
         Cli.Result result = ok("quickstart", "--dir", "qs");
         assertThat(result.out()).contains("'buildchain signer' process on a socat pty pair", "[verify] verified hello/main",
