@@ -148,6 +148,8 @@ public final class Store {
     public void linkRelease(Digest manifestDigest, Manifest manifest) throws IOException {
         AtomicFiles.symlink(root.resolve("manifest.json"), Path.of("object", manifestDigest.base32()), tmp());
         Path artifacts = root.resolve("artifacts");
+        // A release may have no files at all; the directory still exists so stale links can be cleared.
+        Files.createDirectories(artifacts);
         for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
             String name = file.getKey();
             int depth = (int) name.chars().filter(c -> c == '/').count() + 1;

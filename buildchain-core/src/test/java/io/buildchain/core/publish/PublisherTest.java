@@ -147,6 +147,24 @@ class PublisherTest {
     }
 
     @Test
+    void aManifestWithNoFilesCanBePublishedAndDoesNotWedgeTheStore() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        List<Submission> empty = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            io.buildchain.core.manifest.Manifest manifest = new io.buildchain.core.manifest.Manifest(1700000000L,
+                    new java.util.TreeMap<>());
+            var request = new io.buildchain.core.chain.BuilderChain(dir.resolve("nodes").resolve(name).resolve("state"))
+                    .request(net.builders.get(name), manifest.digest(), 1);
+            Path artifacts = Files.createDirectories(dir.resolve("empty-" + name));
+            empty.add(new Submission(name, manifest.render(), request.bytes(), Optional.of(artifacts)));
+        }
+        net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), empty, Optional.empty()));
+        assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
+        assertThat(net.publish("r2", 2).block().counter()).isEqualTo(2);
+        assertThat(verify(net).chainLength()).isEqualTo(2);
+    }
+
+    @Test
     void badProjectOrBranchNames() {
         assertThatThrownBy(() -> new Network(dir, "a").publisher().publish(new Publisher.Release("../x", "main", 1,
                 new Network(dir.resolve("n"), "a").trusted(), List.of(), Optional.empty())))
