@@ -15,13 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 
 /** Embedded Jetty serving a store read-only: the original layout for downloaders, and the chain pages. */
 public final class StoreServer implements AutoCloseable {
@@ -41,7 +45,11 @@ public final class StoreServer implements AutoCloseable {
     /** As {@link #start(Store, String, int)}, also taking submissions into {@code inbox} when it is not null. */
     public static StoreServer start(Store store, SubmissionInbox inbox, String host, int port) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // A file name may contain '%': allow "%25" in paths. The handler decodes once and checks every segment.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("buildchain", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -76,7 +84,9 @@ public final class StoreServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String method = request.getMethod();
-            String path = Request.getPathInContext(request);
+            // Jetty's canonical path leaves some characters (a space) encoded; decode the raw path exactly once.
+            // StoreRoutes then checks every segment, so a decoded '/' or '..' cannot reach outside the store.
+            String path = URIUtil.decodePath(request.getHttpURI().getPath());
             if (inbox != null && path.startsWith("/submit/") && "POST".equals(method)) {
                 submit(request, response, callback, path.substring("/submit/".length()));
                 return true;

@@ -147,6 +147,42 @@ class StoreServerTest {
     }
 
     @Test
+    void fileNamesThatNeedEncodingDownloadFromTheirPageLinks() throws Exception {
+        Path storeDir = dir.resolve("names-store");
+        io.buildchain.core.crypto.SigningKey signer = io.buildchain.core.crypto.SigningKey.generate(new java.security.SecureRandom());
+        io.buildchain.core.crypto.SigningKey builder = io.buildchain.core.crypto.SigningKey.generate(new java.security.SecureRandom());
+        Path dist = Files.createDirectories(dir.resolve("names-dist/my docs"));
+        String[] names = {"my docs/r\u00e9sum\u00e9 v1.txt", "my docs/100% #1 ?.txt", "my docs/a+b.txt"};
+        for (String name : names) {
+            Files.writeString(dir.resolve("names-dist").resolve(name), "content of " + name);
+        }
+        var manifest = io.buildchain.core.manifest.TreeHasher.forThisMachine().manifest(dir.resolve("names-dist"), 1);
+        var request = new io.buildchain.core.chain.BuilderChain(dir.resolve("names-builder")).request(builder, manifest.digest(), 1);
+        var submission = new io.buildchain.core.quorum.Submission("b", manifest.render(), request.bytes(),
+                java.util.Optional.of(dir.resolve("names-dist")));
+        new io.buildchain.core.publish.Publisher(Store.open(storeDir), new io.buildchain.core.chain.LocalSigner(signer,
+                dir.resolve("names-signer"), null, java.time.Clock.systemUTC()), line -> { })
+                .publish(new io.buildchain.core.publish.Publisher.Release("p", "main", 1,
+                        io.buildchain.core.crypto.KeyList.of(java.util.Map.of(builder.publicKey(), "b")),
+                        java.util.List.of(submission), java.util.Optional.empty()));
+        try (StoreServer namesServer = StoreServer.start(Store.open(storeDir), "127.0.0.1", 0)) {
+            String root = "http://127.0.0.1:" + namesServer.port() + "/";
+            String page = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + "chain/p/main")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body(), java.nio.charset.StandardCharsets.UTF_8);
+            Matcher links = Pattern.compile("href=\"/(files/[^\"]+)\"").matcher(page);
+            int found = 0;
+            while (links.find()) {
+                HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(root + links.group(1))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(file.statusCode()).as(links.group(1)).isEqualTo(200);
+                assertThat(file.body()).startsWith("content of my docs/");
+                found++;
+            }
+            assertThat(found).isEqualTo(names.length);
+        }
+    }
+
+    @Test
     void refusals() throws Exception {
         assertThat(get("tail/nope/main").statusCode()).isEqualTo(404);
         assertThat(get("chain/nope/main").statusCode()).isEqualTo(404);
