@@ -55,8 +55,4 @@ public final class ChainStore {
         Path path = pathOf(signature);
         return Files.exists(path) ? Optional.of(Files.readAllBytes(path)) : Optional.empty();
     }
-
-    public Path dir() {
-        return dir;
-    }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A signing node's disk: {@code chain/} (pihsm's audit store of every genesis and block), {@code tail}
@@ -89,19 +88,6 @@ public final class SignerState implements AutoCloseable {
         List<String[]> records = new ArrayList<>();
         builderCounters.forEach((key, counter) -> records.add(new String[] {key.base32(), Long.toUnsignedString(counter)}));
         TextRecords.write(dir.resolve("builders"), records, AtomicFiles.OWNER_WRITE_ALL_READ);
-    }
-
-    public ChainStore chain() {
-        return chain;
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
-    public Optional<byte[]> tail() throws IOException {
-        Path tailFile = dir.resolve("tail");
-        return Files.exists(tailFile) ? Optional.of(Files.readAllBytes(tailFile)) : Optional.empty();
     }
 
     private Genesis findGenesis(Block tail) throws IOException {

@@ -42,13 +42,4 @@ public final class KeyFiles {
         }
         return SigningKey.fromSeed(seed);
     }
-
-    /** Reads the key at {@code file}, creating it first if it does not exist (a build agent's first run). */
-    public static SigningKey readOrCreate(Path file, SecureRandom random) throws IOException {
-        try {
-            return create(file, random);
-        } catch (FileAlreadyExistsException e) {
-            return read(file);
-        }
-    }
 }

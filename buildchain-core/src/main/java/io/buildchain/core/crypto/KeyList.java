@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -76,11 +75,5 @@ public final class KeyList {
         StringBuilder out = new StringBuilder();
         labels.forEach((key, label) -> out.append(key.base32()).append(label.isEmpty() ? "" : " " + label).append('\n'));
         return out.toString();
-    }
-
-    public static KeyList union(Collection<KeyList> lists) {
-        Map<PublicKey, String> all = new LinkedHashMap<>();
-        lists.forEach(list -> list.labels.forEach(all::putIfAbsent));
-        return new KeyList(all);
     }
 }

@@ -48,9 +48,4 @@ public final class FileHasher {
         }
         return Digest.wrap(sha.digest());
     }
-
-    /** SHA-384 of a stream plus its length, reading it to the end. */
-    public static Digest hash(InputStream in) throws IOException {
-        return copy(in, OutputStream.nullOutputStream());
-    }
 }

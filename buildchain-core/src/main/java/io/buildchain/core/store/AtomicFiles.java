@@ -2,7 +2,6 @@ package io.buildchain.core.store;
 
 import io.buildchain.core.encoding.Base32;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -88,11 +87,6 @@ public final class AtomicFiles {
             throw e;
         }
         fsyncDirectory(dir);
-    }
-
-    /** Copies {@code in} into a staged file, returning the staged path; the caller commits or deletes it. */
-    public static Path stage(Path stagingDir, InputStream in, Set<PosixFilePermission> mode) throws IOException {
-        return stage(stagingDir, out -> in.transferTo(out), mode);
     }
 
     /** Points {@code link} at {@code target} (a relative path), replacing any previous link atomically. */
