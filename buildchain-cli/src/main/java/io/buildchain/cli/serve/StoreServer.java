@@ -4,16 +4,13 @@ import io.buildchain.core.BuildchainException;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionInbox;
 import io.buildchain.core.submit.SubmissionRejectedException;
-import io.buildchain.core.view.ByteRange;
 import io.buildchain.core.view.ChainPages;
+import io.buildchain.core.view.FileReply;
 import io.buildchain.core.view.StoreRoutes;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
@@ -156,61 +153,20 @@ public final class StoreServer implements AutoCloseable {
 
         private static void sendFile(Request request, Response response, Callback callback, StoreRoutes.StoreFile file,
                 boolean head) throws Exception {
-            long length = Files.size(file.file());
-            var headers = response.getHeaders();
-            headers.put(HttpHeader.CONTENT_TYPE, file.contentType());
-            headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
-            if (file.immutable()) {
-                String etag = "\"" + file.etag() + "\"";
-                headers.put(HttpHeader.ETAG, etag);
-                headers.put(HttpHeader.CACHE_CONTROL, "public, max-age=31536000, immutable");
-                if (etag.equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
-                    response.setStatus(304);
-                    callback.succeeded();
-                    return;
-                }
-            } else {
-                // A tail moves: never serve a stale one.
-                headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-            }
-            if (file.downloadName() != null) {
-                headers.put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
-                        + URLEncoder.encode(file.downloadName(), StandardCharsets.UTF_8).replace("+", "%20"));
-            }
-            Optional<ByteRange> range;
-            try {
-                range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), length);
-            } catch (ByteRange.Unsatisfiable e) {
-                headers.put(HttpHeader.CONTENT_RANGE, "bytes */" + length);
+            FileReply reply = FileReply.plan(file, request.getHeaders().get(HttpHeader.IF_NONE_MATCH),
+                    request.getHeaders().get(HttpHeader.RANGE));
+            reply.headers().forEach(response.getHeaders()::put);
+            if (reply.status() == 416) {
                 Response.writeError(request, response, callback, 416);
                 return;
             }
-            long first = range.map(ByteRange::first).orElse(0L);
-            long count = range.map(ByteRange::length).orElse(length);
-            if (range.isPresent()) {
-                response.setStatus(206);
-                headers.put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + (first + count - 1) + "/" + length);
-            } else {
-                response.setStatus(200);
-            }
-            headers.put(HttpHeader.CONTENT_LENGTH, count);
-            if (head) {
+            response.setStatus(reply.status());
+            if (head || !reply.hasBody()) {
                 callback.succeeded();
                 return;
             }
-            try (InputStream in = Files.newInputStream(file.file());
-                    OutputStream out = Content.Sink.asOutputStream(response)) {
-                in.skipNBytes(first);
-                byte[] buffer = new byte[64 * 1024];
-                long left = count;
-                while (left > 0) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (n < 0) {
-                        break;
-                    }
-                    out.write(buffer, 0, n);
-                    left -= n;
-                }
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                reply.copyBody(out);
             }
             callback.succeeded();
         }

@@ -15,28 +15,40 @@ import java.util.List;
  */
 public final class ChainPages {
     public static final String STYLESHEET = """
-            body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1d2329}
-            h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}a{color:#0b5cad}
-            code,.digest{font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
-            table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;
-            border-bottom:1px solid #dde;vertical-align:top}th{background:#f3f5f8}
-            .scroll{overflow-x:auto}.release{border:1px solid #ccd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
-            .agree{color:#176b2c}.dissent{color:#a4161a}.muted{color:#667}
-            .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem}
-            pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
+            body{margin:0}
+            .buildchain{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1d2329}
+            .buildchain h1{font-size:1.5rem}.buildchain h2{font-size:1.2rem;margin-top:2rem}.buildchain a{color:#0b5cad}
+            .buildchain code,.buildchain .digest{font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
+            .buildchain table{border-collapse:collapse;width:100%;margin:.5rem 0}
+            .buildchain th,.buildchain td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #dde;vertical-align:top}
+            .buildchain th{background:#f3f5f8}.buildchain .scroll{overflow-x:auto}
+            .buildchain .release{border:1px solid #ccd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+            .buildchain .agree{color:#176b2c}.buildchain .dissent{color:#a4161a}.buildchain .muted{color:#667}
+            .buildchain .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem}
+            .buildchain pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
             """;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
     private final String base;
     private final String storeUrl;
+    private final boolean embedded;
 
     /**
      * @param base     URL path the pages live under, ending with '/' (e.g. "/" or "/job/x/buildchain/")
      * @param storeUrl absolute URL of the store, for the commands users copy
      */
     public ChainPages(String base, String storeUrl) {
+        this(base, storeUrl, false);
+    }
+
+    /**
+     * @param embedded render each page as a fragment for a host page (Jenkins' layout) instead of a whole
+     *                 document; the stylesheet only styles inside the fragment's {@code .buildchain} element
+     */
+    public ChainPages(String base, String storeUrl, boolean embedded) {
         this.base = base.endsWith("/") ? base : base + "/";
         this.storeUrl = storeUrl;
+        this.embedded = embedded;
     }
 
     public String index(List<StoreView.BranchSummary> branches) {
@@ -164,10 +176,13 @@ public final class ChainPages {
     }
 
     private String page(String title, StringBuilder body) {
+        if (embedded) {
+            return "<link rel=\"stylesheet\" href=\"" + base + "style.css\"><div class=\"buildchain\">" + body + "</div>";
+        }
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title)
-                + " - buildchain</title><link rel=\"stylesheet\" href=\"" + base + "style.css\"></head><body>" + body
-                + "</body></html>\n";
+                + " - buildchain</title><link rel=\"stylesheet\" href=\"" + base + "style.css\"></head><body><div class=\"buildchain\">"
+                + body + "</div></body></html>\n";
     }
 
     private static void row(StringBuilder body, String label, String html) {

@@ -6,7 +6,11 @@ import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -20,14 +24,33 @@ public final class StoreRoutes {
     private static final String BINARY = "application/octet-stream";
     private static final String JSON = "application/json";
 
+    /** Objects reachable from a branch's tail, keyed by store, branch and tail; computing them walks the chain. */
+    private static final Map<String, Set<Digest>> REACHABLE = new ConcurrentHashMap<>();
+    private static final int REACHABLE_CACHE_LIMIT = 256;
+
     private final Store store;
     private final StoreView view;
     private final ChainPages pages;
+    private final BiPredicate<String, String> scope;
 
+    /** Routes over the whole store, as {@code buildchain serve} shows it. */
     public StoreRoutes(Store store, ChainPages pages) {
+        this(store, pages, null);
+    }
+
+    /**
+     * Routes over the branches {@code scope} allows (project, branch), as a Jenkins job shows the branches it
+     * publishes in a store shared by all jobs: their tails, pages, evidence, and only the objects their releases
+     * name. Blocks are served by signature, as walking a chain back passes through other branches' blocks; a
+     * block names digests and keys, never content.
+     *
+     * @param scope null for the whole store
+     */
+    public StoreRoutes(Store store, ChainPages pages, BiPredicate<String, String> scope) {
         this.store = store;
         this.view = new StoreView(store);
         this.pages = pages;
+        this.scope = scope;
     }
 
     /** What to send back. */
@@ -53,19 +76,21 @@ public final class StoreRoutes {
         String[] parts = path.split("/", -1);
         try {
             return switch (parts[0]) {
-                case "", "index.html" -> parts.length == 1 ? html(200, pages.index(view.branches())) : notFound(path);
+                case "", "index.html" -> parts.length == 1 ? html(200, pages.index(view.branches().stream()
+                        .filter(b -> allows(b.project(), b.branch())).toList())) : notFound(path);
                 case "style.css" -> parts.length == 1 ? new Page(200, "text/css; charset=utf-8", ChainPages.STYLESHEET)
                         : notFound(path);
-                case "tail" -> parts.length == 3 ? file(store.tailPath(parts[1], parts[2]), BINARY, false, null, null, path)
+                case "tail" -> parts.length == 3 && allows(parts[1], parts[2]) ? file(store.tailPath(parts[1], parts[2]), BINARY, false, null, null, path)
                         : notFound(path);
                 case "block" -> parts.length == 2 && B32_SIGNATURE.matcher(parts[1]).matches()
                         ? file(store.root().resolve(path), BINARY, true, parts[1], null, path) : notFound(path);
-                case "object" -> parts.length == 2 && B32_DIGEST.matcher(parts[1]).matches()
+                case "object" -> parts.length == 2 && B32_DIGEST.matcher(parts[1]).matches() && objectInScope(parts[1])
                         ? file(store.root().resolve(path), BINARY, true, parts[1], null, path) : notFound(path);
                 case "quorum" -> parts.length == 2 && parts[1].endsWith(".json")
                         && B32_SIGNATURE.matcher(parts[1].substring(0, parts[1].length() - 5)).matches()
+                        && releaseInScope(parts[1].substring(0, parts[1].length() - 5))
                         ? file(store.root().resolve(path), JSON, true, parts[1], null, path) : notFound(path);
-                case "manifest.json" -> parts.length == 1 ? file(store.root().resolve(path), JSON, false, null, null, path)
+                case "manifest.json" -> parts.length == 1 && scope == null ? file(store.root().resolve(path), JSON, false, null, null, path)
                         : notFound(path);
                 case "chain" -> chain(parts, path);
                 case "files" -> releaseFile(parts, path);
@@ -77,6 +102,9 @@ public final class StoreRoutes {
     }
 
     private Answer chain(String[] parts, String path) throws IOException {
+        if (parts.length >= 3 && !allows(parts[1], parts[2])) {
+            return notFound(path);
+        }
         if (parts.length == 3) {
             Store.checkName(parts[1], "project");
             Store.checkName(parts[2], "branch");
@@ -99,7 +127,7 @@ public final class StoreRoutes {
             return notFound(path);
         }
         Optional<ReleaseView> release = view.release(parts[1]);
-        if (release.isEmpty() || release.get().manifest() == null) {
+        if (release.isEmpty() || release.get().manifest() == null || !releaseInScope(release.get())) {
             return notFound(path);
         }
         String name = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
@@ -108,6 +136,48 @@ public final class StoreRoutes {
             return notFound(path);
         }
         return file(store.objectPath(digest), BINARY, true, digest.base32(), parts[parts.length - 1], path);
+    }
+
+    private boolean allows(String project, String branch) {
+        return scope == null || scope.test(project, branch);
+    }
+
+    private boolean releaseInScope(String blockSignature) throws IOException {
+        if (scope == null) {
+            return true;
+        }
+        Optional<ReleaseView> release = view.release(blockSignature);
+        return release.isPresent() && releaseInScope(release.get());
+    }
+
+    /** A release belongs to the branch its quorum evidence names; one without evidence to no scope. */
+    private boolean releaseInScope(ReleaseView release) {
+        return scope == null || (release.evidence() != null && allows(release.project(), release.branch()));
+    }
+
+    private boolean objectInScope(String digest) throws IOException {
+        if (scope == null) {
+            return true;
+        }
+        for (StoreView.BranchSummary branch : view.branches()) {
+            if (allows(branch.project(), branch.branch()) && reachable(branch).contains(Digest.parse(digest, "object"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Set<Digest> reachable(StoreView.BranchSummary branch) throws IOException {
+        String key = store.root() + "\n" + branch.project() + "\n" + branch.branch() + "\n" + branch.tail().signatureBase32();
+        Set<Digest> cached = REACHABLE.get(key);
+        if (cached == null) {
+            cached = view.reachableObjects(branch.project(), branch.branch());
+            if (REACHABLE.size() >= REACHABLE_CACHE_LIMIT) {
+                REACHABLE.clear();
+            }
+            REACHABLE.put(key, cached);
+        }
+        return cached;
     }
 
     private Answer file(Path file, String contentType, boolean immutable, String etag, String downloadName, String path)

@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What the chain pages show, read from a local store (the one {@code serve} or Jenkins publishes). */
 public final class StoreView {
@@ -67,6 +69,30 @@ public final class StoreView {
             block = block.counter() > 1 ? readBlock(block.previous()).orElse(null) : null;
         }
         return releases;
+    }
+
+    /**
+     * Every object the branch's releases name, all the way back (not only the newest {@link #MAX_RELEASES}):
+     * manifests and their files.
+     */
+    public Set<Digest> reachableObjects(String project, String branch) throws IOException {
+        Set<Digest> objects = new HashSet<>();
+        Block block = store.tail(project, branch).orElse(null);
+        while (block != null) {
+            Evidence evidence = evidence(block);
+            if (evidence != null && project.equals(evidence.project()) && branch.equals(evidence.branch())) {
+                objects.add(block.digest());
+                Path manifestObject = store.objectPath(block.digest());
+                if (Files.isRegularFile(manifestObject)) {
+                    byte[] bytes = Files.readAllBytes(manifestObject);
+                    if (Digest.of(bytes).equals(block.digest())) {
+                        objects.addAll(Manifest.parse(bytes, manifestObject.toString()).files().values());
+                    }
+                }
+            }
+            block = block.counter() > 1 ? readBlock(block.previous()).orElse(null) : null;
+        }
+        return objects;
     }
 
     /** One release by its block signature, labelled with the project and branch its evidence names. */

@@ -1,0 +1,73 @@
+package io.buildchain.core.build;
+
+import io.buildchain.core.chain.BuilderChain;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.store.DirectoryLock;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/**
+ * A build node's side of a release, as one call: hash the output tree, then sign the 224-byte request with
+ * the node's own builder key. The key and the node's request chain live in {@code home} (e.g. under a
+ * Jenkins agent's root); the key is created there on first use, readable by its owner only.
+ */
+public final class BuildNode {
+    public static final String KEY_FILE = "builder.key";
+    public static final String REQUEST_CHAIN_DIR = "requests";
+
+    private final Path home;
+
+    public BuildNode(Path home) {
+        this.home = home;
+    }
+
+    /**
+     * What a build produced, small enough to send back from an agent.
+     *
+     * @param keyCreated whether this call created the builder key (worth telling the user: it must be trusted)
+     */
+    public record Output(byte[] manifest, byte[] request, String builderKey, String manifestDigest, int files,
+            boolean keyCreated) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    public Output build(Path outputDir, long sourceTime, long requestTime) throws IOException {
+        if (!Files.isDirectory(outputDir)) {
+            throw new java.nio.file.NoSuchFileException(outputDir.toString(), null,
+                    "no such output directory (did the build write its files somewhere else?)");
+        }
+        Manifest manifest = TreeHasher.forThisMachine().manifest(outputDir, sourceTime);
+        boolean[] created = new boolean[1];
+        SigningKey key = key(created);
+        SignedRequest request = new BuilderChain(home.resolve(REQUEST_CHAIN_DIR))
+                .request(key, manifest.digest(), requestTime);
+        return new Output(manifest.render(), request.bytes(), key.publicKey().toString(),
+                manifest.digest().toString(), manifest.files().size(), created[0]);
+    }
+
+    /** The node's builder key, created on first use. */
+    public PublicKey publicKey() throws IOException {
+        return key(new boolean[1]).publicKey();
+    }
+
+    private SigningKey key(boolean[] created) throws IOException {
+        Files.createDirectories(home);
+        // Two executors of one agent may build at once: only one of them creates the key.
+        try (DirectoryLock lock = DirectoryLock.acquire(home.resolve("key.lock"))) {
+            Path file = home.resolve(KEY_FILE);
+            if (Files.exists(file)) {
+                return KeyFiles.read(file);
+            }
+            created[0] = true;
+            return KeyFiles.create(file, new SecureRandom());
+        }
+    }
+}

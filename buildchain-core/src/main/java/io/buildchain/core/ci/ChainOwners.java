@@ -1,0 +1,59 @@
+package io.buildchain.core.ci;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.DirectoryLock;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.store.TextRecords;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Which CI job publishes each project/branch of a shared store. The first job to publish a branch owns it;
+ * another job publishing there would interleave two unrelated histories in one chain, so it is refused.
+ * A job sees (pages, tails, objects) only the branches it owns.
+ */
+public final class ChainOwners {
+    private static final String LAYOUT = "PROJECT BRANCH JOB";
+    private final Path file;
+
+    public ChainOwners(Path file) {
+        this.file = file;
+    }
+
+    /** Records {@code job} as the owner, or fails naming the job that already owns the branch. */
+    public void claim(String project, String branch, String job) throws IOException {
+        Store.checkName(project, "project");
+        Store.checkName(branch, "branch");
+        Files.createDirectories(file.getParent());
+        try (DirectoryLock lock = DirectoryLock.acquire(file.resolveSibling(file.getFileName() + ".lock"))) {
+            List<String[]> records = TextRecords.read(file, LAYOUT);
+            for (String[] record : records) {
+                if (record[0].equals(project) && record[1].equals(branch)) {
+                    String owner = decode(record[2]);
+                    if (owner.equals(job)) {
+                        return;
+                    }
+                    throw new FormatException(project + "/" + branch + " is published by the job \"" + owner
+                            + "\"; publish this job under another project or branch name");
+                }
+            }
+            records.add(new String[] {project, branch, URLEncoder.encode(job, StandardCharsets.UTF_8)});
+            TextRecords.write(file, records, AtomicFiles.OWNER_WRITE_ALL_READ);
+        }
+    }
+
+    public boolean owns(String job, String project, String branch) throws IOException {
+        return TextRecords.read(file, LAYOUT).stream()
+                .anyMatch(r -> r[0].equals(project) && r[1].equals(branch) && decode(r[2]).equals(job));
+    }
+
+    private static String decode(String job) {
+        return URLDecoder.decode(job, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,84 @@
+package io.buildchain.core.ci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.testing.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunRecordTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsCheckedSubmissionsAndFindsThemByIdOrDigest() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        RunRecord run = new RunRecord(dir.resolve("run/buildchain"));
+        assertThat(run.isEmpty()).isTrue();
+        for (Submission s : net.round("r1", List.of())) {
+            Path files = run.reserve(s.source());
+            Files.writeString(files.resolve("app.bin"), "copy");
+            run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
+        }
+        assertThat(run.entries()).extracting(RunRecord.Entry::id).containsExactly("a", "b");
+        RunRecord.Entry a = run.find("a");
+        assertThat(a.node()).isEqualTo("agent-a");
+        assertThat(run.find(a.manifest().digest().toString()).id()).isEqualTo("a");
+        assertThat(a.submission().source()).isEqualTo("a (agent-a)");
+        assertThat(a.submission().artifacts()).contains(dir.resolve("run/buildchain/submissions/a/files"));
+        assertThat(run.submissions()).hasSize(2);
+        assertThatThrownBy(() -> run.find("c")).hasMessageContaining("no manifest \"c\"").hasMessageContaining("a, b");
+
+        run.dropFiles();
+        assertThat(dir.resolve("run/buildchain/submissions/a/files")).doesNotExist();
+        assertThat(run.entries()).hasSize(2);
+    }
+
+    @Test
+    void refusesADuplicateIdABadNameAndARequestForAnotherManifest() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        List<Submission> round = net.round("r1", List.of("b"));
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.reserve("x");
+        assertThatThrownBy(() -> run.reserve("x")).hasMessageContaining("already recorded");
+        assertThatThrownBy(() -> run.reserve("../x")).hasMessageContaining("id \"../x\"");
+        assertThatThrownBy(() -> run.record("x", "n", round.get(0).manifest(), round.get(1).request()))
+                .hasMessageContaining("x/request: signs manifest");
+        run.abandon("x");
+        assertThat(run.entries()).isEmpty();
+        run.reserve("x");
+        run.record("x", "n", round.get(0).manifest(), round.get(0).request());
+        assertThatThrownBy(() -> run.reserve("x")).hasMessageContaining("already recorded");
+        assertThatThrownBy(() -> run.record("y", "n", round.get(0).manifest(), round.get(0).request()))
+                .hasMessageContaining("not reserved");
+    }
+
+    @Test
+    void keepsBlocksAndReleases() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        var result = net.publish("r1", 2);
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.recordRelease("proj", "main", result.block());
+        assertThat(run.releases()).containsExactly(new RunRecord.Release("proj", "main",
+                result.block().signatureBase32()));
+        assertThat(run.blocks()).extracting(b -> b.signatureBase32()).containsExactly(result.block().signatureBase32());
+    }
+
+    @Test
+    void aBranchBelongsToTheFirstJobThatPublishesIt() throws Exception {
+        ChainOwners owners = new ChainOwners(dir.resolve("jenkins/buildchain/owners"));
+        owners.claim("hello", "main", "folder/job one");
+        owners.claim("hello", "main", "folder/job one");
+        assertThatThrownBy(() -> owners.claim("hello", "main", "other")).hasMessageContaining("\"folder/job one\"");
+        owners.claim("hello", "dev", "other");
+        assertThat(owners.owns("folder/job one", "hello", "main")).isTrue();
+        assertThat(owners.owns("other", "hello", "main")).isFalse();
+        assertThat(owners.owns("other", "hello", "dev")).isTrue();
+        assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
+    }
+}
