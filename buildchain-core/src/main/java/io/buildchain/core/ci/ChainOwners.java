@@ -53,6 +53,12 @@ public final class ChainOwners {
                 .anyMatch(r -> r[0].equals(project) && r[1].equals(branch) && decode(r[2]).equals(job));
     }
 
+    /** The project/branch pairs {@code job} publishes, as {@code {project, branch}}. */
+    public List<String[]> branches(String job) throws IOException {
+        return TextRecords.read(file, LAYOUT).stream().filter(r -> decode(r[2]).equals(job))
+                .map(r -> new String[] {r[0], r[1]}).toList();
+    }
+
     private static String decode(String job) {
         return URLDecoder.decode(job, StandardCharsets.UTF_8);
     }

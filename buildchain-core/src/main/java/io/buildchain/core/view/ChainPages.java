@@ -1,6 +1,9 @@
 package io.buildchain.core.view;
 
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.ci.RunRecord;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.quorum.Evidence;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +113,54 @@ public final class ChainPages {
         }
         appendVotes(body, release.evidence());
         return page("Divergence", body);
+    }
+
+    /**
+     * A CI run's part: the builders' submissions it recorded, the blocks it got signed and the releases it
+     * published (linked to their chain pages under this page set's base).
+     */
+    public String run(String title, List<RunRecord.Entry> entries, KeyList trusted, List<Block> blocks,
+            List<RunRecord.Release> releases) {
+        StringBuilder body = new StringBuilder("<h1>").append(escape(title)).append("</h1>");
+        body.append("<h2>Builder manifests</h2>");
+        if (entries.isEmpty()) {
+            body.append("<p>No manifest was recorded in this run.</p>");
+        } else {
+            body.append("<div class=\"scroll\"><table><tr><th>Id</th><th>Agent</th><th>Files</th><th>Manifest</th>"
+                    + "<th>Builder key</th><th>Request</th></tr>");
+            for (RunRecord.Entry entry : entries) {
+                PublicKey key = entry.request().publicKey();
+                body.append("<tr><td>").append(escape(entry.id())).append("</td><td>").append(escape(entry.node()))
+                        .append("</td><td>").append(entry.manifest().files().size()).append("</td><td class=\"digest\">")
+                        .append(entry.manifest().digest()).append("</td><td><span class=\"digest\">").append(key)
+                        .append("</span><br>").append(trusted.contains(key)
+                                ? "<span class=\"agree\">trusted as " + escape(trusted.describe(key)) + "</span>"
+                                : "<span class=\"dissent\">not trusted</span>")
+                        .append("</td><td>counter ").append(Long.toUnsignedString(entry.request().counter()))
+                        .append("</td></tr>");
+            }
+            body.append("</table></div>");
+        }
+        if (!blocks.isEmpty()) {
+            body.append("<h2>Signed blocks</h2><div class=\"scroll\"><table><tr><th>Counter</th><th>Block</th>"
+                    + "<th>Manifest</th><th>Signer key</th></tr>");
+            for (Block block : blocks) {
+                body.append("<tr><td>").append(Long.toUnsignedString(block.counter())).append("</td><td class=\"digest\">")
+                        .append(block.signatureBase32()).append("</td><td class=\"digest\">").append(block.digest())
+                        .append("</td><td class=\"digest\">").append(block.publicKey()).append("</td></tr>");
+            }
+            body.append("</table></div>");
+        }
+        if (!releases.isEmpty()) {
+            body.append("<h2>Published</h2><ul>");
+            for (RunRecord.Release release : releases) {
+                body.append("<li><a href=\"").append(chainLink(release.project(), release.branch())).append("\">").append(escape(release.project())).append(" / ").append(escape(release.branch()))
+                        .append("</a>: block <span class=\"digest\">").append(escape(release.block()))
+                        .append("</span></li>");
+            }
+            body.append("</ul>");
+        }
+        return page(title, body);
     }
 
     public String notFound(String what) {

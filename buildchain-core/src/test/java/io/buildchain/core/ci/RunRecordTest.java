@@ -79,6 +79,7 @@ class RunRecordTest {
         assertThat(owners.owns("folder/job one", "hello", "main")).isTrue();
         assertThat(owners.owns("other", "hello", "main")).isFalse();
         assertThat(owners.owns("other", "hello", "dev")).isTrue();
+        assertThat(owners.branches("other")).containsExactly(new String[] {"hello", "dev"});
         assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
     }
 }

@@ -2,6 +2,7 @@ package io.buildchain.core.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.testing.Network;
 import java.io.ByteArrayOutputStream;
@@ -84,6 +85,24 @@ class ScopedRoutesTest {
         var tail = (StoreRoutes.StoreFile) routes.resolve("tail/proj/main");
         assertThat(FileReply.plan(tail, null, null).headers()).containsEntry("Cache-Control", "no-store")
                 .doesNotContainKey("ETag");
+    }
+
+    @Test
+    void theRunPageListsSubmissionsTrustBlocksAndReleases() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        for (var s : net.round("r1", List.of())) {
+            run.reserve(s.source());
+            run.record(s.source(), "node-<" + s.source() + ">", s.manifest(), s.request());
+        }
+        Publisher.Result result = net.publish("r1", 2);
+        run.recordRelease("proj", "main", result.block());
+        String html = new ChainPages("/job/x/buildchain/", "http://j/job/x/buildchain/", true).run("Build #3",
+                run.entries(), net.trusted("a"), run.blocks(), run.releases());
+        assertThat(html).contains("node-&lt;a&gt;").doesNotContain("node-<a>")
+                .contains("trusted as a").contains("not trusted")
+                .contains(result.block().signatureBase32())
+                .contains("href=\"/job/x/buildchain/chain/proj/main\"");
     }
 
     private static int status(StoreRoutes routes, String path) throws Exception {

@@ -1,0 +1,82 @@
+package io.buildchain.jenkins.agent;
+
+import hudson.model.Computer;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The signing node as Jenkins reaches it: a serial line attached to a dedicated agent chosen by label. The
+ * port is opened on that agent, through its channel; the reply is checked again here.
+ */
+public final class AgentSigner implements BlockSigner {
+    /** One request on the line at a time, whichever step or job sends it. */
+    private static final Object LINE = new Object();
+    private final String label;
+    private final String port;
+    private final int baud;
+    private final PublicKey pinned;
+    private final TaskListener listener;
+    private String agentName = "?";
+
+    public AgentSigner(String label, String port, int baud, PublicKey pinned, TaskListener listener) {
+        this.label = label;
+        this.port = port;
+        this.baud = baud;
+        this.pinned = pinned;
+        this.listener = listener;
+    }
+
+    @Override
+    public Block sign(SignedRequest request) throws IOException {
+        Node agent = onlineAgent();
+        agentName = agent.getNodeName();
+        VirtualChannel channel = agent.getChannel();
+        if (channel == null) {
+            throw new IOException("signer agent " + agentName + " went offline");
+        }
+        SignOnAgent.Reply reply;
+        synchronized (LINE) {
+            try {
+                reply = channel.call(new SignOnAgent(port, baud, pinned == null ? null : pinned.toString(),
+                        request.bytes()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the signer on " + agentName + " was signing", e);
+            }
+        }
+        reply.log().forEach(line -> listener.getLogger().println("buildchain: " + agentName + ": " + line));
+        return BlockSigner.checkReply(reply.block(), request, pinned);
+    }
+
+    @Override
+    public String describe() {
+        return "serial " + port + " at " + baud + " baud on agent " + agentName + " (label " + label + ")";
+    }
+
+    private Node onlineAgent() throws IOException {
+        if (label == null || label.isBlank()) {
+            throw new IOException("no signer is configured: set the signer agent label in Manage Jenkins > System > "
+                    + "Build chain");
+        }
+        List<String> offline = new ArrayList<>();
+        for (Node node : Label.parseExpression(label).getNodes()) {
+            Computer computer = node.toComputer();
+            if (computer != null && computer.isOnline()) {
+                return node;
+            }
+            offline.add(node.getNodeName());
+        }
+        throw new IOException(offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
+                : "the signer agent is offline: \"" + label + "\" matches " + String.join(", ", offline)
+                        + ", none online");
+    }
+}

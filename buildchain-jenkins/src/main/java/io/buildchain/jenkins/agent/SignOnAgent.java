@@ -1,0 +1,40 @@
+package io.buildchain.jenkins.agent;
+
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.serial.SerialSigner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.security.MasterToSlaveCallable;
+
+/** Runs on the signer agent: opens its serial port and has the signing node sign one request. */
+public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, IOException> {
+    private static final long serialVersionUID = 1L;
+    private final String port;
+    private final int baud;
+    private final String expectedKey;
+    private final byte[] request;
+
+    /** The block, and what the serial client logged (retries, resyncs) for the build log. */
+    public record Reply(byte[] block, List<String> log) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** @param expectedKey the pinned signer key (base32), or null */
+    public SignOnAgent(String port, int baud, String expectedKey, byte[] request) {
+        this.port = port;
+        this.baud = baud;
+        this.expectedKey = expectedKey;
+        this.request = request.clone();
+    }
+
+    @Override
+    public Reply call() throws IOException {
+        List<String> log = new ArrayList<>();
+        PublicKey pinned = expectedKey == null ? null : PublicKey.parse(expectedKey, "pinned signer key");
+        SerialSigner signer = new SerialSigner(port, baud, pinned, log::add);
+        byte[] block = signer.sign(SignedRequest.decode(request, "request")).bytes();
+        return new Reply(block, log);
+    }
+}

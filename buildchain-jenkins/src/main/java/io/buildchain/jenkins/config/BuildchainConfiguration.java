@@ -1,0 +1,215 @@
+package io.buildchain.jenkins.config;
+
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.model.Computer;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.ci.SettingsCheck;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.jenkins.agent.AgentSigner;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins &gt; System &gt; Build chain; {@code unclassified: buildchain:} in Configuration as Code.
+ * Which agent the signing node's serial line is attached to, the pinned signer key, the trusted builder keys
+ * and the default quorum.
+ */
+@Extension
+@Symbol("buildchain")
+public class BuildchainConfiguration extends GlobalConfiguration {
+    public static final int DEFAULT_BAUD = 57600;
+    public static final int DEFAULT_QUORUM = 2;
+
+    private String signerLabel;
+    private String serialPort;
+    private int baud = DEFAULT_BAUD;
+    private String signerKey;
+    private String trustedBuilderKeys;
+    private int defaultQuorum = DEFAULT_QUORUM;
+
+    public BuildchainConfiguration() {
+        load();
+    }
+
+    public static BuildchainConfiguration get() {
+        return ExtensionList.lookupSingleton(BuildchainConfiguration.class);
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Build chain";
+    }
+
+    public String getSignerLabel() {
+        return signerLabel;
+    }
+
+    @DataBoundSetter
+    public void setSignerLabel(String signerLabel) {
+        this.signerLabel = trimToNull(signerLabel);
+        save();
+    }
+
+    public String getSerialPort() {
+        return serialPort;
+    }
+
+    @DataBoundSetter
+    public void setSerialPort(String serialPort) {
+        this.serialPort = trimToNull(serialPort);
+        save();
+    }
+
+    public int getBaud() {
+        return baud;
+    }
+
+    @DataBoundSetter
+    public void setBaud(int baud) {
+        this.baud = baud;
+        save();
+    }
+
+    public String getSignerKey() {
+        return signerKey;
+    }
+
+    @DataBoundSetter
+    public void setSignerKey(String signerKey) {
+        this.signerKey = trimToNull(signerKey);
+        save();
+    }
+
+    public String getTrustedBuilderKeys() {
+        return trustedBuilderKeys;
+    }
+
+    @DataBoundSetter
+    public void setTrustedBuilderKeys(String trustedBuilderKeys) {
+        this.trustedBuilderKeys = trimToNull(trustedBuilderKeys);
+        save();
+    }
+
+    public int getDefaultQuorum() {
+        return defaultQuorum;
+    }
+
+    @DataBoundSetter
+    public void setDefaultQuorum(int defaultQuorum) {
+        this.defaultQuorum = defaultQuorum;
+        save();
+    }
+
+    public KeyList trustedKeys() {
+        return SettingsCheck.parseTrustedKeys(trustedBuilderKeys);
+    }
+
+    /** Adds a builder key (as an agent printed it) to the trusted keys, labelled with the agent's name. */
+    public synchronized void trust(PublicKey key, String label) {
+        if (trustedKeys().contains(key)) {
+            return;
+        }
+        String current = trustedBuilderKeys == null ? "" : trustedBuilderKeys.stripTrailing() + "\n";
+        setTrustedBuilderKeys(current + key + " " + label);
+    }
+
+    /** The configured signing node; fails with what to set when the settings are incomplete. */
+    public BlockSigner signer(TaskListener listener) {
+        SettingsCheck.Result port = SettingsCheck.serialPort(serialPort);
+        if (port.level() == SettingsCheck.Level.ERROR) {
+            throw new BuildchainException("Build chain settings: " + port.message());
+        }
+        PublicKey pinned = signerKey == null ? null : PublicKey.parse(signerKey, "Build chain settings: signer key");
+        if (pinned == null) {
+            listener.getLogger().println("buildchain: warning: no signer key is pinned in the global settings; "
+                    + "accepting the block of whichever key the signer uses");
+        }
+        return new AgentSigner(signerLabel, serialPort, baud, pinned, listener);
+    }
+
+    @POST
+    public FormValidation doCheckSignerLabel(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        List<SettingsCheck.Agent> agents = new ArrayList<>();
+        if (value != null && !value.isBlank()) {
+            try {
+                for (Node node : Label.parseExpression(value.strip()).getNodes()) {
+                    Computer computer = node.toComputer();
+                    agents.add(new SettingsCheck.Agent(node.getNodeName(), computer != null && computer.isOnline()));
+                }
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error("Not a label expression: " + e.getMessage());
+            }
+        }
+        return form(SettingsCheck.signerLabel(value, agents));
+    }
+
+    @POST
+    public FormValidation doCheckSerialPort(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return form(SettingsCheck.serialPort(value));
+    }
+
+    @POST
+    public FormValidation doCheckBaud(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return form(SettingsCheck.baud(Integer.parseInt(value.strip())));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of baud, e.g. 57600");
+        }
+    }
+
+    @POST
+    public FormValidation doCheckSignerKey(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return form(SettingsCheck.signerKey(value));
+    }
+
+    @POST
+    public FormValidation doCheckTrustedBuilderKeys(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return form(SettingsCheck.trustedKeys(value));
+    }
+
+    @POST
+    public FormValidation doCheckDefaultQuorum(@QueryParameter String value, @QueryParameter String trustedBuilderKeys) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        int trusted;
+        try {
+            trusted = SettingsCheck.parseTrustedKeys(trustedBuilderKeys).size();
+        } catch (BuildchainException e) {
+            trusted = 0;
+        }
+        try {
+            return form(SettingsCheck.quorum(Integer.parseInt(value.strip()), trusted));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of builders, e.g. 2");
+        }
+    }
+
+    static FormValidation form(SettingsCheck.Result result) {
+        return switch (result.level()) {
+            case OK -> result.message().isEmpty() ? FormValidation.ok() : FormValidation.ok(result.message());
+            case WARNING -> FormValidation.warning(result.message());
+            case ERROR -> FormValidation.error(result.message());
+        };
+    }
+
+    private static String trimToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,194 @@
+package io.buildchain.jenkins.steps;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.ci.RunRecord;
+import io.buildchain.core.ci.SettingsCheck;
+import io.buildchain.core.ci.StepArguments;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.publish.QuorumNotMetException;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.Store;
+import io.buildchain.jenkins.JenkinsPaths;
+import io.buildchain.jenkins.config.BuildchainConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import jenkins.util.BuildListenerAdapter;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code buildchainPublish project: 'hello', branch: 'main', quorum: 2}: applies the quorum over the manifests
+ * this run recorded, has the signing node sign, appends to the chain Jenkins keeps for project/branch, and
+ * archives the release's files and store files through the run's artifact manager. Fails the build with the
+ * divergence report when the quorum is not met. Returns the block's base32 signature.
+ */
+public class PublishStep extends Step {
+    /** Where the store files of a release are archived, beside its files. */
+    public static final String ARCHIVED_STORE_DIR = "buildchain-store";
+    private final String project;
+    private final String branch;
+    private Integer quorum;
+    private String trustedKeys;
+
+    @DataBoundConstructor
+    public PublishStep(String project, String branch) {
+        this.project = StepArguments.name(project, "project");
+        this.branch = StepArguments.name(branch, "branch");
+    }
+
+    public String getProject() {
+        return project;
+    }
+
+    public String getBranch() {
+        return branch;
+    }
+
+    public Integer getQuorum() {
+        return quorum;
+    }
+
+    @DataBoundSetter
+    public void setQuorum(Integer quorum) {
+        this.quorum = quorum == null ? null : StepArguments.quorum(quorum);
+    }
+
+    public String getTrustedKeys() {
+        return trustedKeys;
+    }
+
+    /** One {@code BASE32KEY [label]} per line; default: the trusted builder keys of the global settings. */
+    @DataBoundSetter
+    public void setTrustedKeys(String trustedKeys) {
+        this.trustedKeys = trustedKeys == null || trustedKeys.isBlank() ? null : trustedKeys;
+        if (this.trustedKeys != null) {
+            SettingsCheck.parseTrustedKeys(this.trustedKeys);
+        }
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, project, branch, quorum, trustedKeys);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+        private static final long serialVersionUID = 1L;
+        private final String project;
+        private final String branch;
+        private final Integer quorum;
+        private final String trustedKeys;
+
+        Execution(StepContext context, String project, String branch, Integer quorum, String trustedKeys) {
+            super(context);
+            this.project = project;
+            this.branch = branch;
+            this.quorum = quorum;
+            this.trustedKeys = trustedKeys;
+        }
+
+        @Override
+        protected String run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            BuildchainConfiguration config = BuildchainConfiguration.get();
+            int k = quorum != null ? quorum : config.getDefaultQuorum();
+            KeyList trusted = trustedKeys != null ? SettingsCheck.parseTrustedKeys(trustedKeys) : config.trustedKeys();
+            RunRecord record = JenkinsPaths.runRecord(run);
+            List<Submission> submissions = record.submissions();
+            if (submissions.isEmpty()) {
+                throw new AbortException("buildchainPublish: no manifest was recorded in this run; call "
+                        + "buildchainManifest on each builder first");
+            }
+            JenkinsPaths.owners().claim(project, branch, run.getParent().getFullName());
+            Store store = JenkinsPaths.store();
+            Publisher publisher = new Publisher(store, config.signer(listener),
+                    line -> listener.getLogger().println("buildchain: " + line));
+            Publisher.Result result;
+            try {
+                result = publisher.publish(new Publisher.Release(project, branch, k, trusted, submissions,
+                        Optional.empty()));
+            } catch (QuorumNotMetException e) {
+                listener.getLogger().print(e.decision().report());
+                e.divergence().forEach(listener.getLogger()::println);
+                throw new AbortException("buildchainPublish: " + e.getMessage()
+                        + (e.divergence().isEmpty() ? "" : "\n" + String.join("\n", e.divergence())));
+            }
+            Block block = result.block();
+            listener.getLogger().print(result.decision().report());
+            record.recordRelease(project, branch, block);
+            archive(run, listener, store, block);
+            record.dropFiles();
+            String rootUrl = Jenkins.get().getRootUrl();
+            listener.getLogger().println("buildchain: published " + project + "/" + branch + ": block "
+                    + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32() + ", signer key "
+                    + block.publicKey());
+            if (rootUrl != null) {
+                listener.getLogger().println("buildchain: chain: " + rootUrl + run.getParent().getUrl()
+                        + "buildchain/chain/" + project + "/" + branch);
+            }
+            return block.signatureBase32();
+        }
+
+        /**
+         * Archives the release's files by name and the store files a downloader needs (tail, block, manifest,
+         * quorum evidence) under {@value #ARCHIVED_STORE_DIR}/, straight from the store.
+         */
+        private void archive(Run<?, ?> run, TaskListener listener, Store store, Block block) throws Exception {
+            Path manifestObject = store.objectPath(block.digest());
+            Manifest manifest = Manifest.parse(Files.readAllBytes(manifestObject), manifestObject.toString());
+            Map<String, String> artifacts = new LinkedHashMap<>();
+            for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+                artifacts.put(file.getKey(), relative(store, store.objectPath(file.getValue())));
+            }
+            for (Path storeFile : List.of(store.tailPath(project, branch), store.blockPath(block.signature()),
+                    manifestObject, store.evidencePath(block))) {
+                String path = relative(store, storeFile);
+                artifacts.put(ARCHIVED_STORE_DIR + "/" + path, path);
+            }
+            Jenkins controller = Jenkins.get();
+            run.pickArtifactManager().archive(new FilePath(store.root().toFile()), controller.createLauncher(listener),
+                    BuildListenerAdapter.wrap(listener), artifacts);
+        }
+
+        private static String relative(Store store, Path file) {
+            return store.root().relativize(file).toString().replace('\\', '/');
+        }
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "buildchainPublish";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Publish a buildchain release when enough builders agree";
+        }
+    }
+}

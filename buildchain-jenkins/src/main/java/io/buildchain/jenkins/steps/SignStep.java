@@ -1,0 +1,96 @@
+package io.buildchain.jenkins.steps;
+
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.ci.RunRecord;
+import io.buildchain.core.store.DirectoryLock;
+import io.buildchain.core.store.Store;
+import io.buildchain.jenkins.JenkinsPaths;
+import io.buildchain.jenkins.config.BuildchainConfiguration;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * {@code buildchainSign manifest: 'linux-a'}: has the configured signing node sign one recorded request, without
+ * a quorum and without moving any tail. The block and manifest go into the controller's store, so the signer's
+ * chain stays walkable. Returns the block's base32 signature.
+ */
+public class SignStep extends Step {
+    private final String manifest;
+
+    @DataBoundConstructor
+    public SignStep(String manifest) {
+        if (manifest == null || manifest.isBlank()) {
+            throw new io.buildchain.core.FormatException("manifest is required: the id given to buildchainManifest, "
+                    + "or the manifest digest it returned");
+        }
+        this.manifest = manifest.strip();
+    }
+
+    public String getManifest() {
+        return manifest;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, manifest);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+        private static final long serialVersionUID = 1L;
+        private final String manifest;
+
+        Execution(StepContext context, String manifest) {
+            super(context);
+            this.manifest = manifest;
+        }
+
+        @Override
+        protected String run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            RunRecord record = JenkinsPaths.runRecord(run);
+            RunRecord.Entry entry = record.find(manifest);
+            Store store = JenkinsPaths.store();
+            Block block;
+            // The store lock also keeps this request from interleaving with a publish on the same line.
+            try (DirectoryLock lock = store.lock()) {
+                store.putObject(entry.manifestBytes());
+                var signer = BuildchainConfiguration.get().signer(listener);
+                block = signer.sign(entry.request());
+                listener.getLogger().println("buildchain: signed by " + signer.describe());
+                store.putBlock(block);
+            }
+            record.recordBlock(block);
+            listener.getLogger().println("buildchain: block " + Long.toUnsignedString(block.counter()) + " "
+                    + block.signatureBase32() + " for manifest " + block.digest() + " of " + entry.id()
+                    + ", signer key " + block.publicKey());
+            return block.signatureBase32();
+        }
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "buildchainSign";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Have the buildchain signing node sign a recorded manifest";
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package hudson.util;
+
+import java.io.IOException;
+import org.kohsuke.stapler.HttpResponse;
+
+public abstract class FormValidation extends IOException implements HttpResponse {
+    public static FormValidation ok() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
+    public static FormValidation ok(String message) {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
+    public static FormValidation warning(String message) {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
+    public static FormValidation error(String message) {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+}
