@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A signing node served on a thread of the test, with a freshly born key, as the daemon does. */
-final class RunningSigner implements AutoCloseable {
-    final SigningKey key = SigningKey.generate(new SecureRandom());
-    final List<String> log = new CopyOnWriteArrayList<>();
+public final class RunningSigner implements AutoCloseable {
+    public final SigningKey key = SigningKey.generate(new SecureRandom());
+    public final List<String> log = new CopyOnWriteArrayList<>();
     private final SerialLine line;
     private final SignerState state;
     private final SignerDaemon daemon;
     private final Thread thread;
     private volatile Throwable failure;
 
-    RunningSigner(Path port, Path stateDir, KeyList allow) throws Exception {
+    public RunningSigner(Path port, Path stateDir, KeyList allow) throws Exception {
         state = SignerState.open(stateDir);
         line = SerialLine.open(port.toString(), SerialLine.DEFAULT_BAUD);
         daemon = new SignerDaemon(line, SigningNode.start(key, state, allow, Clock.systemUTC()), log::add);
@@ -34,7 +34,7 @@ final class RunningSigner implements AutoCloseable {
         thread.start();
     }
 
-    boolean logged(String text) {
+    public boolean logged(String text) {
         return log.stream().anyMatch(line -> line.contains(text));
     }
 

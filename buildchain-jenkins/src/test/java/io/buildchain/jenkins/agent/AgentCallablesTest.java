@@ -1,0 +1,136 @@
+package io.buildchain.jenkins.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.build.BuildNode;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.serial.RunningSigner;
+import io.buildchain.serial.SerialLine;
+import io.buildchain.serial.SocatPtyPair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The code that runs on agents, run here as remoting would: the callable is serialized, sent, deserialized and
+ * invoked, and its result travels back the same way.
+ */
+class AgentCallablesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void buildOnAgentHashesSignsWithTheAgentKeyAndUsesTheCommitTime() throws Exception {
+        Path workspace = dir.resolve("workspace");
+        Files.createDirectories(workspace.resolve("dist/docs"));
+        git(workspace, "init", "-q");
+        Files.writeString(workspace.resolve("Makefile"), "all:\n");
+        git(workspace, "add", "Makefile");
+        git(workspace, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "m",
+                "--date=@1600000000");
+        Files.writeString(workspace.resolve("dist/hello"), "hello");
+        Files.writeString(workspace.resolve("dist/docs/README"), "readme");
+        String agentHome = dir.resolve("agent-root/buildchain").toString();
+
+        BuildNode.Output first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L))
+                .invoke(workspace.resolve("dist").toFile(), null);
+        first = overTheChannel(first);
+        Manifest manifest = Manifest.parseCanonical(first.manifest(), "manifest");
+        assertThat(manifest.files()).containsOnlyKeys("hello", "docs/README");
+        SignedRequest request = SignedRequest.decode(first.request(), "request");
+        request.verifySignature("request");
+        assertThat(request.digest()).isEqualTo(manifest.digest());
+        assertThat(first.keyCreated()).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("agent-root/buildchain/builder.key")))).isEqualTo("rw-------");
+
+        // The commit time of the checked-out revision is the default source time; SOURCE_DATE_EPOCH and the
+        // step's time argument win over it.
+        String commitTime = gitOutput(workspace, "log", "-1", "--format=%ct").strip();
+        assertThat(manifest.time()).isEqualTo(Long.parseLong(commitTime));
+        BuildNode.Output withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L)
+                .invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(Manifest.parseCanonical(withEpoch.manifest(), "m").time()).isEqualTo(1234L);
+        BuildNode.Output withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L)
+                .invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(Manifest.parseCanonical(withTime.manifest(), "m").time()).isEqualTo(99L);
+        assertThat(withTime.keyCreated()).isFalse();
+        assertThat(withTime.builderKey()).isEqualTo(first.builderKey());
+        assertThat(SignedRequest.decode(withTime.request(), "r").counter()).isEqualTo(request.counter() + 2);
+
+        assertThatThrownBy(() -> new BuildOnAgent(agentHome, null, null, 1L).invoke(dir.resolve("nowhere").toFile(),
+                null)).hasMessageContaining("not in a git checkout");
+    }
+
+    @Test
+    void signOnAgentHasTheSigningNodeOnARealSerialLineSignTheRequest() throws Exception {
+        Path dist = dir.resolve("dist");
+        Files.createDirectories(dist);
+        Files.writeString(dist.resolve("hello"), "hello");
+        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L);
+        try (SocatPtyPair pty = SocatPtyPair.start(dir);
+                RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("signer-state"), null)) {
+            String pinned = signer.key.publicKey().toString();
+            SignOnAgent.Reply reply = overTheChannel(overTheChannel(
+                    new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, pinned, built.request())).call());
+            Block block = Block.decode(reply.block(), "block");
+            block.verifySignature("block");
+            assertThat(block.carries(SignedRequest.decode(built.request(), "r"))).isTrue();
+            assertThat(block.publicKey()).isEqualTo(signer.key.publicKey());
+
+            // A signer with another key than the pinned one is refused, naming both keys.
+            String other = new BuildNode(dir.resolve("other")).publicKey().toString();
+            BuildNode.Output next = new BuildNode(dir.resolve("builder")).build(dist, 1L, 3L);
+            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, other,
+                    next.request()).call()).hasMessageContaining(other).hasMessageContaining(pinned);
+        }
+    }
+
+    @Test
+    void aSignerThatNeverAnswersFailsWithThePortInTheMessage() throws Exception {
+        Path dist = dir.resolve("dist");
+        Files.createDirectories(dist);
+        Files.writeString(dist.resolve("hello"), "hello");
+        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L);
+        try (SocatPtyPair pty = SocatPtyPair.start(dir)) {
+            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, null,
+                    built.request()).call()).hasMessageContaining(pty.clientEnd.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T overTheChannel(T value) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        gitOutput(dir, args);
+    }
+
+    private static String gitOutput(Path dir, String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "git";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+}
