@@ -1,7 +1,6 @@
 package io.buildchain.jenkins.web;
 
 import hudson.Functions;
-import hudson.model.Action;
 import hudson.model.Item;
 import hudson.model.Job;
 import hudson.model.Run;
@@ -21,7 +20,7 @@ import org.kohsuke.stapler.StaplerResponse2;
  * {@code <job-url>/buildchain/} the store in the original layout ({@code tail/}, {@code block/}, {@code object/}),
  * so {@code buildchain download --url <job-url>/buildchain/} and the original downloader work against Jenkins.
  */
-public final class JobChainAction implements Action {
+public final class JobChainAction extends BuildChainLink {
     private final Job<?, ?> job;
 
     public JobChainAction(Job<?, ?> job) {
@@ -30,21 +29,6 @@ public final class JobChainAction implements Action {
 
     public Job<?, ?> getJob() {
         return job;
-    }
-
-    @Override
-    public String getIconFileName() {
-        return "symbol-link";
-    }
-
-    @Override
-    public String getDisplayName() {
-        return "Build chain";
-    }
-
-    @Override
-    public String getUrlName() {
-        return "buildchain";
     }
 
     public void doIndex(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {

@@ -1,6 +1,5 @@
 package io.buildchain.jenkins.web;
 
-import hudson.model.Action;
 import hudson.model.Item;
 import hudson.model.Run;
 import io.buildchain.core.ci.RunRecord;
@@ -13,7 +12,7 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 
 /** The run's "Build chain" link: the manifests this build recorded, the blocks it got signed and what it published. */
-public final class RunChainAction implements Action {
+public final class RunChainAction extends BuildChainLink {
     private final Run<?, ?> run;
 
     public RunChainAction(Run<?, ?> run) {
@@ -22,21 +21,6 @@ public final class RunChainAction implements Action {
 
     public Run<?, ?> getRun() {
         return run;
-    }
-
-    @Override
-    public String getIconFileName() {
-        return "symbol-link";
-    }
-
-    @Override
-    public String getDisplayName() {
-        return "Build chain";
-    }
-
-    @Override
-    public String getUrlName() {
-        return "buildchain";
     }
 
     public void doIndex(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {
