@@ -17,8 +17,23 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     private final byte[] request;
 
     /** The block, and what the serial client logged (retries, resyncs) for the build log. */
-    public record Reply(byte[] block, List<String> log) implements java.io.Serializable {
+    public static final class Reply implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
+        private final byte[] block;
+        private final List<String> log;
+
+        Reply(byte[] block, List<String> log) {
+            this.block = block.clone();
+            this.log = List.copyOf(log);
+        }
+
+        public byte[] block() {
+            return block.clone();
+        }
+
+        public List<String> log() {
+            return log;
+        }
     }
 
     /** @param expectedKey the pinned signer key (base32), or null */
