@@ -9,10 +9,8 @@ import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
-import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -77,12 +75,7 @@ public class SignStep extends Step {
     }
 
     @Extension
-    public static class DescriptorImpl extends StepDescriptor {
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
+    public static class DescriptorImpl extends ControllerStepDescriptor {
         @Override
         public String getFunctionName() {
             return "buildchainSign";
