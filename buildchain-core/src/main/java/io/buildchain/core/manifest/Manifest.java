@@ -74,7 +74,7 @@ public record Manifest(long time, SortedMap<String, Digest> files) {
     }
 
     /** serde_json's escaping: short escapes for \" \\ \b \f \n \r \t, a u00xx escape for other controls, rest raw. */
-    static void appendJsonString(StringBuilder out, String value) {
+    public static void appendJsonString(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -14,20 +14,25 @@ import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.quorum.QuorumDecision;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -50,10 +55,16 @@ public final class Publisher {
     /**
      * One release to publish.
      *
-     * @param artifacts where the accepted manifest's files are; empty to use the first agreeing submission's
+     * @param artifacts        where the accepted manifest's files are; empty to use the first agreeing submission's
+     * @param allowOlderSource the operator's explicit choice to publish a release whose source time is older than
+     *                         the branch's tail (normally refused as stale)
      */
     public record Release(String project, String branch, int quorum, KeyList trusted, List<Submission> submissions,
-            Optional<Path> artifacts) {
+            Optional<Path> artifacts, boolean allowOlderSource) {
+        public Release(String project, String branch, int quorum, KeyList trusted, List<Submission> submissions,
+                Optional<Path> artifacts) {
+            this(project, branch, quorum, trusted, submissions, artifacts, false);
+        }
     }
 
     public record Result(QuorumDecision decision, Block block, Evidence evidence) {
@@ -62,19 +73,32 @@ public final class Publisher {
     public Result publish(Release release) throws IOException {
         Store.checkName(release.project(), "project");
         Store.checkName(release.branch(), "branch");
-        QuorumDecision decision = Quorum.decide(release.submissions(), release.trusted(), release.quorum());
-        List<String> divergence = explainDivergence(decision, release.artifacts());
-        if (!decision.met()) {
-            throw new QuorumNotMetException(decision, divergence);
-        }
-        Vote chosen = decision.agreeing().get(0);
-        Path artifacts = release.artifacts().or(() -> decision.agreeing().stream()
-                .map(v -> v.submission().artifacts()).flatMap(Optional::stream).findFirst())
-                .orElseThrow(() -> new FormatException("no artifacts directory: give --artifacts DIR"));
-
+        // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
             finishPendingReleases();
+            Optional<Result> retry = alreadyPublished(release);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
+            QuorumDecision decision = Quorum.decide(release.submissions(), release.trusted(), release.quorum(),
+                    RequestLedger.read(store));
+            List<String> divergence = explainDivergence(decision, release.artifacts());
+            if (!decision.met()) {
+                throw new QuorumNotMetException(decision, divergence);
+            }
+            Vote chosen = decision.agreeing().get(0);
+            Path artifacts = release.artifacts().or(() -> decision.agreeing().stream()
+                    .map(v -> v.submission().artifacts()).flatMap(Optional::stream).findFirst())
+                    .orElseThrow(() -> new FormatException("no artifacts directory: give --artifacts DIR"));
+            checkRecord(release, chosen, artifacts);
+            if (!release.allowOlderSource()) {
+                Optional<String> stale = staleSource(store, release.project(), release.branch(), chosen.manifest().time());
+                if (stale.isPresent()) {
+                    throw new VerificationException(stale.get() + "; to publish it anyway the operator must allow it"
+                            + " explicitly (publish --allow-older-source)");
+                }
+            }
             for (Map.Entry<String, Digest> file : chosen.manifest().files().entrySet()) {
                 store.importArtifact(artifacts.resolve(file.getKey()), file.getValue(), file.getKey());
             }
@@ -91,6 +115,74 @@ public final class Publisher {
             Block block = signer.sign(chosen.request());
             return new Result(decision, block, finish(pending, block));
         }
+    }
+
+    /**
+     * Why a release of {@code sourceTime} is stale on project/branch (its source is older than the tail's), or
+     * empty if it is not.
+     */
+    public static Optional<String> staleSource(Store store, String project, String branch, long sourceTime)
+            throws IOException {
+        Optional<Block> tail = store.tail(project, branch);
+        if (tail.isEmpty()) {
+            return Optional.empty();
+        }
+        Path manifestObject = store.objectPath(tail.get().digest());
+        if (!Files.isRegularFile(manifestObject)) {
+            return Optional.empty();
+        }
+        long tailTime = Manifest.parse(Files.readAllBytes(manifestObject), "tail manifest").time();
+        if (Long.compareUnsigned(sourceTime, tailTime) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("stale release: its source time " + Long.toUnsignedString(sourceTime) + " is older than "
+                + Long.toUnsignedString(tailTime) + " of the current tail of " + project + "/" + branch + " (block "
+                + Long.toUnsignedString(tail.get().counter()) + ")");
+    }
+
+    /** A release that names itself must name this project and branch, and describe the files being published. */
+    private static void checkRecord(Release release, Vote chosen, Path artifacts) throws IOException {
+        if (ReleaseRecord.entry(chosen.manifest()).isEmpty()) {
+            return;
+        }
+        String where = "release record of manifest " + chosen.digest();
+        Path file = artifacts.resolve(ReleaseRecord.NAME);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > ReleaseRecord.MAX_BYTES) {
+            throw new FormatException(where + ": " + ReleaseRecord.NAME + " is missing from the artifacts or too large");
+        }
+        ReleaseRecord record = ReleaseRecord.of(chosen.manifest(), Files.readAllBytes(file), where);
+        record.checkFor(release.project(), release.branch(), where);
+        record.checkSizes(artifacts, where);
+    }
+
+    /**
+     * The exact retry of the release the branch's tail holds (every submission is recorded in its evidence and
+     * the tail carries one of them) is answered from the store: nothing is signed or counted again.
+     */
+    private Optional<Result> alreadyPublished(Release release) throws IOException {
+        Optional<Block> tail = store.tail(release.project(), release.branch());
+        if (tail.isEmpty() || !Files.isRegularFile(store.evidencePath(tail.get()))) {
+            return Optional.empty();
+        }
+        Path path = store.evidencePath(tail.get());
+        Evidence evidence = Evidence.parse(Files.readAllBytes(path), "evidence of the tail");
+        Set<String> recorded = new HashSet<>();
+        evidence.submissions().forEach(entry -> recorded.add(entry.request()));
+        boolean carried = false;
+        for (Submission submission : release.submissions()) {
+            if (!recorded.contains(HexFormat.of().formatHex(submission.request()))) {
+                return Optional.empty();
+            }
+            carried |= submission.request().length == SignedRequest.SIZE
+                    && tail.get().carries(SignedRequest.decode(submission.request(), "request"));
+        }
+        if (!carried) {
+            return Optional.empty();
+        }
+        log.accept("these submissions were published already as block " + Long.toUnsignedString(tail.get().counter())
+                + " of " + release.project() + "/" + release.branch() + "; nothing to do");
+        return Optional.of(new Result(Quorum.decide(release.submissions(), release.trusted(), release.quorum()),
+                tail.get(), evidence));
     }
 
     /** Finishes releases whose publisher died after writing the journal; call with the lock held. */
@@ -127,6 +219,9 @@ public final class Publisher {
         }
         Manifest manifest = Manifest.parse(Files.readAllBytes(manifestObject), manifestObject.toString());
         Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
+        // Counted before the evidence is public, so nobody can replay these requests.
+        RequestLedger.read(store).countAll(RequestLedger.requestsOf(evidence)).countAll(List.of(block.request()))
+                .save(store);
         store.putBlock(block);
         store.putEvidence(block, evidence.toJson());
         Optional<Block> current = store.tail(pending.project(), pending.branch());
@@ -181,9 +276,9 @@ public final class Publisher {
                 continue;
             }
             List<String> sources = decision.votes().stream().filter(v -> other.getKey().equals(v.digest()))
-                    .map(v -> v.submission().source()).toList();
+                    .map(decision::builderName).toList();
             lines.add("manifest " + other.getKey() + " (" + String.join(", ", sources) + ") differs from "
-                    + reference.get() + " (" + base.submission().source() + "):");
+                    + reference.get() + " (" + decision.builderName(base) + "):");
             List<Divergence.FileDifference> differences = Divergence.compare(base.manifest(), other.getValue().manifest(),
                     baseArtifacts, other.getValue().submission().artifacts());
             Divergence.lines(differences).forEach(line -> lines.add("  " + line));

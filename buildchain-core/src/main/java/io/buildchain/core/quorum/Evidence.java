@@ -36,6 +36,8 @@ public record Evidence(String format, String project, String branch, int quorum,
     /**
      * One submission as it was counted.
      *
+     * @param source   the builder's label in the publisher's trusted-keys file, or its key
+     *
      * @param request  the 224-byte request, hex
      * @param manifest base32 SHA-384 of the builder's manifest bytes (an object in the store)
      */
@@ -44,7 +46,7 @@ public record Evidence(String format, String project, String branch, int quorum,
     }
 
     public static Evidence of(String project, String branch, QuorumDecision decision, List<String> divergence) {
-        List<Entry> entries = decision.votes().stream().map(v -> new Entry(v.submission().source(),
+        List<Entry> entries = decision.votes().stream().map(v -> new Entry(decision.builderName(v),
                 v.key() == null ? null : v.key().base32(), v.status().label(),
                 v.digest() == null ? null : v.digest().base32(),
                 HexFormat.of().formatHex(v.submission().request()), v.reason())).toList();
@@ -81,12 +83,14 @@ public record Evidence(String format, String project, String branch, int quorum,
     /**
      * Recounts the vote from the recorded request bytes alone, with the caller's own trusted keys: the
      * distinct trusted keys whose requests verify and sign {@link #manifest}, leaving out any key that
-     * also signed a different manifest. Recorded statuses are ignored.
+     * also signed a different manifest. Recorded statuses are ignored; requests {@code freshness} calls stale
+     * (counted in an earlier release) count zero, as they do in {@link Quorum}.
      */
-    public int recount(KeyList trusted) {
+    public int recount(KeyList trusted, Freshness freshness) {
         Map<PublicKey, Set<Digest>> signed = new HashMap<>();
         for (Entry entry : submissions) {
-            decodeRequest(entry).filter(r -> r.signatureValid() && trusted.contains(r.publicKey()))
+            decodeRequest(entry).filter(r -> r.signatureValid() && trusted.contains(r.publicKey())
+                    && freshness.staleness(r).isEmpty())
                     .ifPresent(r -> signed.computeIfAbsent(r.publicKey(), k -> new HashSet<>()).add(r.digest()));
         }
         return (int) signed.values().stream()

@@ -25,7 +25,17 @@ public final class Quorum {
     private Quorum() {
     }
 
+    /** A vote with no memory of earlier releases ({@link Freshness#UNCHECKED}). */
     public static QuorumDecision decide(List<Submission> submissions, KeyList trusted, int quorum) {
+        return decide(submissions, trusted, quorum, Freshness.UNCHECKED);
+    }
+
+    /**
+     * The vote. A request {@code freshness} calls stale counts zero and, being someone else's old request,
+     * never makes its key equivocate: only fresh requests are compared.
+     */
+    public static QuorumDecision decide(List<Submission> submissions, KeyList trusted, int quorum,
+            Freshness freshness) {
         if (quorum < 1) {
             throw new FormatException("quorum: expected at least 1, got " + quorum);
         }
@@ -38,7 +48,7 @@ public final class Quorum {
         }
         List<Vote> votes = new ArrayList<>();
         for (Submission submission : submissions) {
-            votes.add(classify(submission, trusted));
+            votes.add(classify(submission, trusted, freshness));
         }
         markRepeatedKeys(votes);
 
@@ -65,18 +75,19 @@ public final class Quorum {
                 summary(quorum, trusted, accepted, reached, sortedTally));
     }
 
-    private static Vote classify(Submission submission, KeyList trusted) {
+    private static Vote classify(Submission submission, KeyList trusted, Freshness freshness) {
         Digest digest = Digest.of(submission.manifest());
         Manifest manifest = null;
         String manifestProblem = null;
         try {
-            manifest = Manifest.parseCanonical(submission.manifest(), submission.source());
+            // Reasons end up in public evidence: they name no path of the publisher.
+            manifest = Manifest.parseCanonical(submission.manifest(), "manifest");
         } catch (BuildchainException e) {
             manifestProblem = e.getMessage();
         }
         SignedRequest request;
         try {
-            request = SignedRequest.decode(submission.request(), submission.source() + " request");
+            request = SignedRequest.decode(submission.request(), "request");
         } catch (BuildchainException e) {
             return new Vote(submission, Vote.Status.BAD_REQUEST, null, digest, manifest, null, e.getMessage());
         }
@@ -95,6 +106,10 @@ public final class Quorum {
         if (!trusted.contains(key)) {
             return new Vote(submission, Vote.Status.UNTRUSTED, key, digest, manifest, request,
                     "key is not in the trusted builder list");
+        }
+        Optional<String> stale = freshness.staleness(request);
+        if (stale.isPresent()) {
+            return new Vote(submission, Vote.Status.REPLAYED, key, digest, manifest, request, stale.get());
         }
         return new Vote(submission, Vote.Status.AGREE, key, digest, manifest, request, null);
     }

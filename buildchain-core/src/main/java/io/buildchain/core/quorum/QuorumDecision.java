@@ -28,15 +28,23 @@ public record QuorumDecision(int quorum, KeyList trusted, Optional<Digest> accep
                 .toList();
     }
 
+    /**
+     * How evidence, logs and pages name the builder behind {@code vote}: its label in the trusted-keys file, else
+     * its key; never where the publisher found its files.
+     */
+    public String builderName(Vote vote) {
+        if (vote.key() == null) {
+            return "unreadable request";
+        }
+        return trusted.label(vote.key()).orElse(vote.key().base32());
+    }
+
     /** One line per submission, for logs and the failure message. */
     public String report() {
         StringBuilder out = new StringBuilder(summary).append('\n');
         for (Vote vote : votes) {
             out.append("  ").append(String.format("%-16s", vote.status().label()))
                     .append(vote.key() == null ? "(unreadable request)" : trusted.describe(vote.key()));
-            if (vote.key() == null || !trusted.label(vote.key()).orElse("").equals(vote.submission().source())) {
-                out.append("  ").append(vote.submission().source());
-            }
             if (vote.digest() != null) {
                 out.append("  manifest ").append(vote.digest().base32(), 0, 16).append('…');
             }

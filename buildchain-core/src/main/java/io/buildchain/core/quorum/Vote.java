@@ -25,6 +25,8 @@ public record Vote(Submission submission, Status status, PublicKey key, Digest d
         NO_QUORUM,
         /** A valid request from a key that is not trusted: recorded, counts zero. */
         UNTRUSTED,
+        /** A request not newer than one already counted for its key (public evidence replayed): counts zero. */
+        REPLAYED,
         /** The same key again for the same manifest: counts once. */
         DUPLICATE_KEY,
         /** One key signed different manifests for this release: none of its votes count. */

@@ -8,8 +8,12 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.hash.FileHasher;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.ManifestNames;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
 import java.io.FilterInputStream;
@@ -37,11 +41,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class SubmissionInbox {
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
     private static final int MAX_FILES = 100_000;
+    private final Store store;
     private final Path root;
     private final KeyList trusted;
     private final long maxBytes;
 
     public SubmissionInbox(Store store, KeyList trusted, long maxBytes) {
+        this.store = store;
         this.root = store.root().resolve("submissions");
         this.trusted = trusted;
         this.maxBytes = maxBytes;
@@ -66,14 +72,28 @@ public final class SubmissionInbox {
             Accepted accepted = check(project, branch, staging, artifacts);
             Path target = root.resolve(project).resolve(branch).resolve(accepted.manifest().base32())
                     .resolve(accepted.builder().base32());
-            boolean replaced = Files.exists(target);
-            if (replaced) {
-                FileTrees.delete(target);
+            // Filing is serialised with other uploads and with the publisher taking submissions: none is lost.
+            try (DirectoryLock lock = lock()) {
+                boolean replaced = Files.exists(target);
+                if (replaced) {
+                    SignedRequest waiting = SignedRequest.decode(Files.readAllBytes(target.resolve(SubmissionPackage.REQUEST)),
+                            "waiting request");
+                    SignedRequest incoming = SignedRequest.decode(Files.readAllBytes(staging.resolve(SubmissionPackage.REQUEST)),
+                            "request.bin");
+                    if (waiting.equals(incoming)) {
+                        return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), true);
+                    }
+                    if (Long.compareUnsigned(incoming.counter(), waiting.counter()) < 0) {
+                        throw new SubmissionRejectedException(409, "a newer request of this builder (counter "
+                                + Long.toUnsignedString(waiting.counter()) + ") for this manifest is already waiting");
+                    }
+                    FileTrees.delete(target);
+                }
+                Files.createDirectories(target.getParent());
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDirectory(target.getParent());
+                return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), replaced);
             }
-            Files.createDirectories(target.getParent());
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFiles.fsyncDirectory(target.getParent());
-            return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), replaced);
         } finally {
             if (Files.exists(staging)) {
                 FileTrees.delete(staging);
@@ -100,19 +120,42 @@ public final class SubmissionInbox {
         return submissions;
     }
 
-    /** Removes a branch's submissions once they have been published (their requests are in the evidence). */
-    public void consume(String project, String branch) throws IOException {
+    private DirectoryLock lock() throws IOException {
+        return DirectoryLock.acquire(root.resolve("lock"));
+    }
+
+    /**
+     * Removes, once published, exactly the submissions {@link #pending} returned for the branch (their requests
+     * are in the evidence); one that arrived or was replaced meanwhile stays for the next publish.
+     */
+    public void consume(String project, String branch, List<Submission> taken) throws IOException {
         Path dir = root.resolve(project).resolve(branch);
-        if (Files.isDirectory(dir)) {
-            Path doomed = AtomicFiles.newTempName(root.resolve("tmp"));
-            Files.createDirectories(doomed.getParent());
-            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.delete(doomed);
-            try {
-                Files.deleteIfExists(dir.getParent());
-            } catch (java.nio.file.DirectoryNotEmptyException e) {
-                // Other branches of the project still wait.
+        try (DirectoryLock lock = lock()) {
+            for (Submission submission : taken) {
+                Optional<Path> artifacts = submission.artifacts();
+                Path builder = artifacts.map(Path::getParent).orElse(null);
+                if (builder == null || !builder.startsWith(dir) || dir.relativize(builder).getNameCount() != 2
+                        || !Files.isRegularFile(builder.resolve(SubmissionPackage.REQUEST))
+                        || !java.util.Arrays.equals(Files.readAllBytes(builder.resolve(SubmissionPackage.REQUEST)),
+                                submission.request())) {
+                    continue;
+                }
+                Path doomed = AtomicFiles.newTempName(root.resolve("tmp"));
+                Files.createDirectories(doomed.getParent());
+                Files.move(builder, doomed, StandardCopyOption.ATOMIC_MOVE);
+                FileTrees.delete(doomed);
+                deleteIfEmpty(builder.getParent());
             }
+            deleteIfEmpty(dir);
+            deleteIfEmpty(dir.getParent());
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // Other submissions still wait there.
         }
     }
 
@@ -154,6 +197,9 @@ public final class SubmissionInbox {
             }
         } catch (SubmissionRejectedException e) {
             throw e;
+        } catch (java.nio.file.FileSystemException e) {
+            // Its message is a path on this server: say what was wrong with the upload instead.
+            throw new SubmissionRejectedException(400, "upload has an entry twice, or a file where a directory is");
         } catch (IOException e) {
             throw new SubmissionRejectedException(400, "upload broken or not a tar: " + e.getMessage());
         }
@@ -182,6 +228,10 @@ public final class SubmissionInbox {
         if (!trusted.contains(request.publicKey())) {
             throw new SubmissionRejectedException(403, "builder key " + request.publicKey() + " is not trusted here");
         }
+        Optional<String> replayed = RequestLedger.read(store).staleness(request);
+        if (replayed.isPresent()) {
+            throw new SubmissionRejectedException(409, replayed.get());
+        }
         Digest digest = Digest.of(manifestBytes);
         if (!request.digest().equals(digest)) {
             throw new SubmissionRejectedException(400, "request.bin signs manifest " + request.digest()
@@ -202,7 +252,30 @@ public final class SubmissionInbox {
                 throw new SubmissionRejectedException(400, "artifact \"" + name + "\" is not in the manifest");
             }
         }
+        checkRelease(project, branch, staging, manifest);
         return new Accepted(project, branch, digest, request.publicKey(), artifacts.size(), false);
+    }
+
+    /** The checks the publisher makes on the release itself, made early: its record and its source time. */
+    private void checkRelease(String project, String branch, Path staging, Manifest manifest) throws IOException {
+        if (ReleaseRecord.entry(manifest).isPresent()) {
+            Path file = staging.resolve("artifacts").resolve(ReleaseRecord.NAME);
+            try {
+                if (Files.size(file) > ReleaseRecord.MAX_BYTES) {
+                    throw new SubmissionRejectedException(413, ReleaseRecord.NAME + " is larger than "
+                            + ReleaseRecord.MAX_BYTES + " bytes");
+                }
+                ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(file), ReleaseRecord.NAME);
+                record.checkFor(project, branch, "this submission");
+                record.checkSizes(staging.resolve("artifacts"), "this submission");
+            } catch (BuildchainException e) {
+                throw new SubmissionRejectedException(409, e.getMessage());
+            }
+        }
+        Optional<String> stale = Publisher.staleSource(store, project, branch, manifest.time());
+        if (stale.isPresent()) {
+            throw new SubmissionRejectedException(409, stale.get());
+        }
     }
 
     /** Refuses an upload beyond the limit while it streams, whatever its Content-Length said. */

@@ -11,12 +11,18 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.hash.FileHasher;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Freshness;
+import io.buildchain.core.quorum.RequestLedger;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,8 +42,38 @@ public final class ChainVerifier {
         this.pinned = pinned;
     }
 
-    /** A release whose block and manifest have been verified. */
-    public record Release(String project, String branch, Block block, Manifest manifest) {
+    /**
+     * A release whose block and manifest have been verified.
+     *
+     * @param record what the release says about itself (checked to name this project and branch), or null for a
+     *               manifest without one (written by the original tools or without --release-version)
+     */
+    public record Release(String project, String branch, Block block, Manifest manifest, ReleaseRecord record) {
+        /** "version 1.2, revision abc" or a note that the release does not name itself. */
+        public String describe() {
+            return record == null ? "no release record (the release does not name its project, branch or version)"
+                    : record.describe();
+        }
+    }
+
+    /**
+     * Which release of a branch: the tail, or an earlier one by block signature or by recorded version.
+     *
+     * @param block   base32 block signature, or null
+     * @param version the version its release record names, or null
+     */
+    public record Selector(String block, String version) {
+        public static final Selector TAIL = new Selector(null, null);
+    }
+
+    /** A selected release, the signatures of the blocks before it on its chain, and the branch's tail. */
+    public record Selected(Release release, Set<String> ancestors, Block tail) {
+        /** Remembers the tail once the caller has checked what it needs: later, older tails are refused. */
+        public void remember(LastSeen lastSeen) throws IOException {
+            if (lastSeen != null) {
+                lastSeen.record(release.project(), release.branch(), tail);
+            }
+        }
     }
 
     /** What a full verification checked. */
@@ -49,15 +85,15 @@ public final class ChainVerifier {
                     .append(": block ").append(block.signatureBase32(), 0, 16).append("… counter ")
                     .append(Long.toUnsignedString(block.counter())).append(", signer ").append(block.publicKey())
                     .append('\n');
+            out.append("  release: ").append(release.describe()).append('\n');
             out.append("  manifest ").append(block.digest()).append(" (").append(release.manifest().files().size())
                     .append(" files, source time ").append(Long.toUnsignedString(release.manifest().time())).append(")\n");
             out.append("  builder request by ").append(block.request().publicKey()).append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
             out.append("  chain: ").append(chainLength).append(" block(s) back to the signer's genesis, counters continuous\n");
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
-            if (quorum != null) {
-                out.append("  quorum: ").append(quorum).append('\n');
-            }
+            out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
+                    + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
             return out.toString();
         }
     }
@@ -82,15 +118,96 @@ public final class ChainVerifier {
                     + ": nothing published for project '" + project + "', branch '" + branch + "'");
         }
         Block block = checkBlock(tail, store.describe(tailPath));
-        String manifestPath = "object/" + block.digest().base32();
-        byte[] manifestBytes = readVerified(manifestPath, block.digest(), MANIFEST_MAX);
-        return new Release(project, branch, block, Manifest.parse(manifestBytes, store.describe(manifestPath)));
+        Release release = releaseOf(project, branch, block);
+        if (release.record() != null) {
+            release.record().checkFor(project, branch, "the tail " + tailPath);
+        }
+        return release;
     }
 
-    /** Everything: release, chain history, files, and what {@code options} asks for. */
+    /** The block's manifest (digest checked) and its release record, if it has one (checked against the manifest). */
+    private Release releaseOf(String project, String branch, Block block) throws IOException {
+        String manifestPath = "object/" + block.digest().base32();
+        byte[] manifestBytes = readVerified(manifestPath, block.digest(), MANIFEST_MAX);
+        Manifest manifest = Manifest.parse(manifestBytes, store.describe(manifestPath));
+        ReleaseRecord record = null;
+        Optional<Digest> entry = ReleaseRecord.entry(manifest);
+        if (entry.isPresent()) {
+            String recordPath = "object/" + entry.get().base32();
+            record = ReleaseRecord.of(manifest, readVerified(recordPath, entry.get(), ReleaseRecord.MAX_BYTES),
+                    store.describe(recordPath));
+        }
+        return new Release(project, branch, block, manifest, record);
+    }
+
+    /**
+     * The release {@code selector} names: the tail (checked against {@code lastSeen}), or an
+     * earlier block on the tail's chain whose record (or, without one, evidence) names this project and branch.
+     *
+     * @param lastSeen the client's rollback memory, or null when the user turned it off
+     */
+    public Selected select(String project, String branch, Selector selector, LastSeen lastSeen) throws IOException {
+        Release tail = release(project, branch);
+        Set<String> ancestors = walkChain(tail.block());
+        if (lastSeen != null) {
+            lastSeen.check(project, branch, tail.block(), ancestors);
+        }
+        if ((selector.block() == null && selector.version() == null) || matches(tail, selector)) {
+            return new Selected(tail, ancestors, tail.block());
+        }
+        List<String> older = new ArrayList<>(ancestors);
+        for (int i = 0; i < older.size(); i++) {
+            String name = older.get(i);
+            if (selector.block() != null && !selector.block().equals(name)) {
+                continue;
+            }
+            Block block = checkBlock(store.read("block/" + name, Block.SIZE), store.describe("block/" + name));
+            Release release = releaseOf(project, branch, block);
+            boolean onBranch = release.record() != null
+                    ? release.record().project().equals(project) && release.record().branch().equals(branch)
+                    : evidenceNames(block, project, branch);
+            if (onBranch && matches(release, selector)) {
+                return new Selected(release, new LinkedHashSet<>(older.subList(i + 1, older.size())), tail.block());
+            }
+            if (selector.block() != null) {
+                throw new VerificationException("block " + name + " is on the chain of " + project + "/" + branch
+                        + " but is not one of its releases (" + (release.record() != null
+                                ? "its record names " + release.record().project() + "/" + release.record().branch()
+                                : "it has neither a release record nor evidence naming this branch") + ")");
+            }
+        }
+        throw new VerificationException("no release " + (selector.block() != null ? "with block " + selector.block()
+                : "with version " + selector.version()) + " on the chain of " + project + "/" + branch
+                + " (tail block " + Long.toUnsignedString(tail.block().counter()) + ")");
+    }
+
+    private static boolean matches(Release release, Selector selector) {
+        if (selector.block() != null) {
+            return selector.block().equals(release.block().signatureBase32());
+        }
+        return release.record() != null && selector.version().equals(release.record().version());
+    }
+
+    private boolean evidenceNames(Block block, String project, String branch) throws IOException {
+        String path = "quorum/" + block.signatureBase32() + ".json";
+        try {
+            Evidence evidence = Evidence.parse(store.read(path, EVIDENCE_MAX), store.describe(path));
+            return project.equals(evidence.project()) && branch.equals(evidence.branch());
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Everything about the tail: release, chain history, files, and what {@code options} asks for. */
     public Report verify(String project, String branch, Options options) throws IOException {
-        Release release = release(project, branch);
-        Set<String> ancestors = walkChain(release.block());
+        return verify(project, branch, Selector.TAIL, options);
+    }
+
+    /** Everything about the selected release: as for the tail, plus that it is on the tail's chain. */
+    public Report verify(String project, String branch, Selector selector, Options options) throws IOException {
+        Selected selected = select(project, branch, selector, options.lastSeen());
+        Release release = selected.release();
+        Set<String> ancestors = selected.ancestors();
         int files = 0;
         if (options.checkFiles()) {
             for (Map.Entry<String, Digest> file : release.manifest().files().entrySet()) {
@@ -99,11 +216,8 @@ public final class ChainVerifier {
             }
         }
         String quorum = options.trusted() == null ? null
-                : checkQuorum(release.block(), options.trusted(), options.quorum());
-        if (options.lastSeen() != null) {
-            options.lastSeen().check(project, branch, release.block(), ancestors);
-            options.lastSeen().record(project, branch, release.block());
-        }
+                : checkQuorum(release.block(), options.trusted(), options.quorum(), countedBefore(ancestors));
+        selected.remember(options.lastSeen());
         return new Report(release, ancestors.size() + 1, files, quorum);
     }
 
@@ -143,8 +257,32 @@ public final class ChainVerifier {
         return ancestors;
     }
 
-    /** Re-counts the release's recorded vote with the caller's trusted keys. */
+    /**
+     * The requests counted before: those inside the earlier blocks and in their evidence. A request among them
+     * that turns up again in a later release's evidence is a replay and counts zero in that recount.
+     */
+    public RequestLedger countedBefore(Set<String> ancestors) throws IOException {
+        RequestLedger ledger = RequestLedger.empty();
+        for (String name : ancestors) {
+            ledger.countAll(List.of(Block.decode(store.read("block/" + name, Block.SIZE), name).request()));
+            String path = "quorum/" + name + ".json";
+            try {
+                ledger.countAll(RequestLedger.requestsOf(Evidence.parse(store.read(path, EVIDENCE_MAX),
+                        store.describe(path))));
+            } catch (NoSuchFileException e) {
+                // A release without evidence made no other request public.
+            }
+        }
+        return ledger;
+    }
+
+    /** Re-counts the release's recorded vote with the caller's trusted keys, as if nothing was counted before. */
     public String checkQuorum(Block block, KeyList trusted, int quorum) throws IOException {
+        return checkQuorum(block, trusted, quorum, Freshness.UNCHECKED);
+    }
+
+    /** Re-counts the release's recorded vote with the caller's trusted keys; stale requests count zero. */
+    public String checkQuorum(Block block, KeyList trusted, int quorum, Freshness freshness) throws IOException {
         String path = "quorum/" + block.signatureBase32() + ".json";
         byte[] json;
         try {
@@ -164,7 +302,7 @@ public final class ChainVerifier {
             throw new VerificationException(store.describe(path) + ": the request inside the block is not among the "
                     + "recorded submissions");
         }
-        int count = evidence.recount(trusted);
+        int count = evidence.recount(trusted, freshness);
         if (count < quorum) {
             throw new VerificationException("quorum not met: " + count + " of your trusted builders signed manifest "
                     + block.digest() + ", " + quorum + " required");

@@ -1,0 +1,143 @@
+package io.buildchain.core.quorum;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.store.TextRecords;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The newest request counted per builder key, across every project and branch of one store (or, for a client,
+ * of one signer chain): a request whose counter is not above it is a replay, since every counted request is public
+ * in the evidence. The publisher's copy is {@code requests/counted} beside the original layout, one line per key
+ * ({@code BUILDER_KEY COUNTER TIMESTAMP}), written atomically under the store lock before a release's evidence
+ * becomes public; when it is missing (a store published before it existed) it is rebuilt from the store's blocks
+ * and evidence.
+ */
+public final class RequestLedger implements Freshness {
+    private static final String LAYOUT = "BUILDER_KEY COUNTER TIMESTAMP";
+    private static final int EVIDENCE_MAX = 16 << 20;
+    private final Map<PublicKey, long[]> newest;
+
+    private RequestLedger(Map<PublicKey, long[]> newest) {
+        this.newest = newest;
+    }
+
+    /** A ledger that has counted nothing yet. */
+    public static RequestLedger empty() {
+        return new RequestLedger(new LinkedHashMap<>());
+    }
+
+    public static Path file(Store store) {
+        return store.root().resolve("requests").resolve("counted");
+    }
+
+    /** The store's ledger; rebuilt from its blocks and evidence if the file does not exist yet. */
+    public static RequestLedger read(Store store) throws IOException {
+        Path file = file(store);
+        if (!Files.exists(file)) {
+            return rebuild(store);
+        }
+        Map<PublicKey, long[]> newest = new LinkedHashMap<>();
+        for (String[] r : TextRecords.read(file, LAYOUT)) {
+            newest.put(PublicKey.parse(r[0], file.toString()),
+                    new long[] {Long.parseUnsignedLong(r[1]), Long.parseUnsignedLong(r[2])});
+        }
+        return new RequestLedger(newest);
+    }
+
+    /** Every request the store made public: the ones inside blocks and the ones recorded in evidence. */
+    static RequestLedger rebuild(Store store) throws IOException {
+        RequestLedger ledger = empty();
+        for (Path path : list(store.root().resolve("block"))) {
+            if (Files.size(path) == Block.SIZE) {
+                try {
+                    ledger.count(Block.decode(Files.readAllBytes(path), path.toString()).request());
+                } catch (BuildchainException e) {
+                    // Not a block: nothing it holds was ever counted.
+                }
+            }
+        }
+        for (Path path : list(store.root().resolve("quorum"))) {
+            if (path.toString().endsWith(".json") && Files.size(path) <= EVIDENCE_MAX) {
+                try {
+                    ledger.countAll(requestsOf(Evidence.parse(Files.readAllBytes(path), path.toString())));
+                } catch (BuildchainException e) {
+                    // Unreadable evidence holds no request anyone could replay from it either.
+                }
+            }
+        }
+        return ledger;
+    }
+
+    /** The well-formed requests {@code evidence} records. */
+    public static List<SignedRequest> requestsOf(Evidence evidence) {
+        List<SignedRequest> requests = new ArrayList<>();
+        for (Evidence.Entry entry : evidence.submissions()) {
+            Evidence.decodeRequest(entry).ifPresent(requests::add);
+        }
+        return requests;
+    }
+
+    /** Remembers each validly signed request (an invalid one proves nothing about its key). */
+    public RequestLedger countAll(Collection<SignedRequest> requests) {
+        requests.forEach(this::count);
+        return this;
+    }
+
+    private void count(SignedRequest request) {
+        if (!request.signatureValid()) {
+            return;
+        }
+        long[] seen = newest.get(request.publicKey());
+        if (seen == null || Long.compareUnsigned(request.counter(), seen[0]) > 0) {
+            newest.put(request.publicKey(), new long[] {request.counter(), request.timestamp()});
+        }
+    }
+
+    /** Writes the ledger; call with the store lock held. */
+    public void save(Store store) throws IOException {
+        List<String[]> records = new ArrayList<>();
+        newest.forEach((key, seen) -> records.add(new String[] {key.base32(), Long.toUnsignedString(seen[0]),
+                Long.toUnsignedString(seen[1])}));
+        TextRecords.write(file(store), records, AtomicFiles.OWNER_WRITE_ALL_READ);
+    }
+
+    @Override
+    public Optional<String> staleness(SignedRequest request) {
+        long[] seen = newest.get(request.publicKey());
+        if (seen == null || Long.compareUnsigned(request.counter(), seen[0]) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("replayed request: counter " + Long.toUnsignedString(request.counter())
+                + " of this builder key is not newer than counter " + Long.toUnsignedString(seen[0])
+                + " (request time " + Long.toUnsignedString(seen[1]) + "), already counted here; a builder signs a new"
+                + " request for every release");
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    if (Files.isRegularFile(entry)) {
+                        paths.add(entry);
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+}
