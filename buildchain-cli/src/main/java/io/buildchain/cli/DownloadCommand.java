@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"List or fetch a release's files, verifying the tail, block, manifest, chain and every byte "
                 + "on the way. Without FILE, lists the file names.",
-            "Files are written atomically and never outside the target directory."})
+            "Files are written atomically and never outside the target directory. A release whose record names "
+                    + "another project or branch is refused; --release or --block picks an earlier release of the "
+                    + "branch, checked to be on the chain of its tail."})
 final class DownloadCommand implements Callable<Integer> {
     @Mixin
     PinnedStoreOptions store;
@@ -26,19 +28,22 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Fetch every file, keeping relative names.")
     boolean all;
 
+    @Mixin
+    ReleaseSelection selection;
+
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "The file to fetch, as named in the manifest.")
     String file;
 
     @Override
     public Integer call() throws Exception {
         ChainVerifier verifier = store.verifier();
-        ChainVerifier.Release release = verifier.release(store.chain.project, store.chain.branch);
-        var ancestors = verifier.walkChain(release.block());
         LastSeen seen = store.lastSeen();
-        if (seen != null) {
-            seen.check(store.chain.project, store.chain.branch, release.block(), ancestors);
-            seen.record(store.chain.project, store.chain.branch, release.block());
-        }
+        ChainVerifier.Selected selected = verifier.select(store.chain.project, store.chain.branch,
+                selection.selector(), seen);
+        selected.remember(seen);
+        ChainVerifier.Release release = selected.release();
+        System.err.println("release " + store.chain.project + "/" + store.chain.branch + " block "
+                + Long.toUnsignedString(release.block().counter()) + ": " + release.describe());
         Downloader downloader = new Downloader(verifier, release);
         if (all) {
             Path dir = Path.of(out == null ? "." : out);

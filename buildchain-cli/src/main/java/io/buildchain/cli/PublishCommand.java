@@ -53,6 +53,11 @@ final class PublishCommand implements Callable<Integer> {
                     + "project/branch; they are removed once published.")
     boolean fromSubmissions;
 
+    @Option(names = "--allow-older-source",
+            description = "Publish even if the release's source time is older than the branch's current tail "
+                    + "(refused by default: an old release must not come back as the newest).")
+    boolean allowOlderSource;
+
     @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "0..*",
             description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "
                     + "(to explain a divergence inside archives)."})
@@ -67,9 +72,8 @@ final class PublishCommand implements Callable<Integer> {
         Store opened = Store.open(store);
         KeyList trusted = KeyList.read(trust);
         SubmissionInbox inbox = new SubmissionInbox(opened, trusted, SubmissionInbox.DEFAULT_MAX_BYTES);
-        if (fromSubmissions) {
-            parsed.addAll(inbox.pending(chain.project, chain.branch));
-        }
+        List<Submission> taken = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
+        parsed.addAll(taken);
         if (parsed.isEmpty()) {
             throw new FormatException("nothing to publish: give MANIFEST:REQUEST pairs"
                     + (fromSubmissions ? " (no submissions are waiting for " + chain.project + "/" + chain.branch + ")"
@@ -77,7 +81,7 @@ final class PublishCommand implements Callable<Integer> {
         }
         Publisher publisher = new Publisher(opened, signer.open(), System.err::println);
         Publisher.Release release = new Publisher.Release(chain.project, chain.branch, quorum, trusted,
-                parsed, Optional.ofNullable(artifacts));
+                parsed, Optional.ofNullable(artifacts), allowOlderSource);
         Publisher.Result result;
         try {
             result = publisher.publish(release);
@@ -87,7 +91,7 @@ final class PublishCommand implements Callable<Integer> {
             throw e;
         }
         if (fromSubmissions) {
-            inbox.consume(chain.project, chain.branch);
+            inbox.consume(chain.project, chain.branch, taken);
         }
         System.out.print(result.decision().report());
         if (result.evidence().divergence() != null) {

@@ -13,8 +13,12 @@ import picocli.CommandLine.Option;
         description = {"As an end user, check a published release offline against the pinned signer key: "
                 + "tail -> block (signer and builder signatures) -> manifest -> every file's sha384, and the "
                 + "previous links back to the signer's genesis with continuous counters.",
-            "With --quorum and --trust, recount the recorded vote with your own trusted builder keys. Refuses a "
-                    + "tail older than, or forked from, one seen before (see --last-seen)."})
+            "With --quorum and --trust, recount the recorded vote with your own trusted builder keys (requests "
+                    + "counted in an earlier release count zero); without them the vote is NOT recounted, and the "
+                    + "summary says so. Refuses a tail older than, or forked from, one seen before (see --last-seen), "
+                    + "and a release whose record names another project or branch.",
+            "--release or --block verifies an earlier release of the branch the same way, and that it is on the "
+                    + "chain of the branch's tail."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     PinnedStoreOptions store;
@@ -28,6 +32,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--no-files", description = "Check the chain and manifest only, not every file's content.")
     boolean noFiles;
 
+    @Mixin
+    ReleaseSelection release;
+
     @Override
     public Integer call() throws Exception {
         if ((quorum == null) != (trust == null)) {
@@ -37,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
         LastSeen seen = store.lastSeen();
         ChainVerifier.Options options = new ChainVerifier.Options(!noFiles, trust == null ? null : KeyList.read(trust),
                 quorum == null ? 0 : quorum, seen);
-        System.out.print(verifier.verify(store.chain.project, store.chain.branch, options).summary());
+        System.out.print(verifier.verify(store.chain.project, store.chain.branch, release.selector(), options).summary());
         return 0;
     }
 }

@@ -14,6 +14,7 @@ import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.FileTrees;
@@ -198,6 +199,9 @@ public final class Quickstart {
     private List<Submission> buildEverywhere(Map<String, SigningKey> builders, Path source, String version,
             long sourceTime) throws IOException {
         List<Submission> submissions = new ArrayList<>();
+        // The sample has no git: its revision is the digest of its source tree, the same for every builder.
+        String revision = new Manifest(sourceTime, TreeHasher.forThisMachine().hashTree(source)).digest().base32()
+                .substring(0, 40);
         for (Map.Entry<String, SigningKey> builder : builders.entrySet()) {
             String name = builder.getKey();
             Path node = dir.resolve("nodes").resolve(name);
@@ -205,7 +209,9 @@ public final class Quickstart {
             Path dist = work.resolve("dist");
             boolean reproducible = !name.equals(ODD_BUILDER);
             SampleProject.build(source, dist, version, sourceTime, reproducible);
-            Manifest manifest = TreeHasher.forThisMachine().manifest(dist, sourceTime);
+            // Every release names itself: project, branch, version, the source revision, every file's size.
+            Manifest manifest = ReleaseRecord.writeInto(dist, TreeHasher.forThisMachine().hashTree(dist), PROJECT, BRANCH,
+                    version, revision, sourceTime);
             byte[] manifestBytes = manifest.render();
             AtomicFiles.write(work.resolve("manifest.json"), manifestBytes, AtomicFiles.OWNER_WRITE_ALL_READ, true);
             SignedRequest request = new BuilderChain(node.resolve("state")).request(builder.getValue(), manifest.digest(),

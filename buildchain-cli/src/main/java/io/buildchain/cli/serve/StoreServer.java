@@ -141,8 +141,10 @@ public final class StoreServer implements AutoCloseable {
                     status = 400;
                     message = e.getMessage();
                 } catch (Exception e) {
+                    // The details name paths on this server: they go to its log, not to the client.
+                    System.err.println("submission to " + target + " failed: " + e);
                     status = 500;
-                    message = "could not store the submission: " + e.getMessage();
+                    message = "could not store the submission (the server's log says why)";
                 }
             }
             response.setStatus(status);

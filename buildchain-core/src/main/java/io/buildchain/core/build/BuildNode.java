@@ -7,6 +7,7 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.DirectoryLock;
 import java.io.IOException;
 import java.io.Serializable;
@@ -40,11 +41,23 @@ public final class BuildNode {
     }
 
     public Output build(Path outputDir, long sourceTime, long requestTime) throws IOException {
+        return build(outputDir, sourceTime, requestTime, null, null, null, null);
+    }
+
+    /**
+     * As {@link #build(Path, long, long)}; with a {@code project}, also writes the release record (see
+     * {@link ReleaseRecord}) into the output before the manifest is signed.
+     */
+    public Output build(Path outputDir, long sourceTime, long requestTime, String project, String branch, String version,
+            String revision) throws IOException {
         if (!Files.isDirectory(outputDir)) {
             throw new java.nio.file.NoSuchFileException(outputDir.toString(), null,
                     "no such output directory (did the build write its files somewhere else?)");
         }
-        Manifest manifest = TreeHasher.forThisMachine().manifest(outputDir, sourceTime);
+        TreeHasher hasher = TreeHasher.forThisMachine();
+        Manifest manifest = project == null ? hasher.manifest(outputDir, sourceTime)
+                : ReleaseRecord.writeInto(outputDir, hasher.hashTree(outputDir), project, branch, version, revision,
+                        sourceTime);
         boolean[] created = new boolean[1];
         SigningKey key = key(created);
         SignedRequest request = new BuilderChain(home.resolve(REQUEST_CHAIN_DIR))

@@ -81,10 +81,15 @@ public final class ChainPages {
             return page(project + "/" + branch, body.append("<p>No releases.</p>"));
         }
         Block tail = releases.get(0).block();
-        body.append("<div class=\"verify\"><h2>Verify this yourself</h2><p>Get the signer's public key from the "
-                + "project through a channel you trust, check that it is the one below, then run:</p>");
+        Evidence tailEvidence = releases.get(0).evidence();
+        body.append("<div class=\"verify\"><h2>Verify this yourself</h2><p>Get the signer's public key and the "
+                + "builders' public keys (a file of <code>BASE32KEY label</code> lines) from the project through a "
+                + "channel you trust, check the signer key is the one below, then run this: it recounts the builders' "
+                + "vote with your keys (without <code>--quorum</code> and <code>--trust</code> it would not):</p>");
         body.append("<pre>buildchain verify --key ").append(tail.publicKey()).append(" --url ").append(escape(storeUrl))
-                .append(" -p ").append(escape(project)).append(" -b ").append(escape(branch)).append("</pre>");
+                .append(" -p ").append(escape(project)).append(" -b ").append(escape(branch)).append(" --quorum ")
+                .append(tailEvidence == null ? "K" : String.valueOf(tailEvidence.quorum()))
+                .append(" --trust TRUSTED_KEYS_FILE</pre>");
         body.append("<pre>buildchain download --key ").append(tail.publicKey()).append(" --url ")
                 .append(escape(storeUrl)).append(" -p ").append(escape(project)).append(" -b ").append(escape(branch))
                 .append(" --all --out ").append(escape(project)).append("</pre>");
@@ -171,7 +176,14 @@ public final class ChainPages {
     private void appendRelease(StringBuilder body, ReleaseView release) {
         Block block = release.block();
         body.append("<div class=\"release\" id=\"block-").append(block.counter()).append("\"><h2>Block ")
-                .append(Long.toUnsignedString(block.counter())).append("</h2><table>");
+                .append(Long.toUnsignedString(block.counter()))
+                .append(release.record() == null ? "" : " &middot; " + escape(release.record().version()))
+                .append("</h2><table>");
+        if (release.record() != null) {
+            row(body, "Release", "version <strong>" + escape(release.record().version()) + "</strong>"
+                    + (release.record().revision() == null ? ""
+                            : ", revision <span class=\"digest\">" + escape(release.record().revision()) + "</span>"));
+        }
         row(body, "Signed", time(block.timestamp()));
         row(body, "Manifest", "<span class=\"digest\">" + block.digest() + "</span>");
         if (release.manifest() != null) {

@@ -6,6 +6,7 @@ import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -99,7 +100,7 @@ public final class StoreView {
     public Optional<ReleaseView> release(String blockSignature) throws IOException {
         return release(null, null, blockSignature).map(r -> r.evidence() == null ? r
                 : new ReleaseView(r.evidence().project(), r.evidence().branch(), r.block(), r.manifest(), r.evidence(),
-                        r.files()));
+                        r.files(), r.record()));
     }
 
     /** One release by its block signature, if that block is in the store. */
@@ -120,6 +121,7 @@ public final class StoreView {
     private ReleaseView release(String project, String branch, Block block, Evidence evidence) throws IOException {
         Path manifestObject = store.objectPath(block.digest());
         Manifest manifest = null;
+        ReleaseRecord record = null;
         List<ReleaseView.FileView> files = new ArrayList<>();
         if (Files.isRegularFile(manifestObject)) {
             byte[] bytes = Files.readAllBytes(manifestObject);
@@ -130,9 +132,27 @@ public final class StoreView {
                     files.add(new ReleaseView.FileView(file.getKey(), file.getValue().base32(),
                             Files.isRegularFile(object) ? Files.size(object) : -1));
                 }
+                record = record(manifest);
             }
         }
-        return new ReleaseView(project, branch, block, manifest, evidence, files);
+        return new ReleaseView(project, branch, block, manifest, evidence, files, record);
+    }
+
+    /** The release's record, if it carries a valid one. */
+    private ReleaseRecord record(Manifest manifest) throws IOException {
+        Optional<Digest> entry = ReleaseRecord.entry(manifest);
+        if (entry.isEmpty()) {
+            return null;
+        }
+        Path object = store.objectPath(entry.get());
+        if (!Files.isRegularFile(object) || Files.size(object) > ReleaseRecord.MAX_BYTES) {
+            return null;
+        }
+        try {
+            return ReleaseRecord.of(manifest, Files.readAllBytes(object), "release record");
+        } catch (BuildchainException e) {
+            return null;
+        }
     }
 
     private Evidence evidence(Block block) throws IOException {

@@ -70,7 +70,7 @@ class SubmissionInboxTest {
         var result = net.publisher().publish(new io.buildchain.core.publish.Publisher.Release("proj", "main", 2,
                 net.trusted("a", "b"), pending, java.util.Optional.empty()));
         assertThat(result.decision().met()).isTrue();
-        inbox.consume("proj", "main");
+        inbox.consume("proj", "main", pending);
         assertThat(inbox.pending("proj", "main")).isEmpty();
     }
 

@@ -19,6 +19,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildNode.Outp
     private final Long time;
     private final String sourceDateEpoch;
     private final long requestTime;
+    private String[] release;
 
     /**
      * @param builderHome     absolute path on the agent holding its builder key and request chain
@@ -32,11 +33,18 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildNode.Outp
         this.requestTime = requestTime;
     }
 
+    /** Also writes the release record: project, branch, version, revision (or null). */
+    public BuildOnAgent withRelease(String project, String branch, String version, String revision) {
+        this.release = project == null ? null : new String[] {project, branch, version, revision};
+        return this;
+    }
+
     @Override
     public BuildNode.Output invoke(File outputDir, VirtualChannel channel) throws IOException, InterruptedException {
         Path dir = outputDir.toPath();
         long sourceTime = SourceTime.resolve(time, sourceDateEpoch == null ? Map.of()
                 : Map.of("SOURCE_DATE_EPOCH", sourceDateEpoch), dir);
-        return new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime);
+        String[] r = release == null ? new String[4] : release;
+        return new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, r[0], r[1], r[2], r[3]);
     }
 }

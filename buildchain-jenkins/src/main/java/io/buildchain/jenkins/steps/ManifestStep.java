@@ -34,6 +34,10 @@ public class ManifestStep extends Step {
     private final String dir;
     private final String id;
     private Long time;
+    private String project;
+    private String branch;
+    private String version;
+    private String revision;
 
     @DataBoundConstructor
     public ManifestStep(String dir, String id) {
@@ -58,9 +62,52 @@ public class ManifestStep extends Step {
         this.time = time == null ? null : StepArguments.time(time);
     }
 
+    public String getProject() {
+        return project;
+    }
+
+    /** With {@code branch}: write the release record, so the release can only be published to project/branch. */
+    @DataBoundSetter
+    public void setProject(String project) {
+        this.project = project == null || project.isBlank() ? null : StepArguments.name(project, "project");
+    }
+
+    public String getBranch() {
+        return branch;
+    }
+
+    @DataBoundSetter
+    public void setBranch(String branch) {
+        this.branch = branch == null || branch.isBlank() ? null : StepArguments.name(branch, "branch");
+    }
+
+    public String getVersion() {
+        return version;
+    }
+
+    /** Default: the build number. */
+    @DataBoundSetter
+    public void setVersion(String version) {
+        this.version = version == null || version.isBlank() ? null : StepArguments.name(version, "version");
+    }
+
+    public String getRevision() {
+        return revision;
+    }
+
+    /** Default: {@code GIT_COMMIT}, when the checkout sets it. */
+    @DataBoundSetter
+    public void setRevision(String revision) {
+        this.revision = revision == null || revision.isBlank() ? null : StepArguments.name(revision, "revision");
+    }
+
     @Override
-    public StepExecution start(StepContext context) {
-        return new Execution(context, dir, id, time);
+    public StepExecution start(StepContext context) throws hudson.AbortException {
+        if ((project == null) != (branch == null)) {
+            throw new hudson.AbortException("buildchainManifest: project and branch go together");
+        }
+        return new Execution(context, dir, id, time, project == null ? null
+                : new String[] {project, branch, version, revision});
     }
 
     static final class Execution extends SynchronousNonBlockingStepExecution<String> {
@@ -68,12 +115,14 @@ public class ManifestStep extends Step {
         private final String dir;
         private final String id;
         private final Long time;
+        private final String[] release;
 
-        Execution(StepContext context, String dir, String id, Long time) {
+        Execution(StepContext context, String dir, String id, Long time, String[] release) {
             super(context);
             this.dir = dir;
             this.id = id;
             this.time = time;
+            this.release = release;
         }
 
         @Override
@@ -95,8 +144,13 @@ public class ManifestStep extends Step {
             RunRecord record = JenkinsPaths.runRecord(run);
             Path copy = record.reserve(id);
             try {
-                BuildNode.Output built = output.act(new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
-                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000));
+                BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
+                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000);
+                if (release != null) {
+                    build.withRelease(release[0], release[1], release[2] != null ? release[2] : String.valueOf(run.getNumber()),
+                            release[3] != null ? release[3] : env == null ? null : env.get("GIT_COMMIT"));
+                }
+                BuildNode.Output built = output.act(build);
                 // The publisher needs the files; they are checked against the manifest again when imported.
                 output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
                         "buildchain output of " + id);

@@ -7,6 +7,7 @@ import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.serial.RunningSigner;
 import io.buildchain.serial.SerialLine;
 import io.buildchain.serial.SocatPtyPair;
@@ -28,6 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentCallablesTest {
     @TempDir
     Path dir;
+
+    @Test
+    void buildOnAgentWritesTheSameReleaseRecordOnEveryAgent() throws Exception {
+        byte[][] manifests = new byte[2][];
+        for (int agent = 0; agent < 2; agent++) {
+            Path dist = Files.createDirectories(dir.resolve("agent-" + agent + "/dist"));
+            Files.writeString(dist.resolve("hello"), "hello");
+            BuildOnAgent callable = new BuildOnAgent(dir.resolve("agent-" + agent + "/home").toString(), 1600000000L,
+                    null, 1700000000L);
+            callable.withRelease("hello", "main", "42", "abc123");
+            manifests[agent] = overTheChannel(overTheChannel(callable).invoke(dist.toFile(), null)).manifest();
+        }
+        assertThat(manifests[1]).isEqualTo(manifests[0]);
+        Manifest manifest = Manifest.parseCanonical(manifests[0], "manifest");
+        ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(dir.resolve("agent-0/dist")
+                .resolve(ReleaseRecord.NAME)), "record");
+        assertThat(record.project() + "/" + record.branch() + " " + record.describe())
+                .isEqualTo("hello/main version 42, revision abc123");
+        assertThat(record.size("hello")).hasValue(5);
+    }
 
     @Test
     void buildOnAgentHashesSignsWithTheAgentKeyAndUsesTheCommitTime() throws Exception {
