@@ -46,6 +46,7 @@ public class PublishStep extends Step {
     private final String branch;
     private Integer quorum;
     private String trustedKeys;
+    private boolean allowOlderSource;
 
     @DataBoundConstructor
     public PublishStep(String project, String branch) {
@@ -83,9 +84,19 @@ public class PublishStep extends Step {
         }
     }
 
+    public boolean isAllowOlderSource() {
+        return allowOlderSource;
+    }
+
+    /** The explicit choice to publish a release whose source is older than the branch's tail. */
+    @DataBoundSetter
+    public void setAllowOlderSource(boolean allowOlderSource) {
+        this.allowOlderSource = allowOlderSource;
+    }
+
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, project, branch, quorum, trustedKeys);
+        return new Execution(context, project, branch, quorum, trustedKeys, allowOlderSource);
     }
 
     static final class Execution extends SynchronousNonBlockingStepExecution<String> {
@@ -94,9 +105,12 @@ public class PublishStep extends Step {
         private final String branch;
         private final Integer quorum;
         private final String trustedKeys;
+        private final boolean allowOlderSource;
 
-        Execution(StepContext context, String project, String branch, Integer quorum, String trustedKeys) {
+        Execution(StepContext context, String project, String branch, Integer quorum, String trustedKeys,
+                boolean allowOlderSource) {
             super(context);
+            this.allowOlderSource = allowOlderSource;
             this.project = project;
             this.branch = branch;
             this.quorum = quorum;
@@ -123,7 +137,7 @@ public class PublishStep extends Step {
             Publisher.Result result;
             try {
                 result = publisher.publish(new Publisher.Release(project, branch, k, trusted, submissions,
-                        Optional.empty()));
+                        Optional.empty(), allowOlderSource));
             } catch (QuorumNotMetException e) {
                 listener.getLogger().print(e.decision().report());
                 e.divergence().forEach(listener.getLogger()::println);
