@@ -158,7 +158,7 @@ public record ReleaseRecord(String project, String branch, String version, Strin
         } catch (IOException e) {
             throw new FormatException(source + ": release record is not readable: " + e.getMessage());
         } catch (FormatException e) {
-            throw e.getMessage().startsWith(source) ? e : new FormatException(source + ": " + e.getMessage());
+            throw e.getMessage().startsWith(source + ": ") ? e : new FormatException(source + ": " + e.getMessage());
         }
         if (!Arrays.equals(record.render(), bytes)) {
             throw new FormatException(source + ": release record is not in canonical form (write it with "

@@ -49,4 +49,30 @@ class RequestLedgerTest {
         // Without the ledger, the same bytes would void both honest builders.
         assertThat(Quorum.decide(mixed, net.trusted(), 2).met()).isFalse();
     }
+
+    /** Finding 1, client side: a block re-signed from replayed evidence (by a publisher without the ledger). */
+    @Test
+    void aClientRecountGivesZeroToABlockMadeOfReplayedRequests() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        List<Submission> v1 = net.round("r1", List.of());
+        Publisher.Result first = net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), v1,
+                Optional.empty()));
+        net.publish("r2", 2);
+        // The signer used up only the chosen builder's counter: another builder's v1 request still gets signed.
+        Submission unused = v1.stream().filter(s -> !first.block().carries(
+                io.buildchain.core.chain.SignedRequest.decode(s.request(), "r"))).findFirst().orElseThrow();
+        io.buildchain.core.chain.Block replay = net.signer().sign(
+                io.buildchain.core.chain.SignedRequest.decode(unused.request(), "r"));
+        net.store.putBlock(replay);
+        net.store.putEvidence(replay, Evidence.parse(Files.readAllBytes(net.store.evidencePath(first.block())), "e")
+                .withBlock(replay.signatureBase32()).toJson());
+        net.store.setTail("proj", "main", replay);
+
+        io.buildchain.core.verify.ChainVerifier verifier = new io.buildchain.core.verify.ChainVerifier(
+                io.buildchain.core.verify.StoreReader.of(net.store.root()), net.signerKey.publicKey());
+        assertThatThrownBy(() -> verifier.verify("proj", "main",
+                new io.buildchain.core.verify.ChainVerifier.Options(false, net.trusted(), 2, null)))
+                .hasMessageContaining("quorum not met: 0 of your trusted builders");
+        assertThat(verifier.checkQuorum(replay, net.trusted(), 2)).as("counted without memory").contains("3 of your 3");
+    }
 }
