@@ -147,8 +147,12 @@ public class ManifestStep extends Step {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
                         env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000);
                 if (release != null) {
-                    build.withRelease(release[0], release[1], release[2] != null ? release[2] : String.valueOf(run.getNumber()),
-                            release[3] != null ? release[3] : env == null ? null : env.get("GIT_COMMIT"));
+                    String version = release[2] != null ? release[2] : env == null ? null : env.get("BUILD_NUMBER");
+                    if (version == null) {
+                        throw new hudson.AbortException("buildchainManifest: give version: (BUILD_NUMBER is not set)");
+                    }
+                    build.withRelease(release[0], release[1], version,
+                            release[3] != null ? release[3] : env.get("GIT_COMMIT"));
                 }
                 BuildNode.Output built = output.act(build);
                 // The publisher needs the files; they are checked against the manifest again when imported.
