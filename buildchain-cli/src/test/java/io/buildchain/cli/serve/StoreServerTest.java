@@ -143,7 +143,9 @@ class StoreServerTest {
         ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,
                 KeyList.read(dir.resolve("qs/trusted-builders")), 2, new LastSeen(dir.resolve("seen"))));
         assertThat(report.chainLength()).isEqualTo(2);
-        assertThat(report.filesChecked()).isEqualTo(3);
+        // Three files and quickstart's release record.
+        assertThat(report.filesChecked()).isEqualTo(4);
+        assertThat(report.release().record().project()).isEqualTo("hello");
     }
 
     @Test
