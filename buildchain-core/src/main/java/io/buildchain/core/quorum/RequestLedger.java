@@ -1,6 +1,7 @@
 package io.buildchain.core.quorum;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.FormatException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
@@ -51,9 +52,15 @@ public final class RequestLedger implements Freshness {
             return rebuild(store);
         }
         Map<PublicKey, long[]> newest = new LinkedHashMap<>();
-        for (String[] r : TextRecords.read(file, LAYOUT)) {
-            newest.put(PublicKey.parse(r[0], file.toString()),
-                    new long[] {Long.parseUnsignedLong(r[1]), Long.parseUnsignedLong(r[2])});
+        try {
+            for (String[] r : TextRecords.read(file, LAYOUT)) {
+                newest.put(PublicKey.parse(r[0], "key"), new long[] {Long.parseUnsignedLong(r[1]),
+                    Long.parseUnsignedLong(r[2])});
+            }
+        } catch (BuildchainException | NumberFormatException e) {
+            // Named relative to the store: this message may reach a remote builder.
+            throw new FormatException("the store's requests/counted is damaged (" + e.getMessage().replace(
+                    file.toString(), "requests/counted") + "); remove it to have it rebuilt from the store's evidence");
         }
         return new RequestLedger(newest);
     }

@@ -93,6 +93,8 @@ public final class ChainPages {
         body.append("<pre>buildchain download --key ").append(tail.publicKey()).append(" --url ")
                 .append(escape(storeUrl)).append(" -p ").append(escape(project)).append(" -b ").append(escape(branch))
                 .append(" --all --out ").append(escape(project)).append("</pre>");
+        body.append("<p>For an earlier release, add the option its block shows under <em>Verify it</em> to either "
+                + "command.</p>");
         body.append("<p>Signer key: <code>").append(tail.publicKey()).append("</code></p></div>");
         for (ReleaseView release : releases) {
             appendRelease(body, release);
@@ -184,6 +186,8 @@ public final class ChainPages {
                     + (release.record().revision() == null ? ""
                             : ", revision <span class=\"digest\">" + escape(release.record().revision()) + "</span>"));
         }
+        row(body, "Verify it", "<code>" + (release.record() != null ? "--release " + escape(release.record().version())
+                : "--block " + block.signatureBase32()) + "</code>");
         row(body, "Signed", time(block.timestamp()));
         row(body, "Manifest", "<span class=\"digest\">" + block.digest() + "</span>");
         if (release.manifest() != null) {
