@@ -3,7 +3,7 @@ package hudson;
 import java.util.AbstractList;
 
 public class ExtensionList<T> extends AbstractList<T> {
-    protected ExtensionList() {
+    protected ExtensionList(jenkins.model.Jenkins jenkins, Class<T> extensionType) {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 

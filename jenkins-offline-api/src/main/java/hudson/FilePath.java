@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import org.jenkinsci.remoting.RoleSensitive;
 
-public final class FilePath implements Serializable {
+public final class FilePath implements org.jenkinsci.remoting.SerializableOnlyOverRemoting {
     public FilePath(VirtualChannel channel, String remote) {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }

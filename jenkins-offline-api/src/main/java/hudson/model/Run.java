@@ -10,6 +10,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         implements AccessControlled {
     public static final Permission ARTIFACTS = null;
 
+    protected Run(JobT job) throws IOException {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
     public File getRootDir() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }

@@ -1,8 +1,7 @@
 package hudson.model;
 
 import java.io.PrintStream;
-import java.io.Serializable;
 
-public interface TaskListener extends Serializable {
+public interface TaskListener extends org.jenkinsci.remoting.SerializableOnlyOverRemoting {
     PrintStream getLogger();
 }

@@ -1,11 +1,6 @@
 package jenkins.security;
 
-import hudson.remoting.Callable;
-import org.jenkinsci.remoting.RoleChecker;
+import jenkins.agents.ControllerToAgentCallable;
 
-public abstract class MasterToSlaveCallable<V, T extends Throwable> implements Callable<V, T> {
-    @Override
-    public void checkRoles(RoleChecker checker) throws SecurityException {
-        throw new UnsupportedOperationException("jenkins-offline-api stub");
-    }
+public abstract class MasterToSlaveCallable<V, T extends Throwable> implements ControllerToAgentCallable<V, T> {
 }

@@ -1,7 +1,7 @@
 package org.kohsuke.stapler;
 
 public class HttpResponses {
-    public static HttpResponse redirectTo(String url) {
+    public static HttpRedirect redirectTo(String url) {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 }
