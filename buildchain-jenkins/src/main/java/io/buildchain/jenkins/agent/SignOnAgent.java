@@ -16,15 +16,18 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     private final String expectedKey;
     private final byte[] request;
 
-    /** The block, and what the serial client logged (retries, resyncs) for the build log. */
+    /**
+     * The block, and what the serial client logged (retries, resyncs) for the build log. The log travels as an
+     * array: {@code List.copyOf} serializes as {@code java.util.CollSer}, which Jenkins' class filter rejects.
+     */
     public static final class Reply implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private final byte[] block;
-        private final List<String> log;
+        private final String[] log;
 
         Reply(byte[] block, List<String> log) {
             this.block = block.clone();
-            this.log = List.copyOf(log);
+            this.log = log.toArray(String[]::new);
         }
 
         public byte[] block() {
@@ -32,7 +35,7 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         }
 
         public List<String> log() {
-            return log;
+            return List.of(log);
         }
     }
 

@@ -8,7 +8,6 @@ import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.DirScanner;
-import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
@@ -154,7 +153,7 @@ public class ManifestStep extends Step {
                     build.withRelease(release[0], release[1], version,
                             release[3] != null ? release[3] : env.get("GIT_COMMIT"));
                 }
-                BuildNode.Output built = output.act(build);
+                BuildOnAgent.Reply built = output.act(build);
                 // The publisher needs the files; they are checked against the manifest again when imported.
                 output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
                         "buildchain output of " + id);

@@ -59,7 +59,8 @@ public class SignStep extends Step {
             Store store = JenkinsPaths.store();
             Block block;
             // The store lock also keeps this request from interleaving with a publish on the same line.
-            try (DirectoryLock lock = store.lock()) {
+            DirectoryLock held = store.lock();
+            try (held) {
                 store.putObject(entry.manifestBytes());
                 var signer = BuildchainConfiguration.get().signer(listener);
                 block = signer.sign(entry.request());

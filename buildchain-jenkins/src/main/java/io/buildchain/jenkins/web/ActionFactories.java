@@ -18,11 +18,17 @@ public final class ActionFactories {
     private ActionFactories() {
     }
 
+    /** {@code Job.class} as the {@code Class} of the parameterized type {@code Job<?, ?>}, which has no literal. */
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> wildcard(Class<?> raw) {
+        return (Class<T>) raw;
+    }
+
     @Extension
-    public static final class ForJobs extends TransientActionFactory<Job> {
+    public static final class ForJobs extends TransientActionFactory<Job<?, ?>> {
         @Override
-        public Class<Job> type() {
-            return Job.class;
+        public Class<Job<?, ?>> type() {
+            return wildcard(Job.class);
         }
 
         @Override
@@ -31,7 +37,7 @@ public final class ActionFactories {
         }
 
         @Override
-        public Collection<? extends Action> createFor(Job target) {
+        public Collection<? extends Action> createFor(Job<?, ?> target) {
             try {
                 return JenkinsPaths.owners().branches(target.getFullName()).isEmpty() ? List.of()
                         : List.of(new JobChainAction(target));
@@ -42,10 +48,10 @@ public final class ActionFactories {
     }
 
     @Extension
-    public static final class ForRuns extends TransientActionFactory<Run> {
+    public static final class ForRuns extends TransientActionFactory<Run<?, ?>> {
         @Override
-        public Class<Run> type() {
-            return Run.class;
+        public Class<Run<?, ?>> type() {
+            return wildcard(Run.class);
         }
 
         @Override
@@ -54,7 +60,7 @@ public final class ActionFactories {
         }
 
         @Override
-        public Collection<? extends Action> createFor(Run target) {
+        public Collection<? extends Action> createFor(Run<?, ?> target) {
             return JenkinsPaths.runRecord(target).isEmpty() ? List.of() : List.of(new RunChainAction(target));
         }
     }

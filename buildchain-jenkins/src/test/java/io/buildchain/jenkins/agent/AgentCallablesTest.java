@@ -63,7 +63,7 @@ class AgentCallablesTest {
         Files.writeString(workspace.resolve("dist/docs/README"), "readme");
         String agentHome = dir.resolve("agent-root/buildchain").toString();
 
-        BuildNode.Output first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L))
+        BuildOnAgent.Reply first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L))
                 .invoke(workspace.resolve("dist").toFile(), null);
         first = overTheChannel(first);
         Manifest manifest = Manifest.parseCanonical(first.manifest(), "manifest");
@@ -79,10 +79,10 @@ class AgentCallablesTest {
         // step's time argument win over it.
         String commitTime = gitOutput(workspace, "log", "-1", "--format=%ct").strip();
         assertThat(manifest.time()).isEqualTo(Long.parseLong(commitTime));
-        BuildNode.Output withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L)
+        BuildOnAgent.Reply withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L)
                 .invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withEpoch.manifest(), "m").time()).isEqualTo(1234L);
-        BuildNode.Output withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L)
+        BuildOnAgent.Reply withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L)
                 .invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withTime.manifest(), "m").time()).isEqualTo(99L);
         assertThat(withTime.keyCreated()).isFalse();
