@@ -13,6 +13,10 @@ public abstract class Descriptor<T extends Describable<T>> implements Saveable {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 
+    public T newInstance(org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject formData) {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
     public synchronized void load() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }

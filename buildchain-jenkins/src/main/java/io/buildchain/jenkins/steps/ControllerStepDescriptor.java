@@ -3,10 +3,9 @@ package io.buildchain.jenkins.steps;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import java.util.Set;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 
 /** A step that runs on the controller, outside any {@code node {}}: it needs only the build and its log. */
-public abstract class ControllerStepDescriptor extends StepDescriptor {
+public abstract class ControllerStepDescriptor extends BuildchainStepDescriptor {
     @Override
     public Set<? extends Class<?>> getRequiredContext() {
         return Set.of(Run.class, TaskListener.class);
