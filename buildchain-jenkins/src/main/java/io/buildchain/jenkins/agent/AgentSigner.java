@@ -1,5 +1,6 @@
 package io.buildchain.jenkins.agent;
 
+import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Label;
 import hudson.model.Node;
@@ -25,7 +26,8 @@ public final class AgentSigner implements BlockSigner {
     private final int baud;
     private final PublicKey pinned;
     private final TaskListener listener;
-    private String agentName = "?";
+    /** The agent chosen by the last {@link #sign}, or null before. */
+    private String agentName;
 
     public AgentSigner(String label, String port, int baud, PublicKey pinned, TaskListener listener) {
         this.label = label;
@@ -39,6 +41,7 @@ public final class AgentSigner implements BlockSigner {
     public Block sign(SignedRequest request) throws IOException {
         Node agent = onlineAgent();
         agentName = agent.getNodeName();
+        listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + ")");
         VirtualChannel channel = agent.getChannel();
         if (channel == null) {
             throw new IOException("signer agent " + agentName + " went offline");
@@ -59,13 +62,15 @@ public final class AgentSigner implements BlockSigner {
 
     @Override
     public String describe() {
-        return "serial " + port + " at " + baud + " baud on agent " + agentName + " (label " + label + ")";
+        // Until sign() has chosen an agent, say which agents qualify rather than name one.
+        return "serial " + port + " at " + baud + " baud on " + (agentName == null
+                ? "an agent labelled \"" + label + "\"" : "agent " + agentName + " (label " + label + ")");
     }
 
     private Node onlineAgent() throws IOException {
         if (label == null || label.isBlank()) {
-            throw new IOException("no signer is configured: set the signer agent label in Manage Jenkins > System > "
-                    + "Build chain");
+            throw new AbortException("no signer is configured: set the signer agent label in Manage Jenkins > "
+                    + "System > Build chain");
         }
         List<String> offline = new ArrayList<>();
         for (Node node : Label.parseExpression(label).getNodes()) {
@@ -75,7 +80,7 @@ public final class AgentSigner implements BlockSigner {
             }
             offline.add(node.getNodeName());
         }
-        throw new IOException(offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
+        throw new AbortException(offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
                 : "the signer agent is offline: \"" + label + "\" matches " + String.join(", ", offline)
                         + ", none online");
     }

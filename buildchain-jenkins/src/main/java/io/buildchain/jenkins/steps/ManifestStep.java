@@ -125,6 +125,10 @@ public class ManifestStep extends Step {
 
         @Override
         protected String run() throws Exception {
+            return Refusals.oneLine("buildchainManifest", this::manifest);
+        }
+
+        private String manifest() throws Exception {
             StepContext context = getContext();
             Run<?, ?> run = context.get(Run.class);
             TaskListener listener = context.get(TaskListener.class);
@@ -161,19 +165,29 @@ public class ManifestStep extends Step {
                 JenkinsPaths.seenBuilders().record(nodeName, key);
                 listener.getLogger().println("buildchain: " + id + " on " + nodeName + ": " + built.files()
                         + " files in " + dir + ", manifest " + built.manifestDigest());
-                listener.getLogger().println("buildchain: builder key of " + nodeName + ": " + key
-                        + (built.keyCreated() ? " (created now under " + agentRoot.child("buildchain").getRemote()
-                                + ")" : ""));
-                if (!BuildchainConfiguration.get().trustedKeys().contains(key)) {
-                    listener.getLogger().println("buildchain: this key is not trusted yet; an administrator can trust "
-                            + "it on the agent's Build chain page or in Manage Jenkins > System > Build chain");
-                }
+                var trusted = BuildchainConfiguration.get().trustedKeys();
+                listener.getLogger().println(builderKeyLine(nodeName, key.toString(), built.keyCreated(),
+                        agentRoot.child("buildchain").getRemote(), trusted.contains(key) ? trusted.describe(key) : null));
                 return built.manifestDigest();
             } catch (Exception e) {
                 record.abandon(id);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Printed on every run: the agent's builder key, whether this build created it, and whether it is trusted,
+     * so a new key is seen in the log and not only on the agent's page.
+     *
+     * @param trustedAs the label the key is trusted under, or null
+     */
+    static String builderKeyLine(String node, String key, boolean created, String home, String trustedAs) {
+        return "buildchain: builder key of " + node + ": " + key
+                + (created ? " (created now under " + home + ")" : " (kept under " + home + ")")
+                + (trustedAs != null ? ", trusted as \"" + trustedAs + "\""
+                        : ", not trusted yet: an administrator can trust it on the agent's Build chain page or in "
+                                + "Manage Jenkins > System > Build chain");
     }
 
     @Extension

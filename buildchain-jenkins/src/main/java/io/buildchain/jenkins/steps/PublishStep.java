@@ -119,6 +119,10 @@ public class PublishStep extends Step {
 
         @Override
         protected String run() throws Exception {
+            return Refusals.oneLine("buildchainPublish", this::publish);
+        }
+
+        private String publish() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
             BuildchainConfiguration config = BuildchainConfiguration.get();

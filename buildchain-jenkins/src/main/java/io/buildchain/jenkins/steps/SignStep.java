@@ -52,6 +52,10 @@ public class SignStep extends Step {
 
         @Override
         protected String run() throws Exception {
+            return Refusals.oneLine("buildchainSign", this::sign);
+        }
+
+        private String sign() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
             RunRecord record = JenkinsPaths.runRecord(run);

@@ -1,0 +1,59 @@
+package io.buildchain.jenkins.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.AbortException;
+import io.buildchain.core.FormatException;
+import io.buildchain.core.VerificationException;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** Expected refusals end a step with one line (AbortException: no stack trace in the build log). */
+class RefusalsTest {
+    @Test
+    void aQuorumThatCanNeverBeMetIsOneLine() {
+        assertThatThrownBy(() -> Refusals.oneLine("buildchainPublish", () -> {
+            throw new FormatException("quorum 2 can never be met: only 1 builder key is trusted");
+        })).isExactlyInstanceOf(AbortException.class).hasNoCause()
+                .hasMessage("buildchainPublish: quorum 2 can never be met: only 1 builder key is trusted");
+    }
+
+    @Test
+    void aBranchOwnedByAnotherJobIsOneLine() {
+        assertThatThrownBy(() -> Refusals.oneLine("buildchainPublish", () -> {
+            throw new FormatException("hello/main is published by the job \"other\"");
+        })).isExactlyInstanceOf(AbortException.class).hasNoCause()
+                .hasMessage("buildchainPublish: hello/main is published by the job \"other\"");
+    }
+
+    @Test
+    void aRefusalFromTheAgentIsOneLine() {
+        assertThatThrownBy(() -> Refusals.oneLine("buildchainManifest", () -> {
+            throw new VerificationException("the signer's key is not the pinned key");
+        })).isExactlyInstanceOf(AbortException.class).hasNoCause();
+    }
+
+    @Test
+    void somethingUnexpectedKeepsItsStackTrace() throws Exception {
+        IOException broken = new IOException("disk full");
+        assertThatThrownBy(() -> Refusals.oneLine("buildchainSign", () -> {
+            throw broken;
+        })).isSameAs(broken);
+        assertThat(Refusals.oneLine("buildchainSign", () -> "ok")).isEqualTo("ok");
+    }
+
+    @Test
+    void theBuilderKeyIsPrintedEveryTimeWithWhetherItIsNewAndTrusted() {
+        assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", true, "/agent/buildchain", null))
+                .isEqualTo("buildchain: builder key of linux-a: KEY (created now under /agent/buildchain), not "
+                        + "trusted yet: an administrator can trust it on the agent's Build chain page or in Manage "
+                        + "Jenkins > System > Build chain");
+        assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", false, "/agent/buildchain", "linux-a"))
+                .isEqualTo("buildchain: builder key of linux-a: KEY (kept under /agent/buildchain), trusted as "
+                        + "\"linux-a\"");
+        assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", true, "/h", "x")).contains("created now", "trusted as");
+        assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", false, "/h", null)).contains("kept under",
+                "not trusted yet");
+    }
+}
