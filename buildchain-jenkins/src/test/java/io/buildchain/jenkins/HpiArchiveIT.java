@@ -98,6 +98,11 @@ class HpiArchiveIT {
         try (JarFile zip = new JarFile(plugin.hpi.toFile())) {
             assertThat(zip.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")))
                     .allMatch(n -> n.equals("META-INF/MANIFEST.MF") || n.startsWith("WEB-INF/lib/"));
+            // Reproducible: every entry carries project.build.outputTimestamp, none the time of the build.
+            assertThat(zip.stream().map(e -> e.getTimeLocal()).distinct()).as("entry times").hasSize(1);
+        }
+        try (JarFile jar = new JarFile(plugin.jars.get(PLUGIN_JAR).toFile())) {
+            assertThat(jar.stream().map(e -> e.getTimeLocal()).distinct()).as(PLUGIN_JAR + " entry times").hasSize(1);
         }
 
         Set<String> stubClasses = new TreeSet<>();
