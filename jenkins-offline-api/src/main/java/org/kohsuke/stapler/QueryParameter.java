@@ -9,10 +9,14 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 @Documented
+@InjectedParameter(QueryParameter.HandlerImpl.class)
 public @interface QueryParameter {
     String value() default "";
 
     boolean required() default false;
 
     boolean fixEmpty() default false;
+
+    class HandlerImpl extends AnnotationHandler<QueryParameter> {
+    }
 }

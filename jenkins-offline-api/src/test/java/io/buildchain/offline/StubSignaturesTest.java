@@ -73,6 +73,17 @@ class StubSignaturesTest {
         assertThat(compare(unknown, real)).singleElement().asString().contains("not in the real signatures");
     }
 
+    @Test
+    void staplersParameterAndVerbAnnotationsCarryTheirMetaAnnotations() {
+        // What Stapler reads at run time to inject @QueryParameter values and route @POST methods.
+        assertThat(org.kohsuke.stapler.QueryParameter.class.getAnnotation(org.kohsuke.stapler.InjectedParameter.class)
+                .value()).isEqualTo(org.kohsuke.stapler.QueryParameter.HandlerImpl.class);
+        var verb = org.kohsuke.stapler.verb.POST.class.getAnnotation(
+                org.kohsuke.stapler.interceptor.InterceptorAnnotation.class);
+        assertThat(verb.value()).isEqualTo(org.kohsuke.stapler.verb.HttpVerbInterceptor.class);
+        assertThat(verb.stage()).isEqualTo(org.kohsuke.stapler.interceptor.Stage.SELECTION);
+    }
+
     static List<String> compare(Stub stub, Signatures real) {
         List<String> out = new ArrayList<>();
         var known = real.type(stub.name);
@@ -81,8 +92,8 @@ class StubSignaturesTest {
             return out;
         }
         Signatures.Type type = known.get();
-        String kind = (stub.access & Opcodes.ACC_INTERFACE) != 0 ? "interface"
-                : (stub.access & Opcodes.ACC_ENUM) != 0 ? "enum" : "class";
+        // As javap prints them: annotations are interfaces, enums are (final) classes.
+        String kind = (stub.access & Opcodes.ACC_INTERFACE) != 0 ? "interface" : "class";
         if (!kind.equals(type.kind())) {
             out.add(stub.name + ": a " + kind + ", really a " + type.kind());
         }

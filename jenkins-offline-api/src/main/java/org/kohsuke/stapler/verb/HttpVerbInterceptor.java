@@ -1,0 +1,6 @@
+package org.kohsuke.stapler.verb;
+
+import org.kohsuke.stapler.interceptor.Interceptor;
+
+public class HttpVerbInterceptor extends Interceptor {
+}
