@@ -116,7 +116,7 @@ class HpiArchiveIT {
     }
 
     @Test
-    void everyDataBoundConstructorHasItsStaplerFileAndEverySymbolIsIndexed() {
+    void everyDataBoundConstructorAndFormCheckHasItsStaplerFileAndEverySymbolIsIndexed() {
         Map<String, ClassInfo> classes = pluginClasses();
         Set<String> symbols = new TreeSet<>();
         int constructors = 0;
@@ -133,6 +133,18 @@ class HpiArchiveIT {
             }
         }
         assertThat(constructors).isEqualTo(3);
+        int webMethods = 0;
+        for (ClassInfo c : classes.values()) {
+            for (var method : c.webMethods.entrySet()) {
+                webMethods++;
+                String name = c.name.replace('$', '/') + "/" + method.getKey() + ".stapler";
+                byte[] file = plugin.read(PLUGIN_JAR, name);
+                assertThat(file).as(name).isNotNull();
+                assertThat(new String(file, StandardCharsets.UTF_8)).as(name).isEqualTo(String.join(",",
+                        method.getValue()));
+            }
+        }
+        assertThat(webMethods).as("form checks of the settings page").isGreaterThanOrEqualTo(6);
         assertThat(symbols).contains("io.buildchain.jenkins.config.BuildchainConfiguration");
         byte[] index = plugin.read(PLUGIN_JAR, "META-INF/annotations/org.jenkinsci.Symbol");
         assertThat(index).as("META-INF/annotations/org.jenkinsci.Symbol").isNotNull();
@@ -272,6 +284,8 @@ class HpiArchiveIT {
         final List<String[]> members = new ArrayList<>();
         final Set<String> annotations = new LinkedHashSet<>();
         List<String> dataBoundConstructorParameters;
+        /** Methods taking a @QueryParameter, with their parameter names. */
+        final Map<String, List<String>> webMethods = new LinkedHashMap<>();
     }
 
     private Map<String, ClassInfo> pluginClasses() {
@@ -321,10 +335,19 @@ class HpiArchiveIT {
                     String[] exceptions) {
                 info.declared.add(name + descriptor);
                 descriptorTypes(descriptor);
-                int parameters = Type.getArgumentTypes(descriptor).length;
-                boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+                // The local-variable slot of each parameter: names come from the table by slot, not by order.
+                Map<Integer, Integer> slots = new LinkedHashMap<>();
+                int slot = (access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
+                Type[] arguments = Type.getArgumentTypes(descriptor);
+                for (int i = 0; i < arguments.length; i++) {
+                    slots.put(slot, i);
+                    slot += arguments[i].getSize();
+                }
+                String[] parameterNames = new String[arguments.length];
+                Label[] codeStart = new Label[1];
                 List<String> names = new ArrayList<>();
                 boolean[] dataBound = new boolean[1];
+                boolean[] queryParameter = new boolean[1];
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
@@ -338,15 +361,23 @@ class HpiArchiveIT {
                     public AnnotationVisitor visitParameterAnnotation(int parameter, String annotation,
                             boolean visible) {
                         descriptorTypes(annotation);
+                        queryParameter[0] |= annotation.equals("Lorg/kohsuke/stapler/QueryParameter;");
                         return null;
                     }
 
                     @Override
                     public void visitLocalVariable(String local, String desc, String sig, Label start, Label end,
                             int index) {
-                        int first = isStatic ? 0 : 1;
-                        if (index >= first && names.size() < parameters && !local.equals("this")) {
-                            names.add(local);
+                        Integer parameter = slots.get(index);
+                        if (parameter != null && start == codeStart[0] && parameterNames[parameter] == null) {
+                            parameterNames[parameter] = local;
+                        }
+                    }
+
+                    @Override
+                    public void visitLabel(Label label) {
+                        if (codeStart[0] == null) {
+                            codeStart[0] = label; // parameters are live from the first instruction
                         }
                     }
 
@@ -374,8 +405,12 @@ class HpiArchiveIT {
 
                     @Override
                     public void visitEnd() {
+                        names.addAll(java.util.Arrays.asList(parameterNames)); // null when there is no table
                         if (dataBound[0]) {
                             info.dataBoundConstructorParameters = names;
+                        }
+                        if (queryParameter[0]) {
+                            info.webMethods.put(name, names);
                         }
                     }
                 };

@@ -23,9 +23,11 @@ import javax.lang.model.element.VariableElement;
 import javax.tools.StandardLocation;
 
 /**
- * Writes the two resources that, in a real plugin build, stapler's and annotation-indexer's processors write
+ * Writes the resources that, in a real plugin build, stapler's and annotation-indexer's processors write
  * (neither jar can be had from Maven Central): {@code <Class>.stapler} with the parameter names of each
- * {@code @DataBoundConstructor} ({@code constructor=a,b}), so Stapler binds forms without reading bytecode, and
+ * {@code @DataBoundConstructor} ({@code constructor=a,b}) and {@code <Class>/<method>.stapler} with those of each
+ * method taking a {@code @QueryParameter} ({@code a,b}), so Stapler binds forms and form checks without reading
+ * bytecode, and
  * {@code META-INF/annotations/<annotation>} listing, one binary name a line in sorted order, the classes that
  * carry or declare a member carrying an annotation meta-annotated {@code @Indexed} (such as
  * {@code @org.jenkinsci.Symbol}). Same names and content as those tools, without their date comment, so the jar
@@ -34,9 +36,11 @@ import javax.tools.StandardLocation;
 @SupportedAnnotationTypes("*")
 public final class PluginIndexProcessor extends AbstractProcessor {
     static final String DATA_BOUND_CONSTRUCTOR = "org.kohsuke.stapler.DataBoundConstructor";
+    static final String QUERY_PARAMETER = "org.kohsuke.stapler.QueryParameter";
     static final String INDEXED = "org.jvnet.hudson.annotation_indexer.Indexed";
 
     private final Map<String, String> constructors = new TreeMap<>();
+    private final Map<String, String> webMethods = new TreeMap<>();
     private final Map<String, Set<String>> indexes = new TreeMap<>();
     private final List<Element> origins = new ArrayList<>();
 
@@ -53,6 +57,12 @@ public final class PluginIndexProcessor extends AbstractProcessor {
                 for (Element constructor : round.getElementsAnnotatedWith(annotation)) {
                     recordConstructor((ExecutableElement) constructor);
                 }
+            } else if (name.equals(QUERY_PARAMETER)) {
+                for (Element parameter : round.getElementsAnnotatedWith(annotation)) {
+                    if (parameter.getEnclosingElement() instanceof ExecutableElement method) {
+                        recordWebMethod(method);
+                    }
+                }
             } else if (hasAnnotation(annotation, INDEXED)) {
                 String binary = processingEnv.getElementUtils().getBinaryName(annotation).toString();
                 for (Element element : round.getElementsAnnotatedWith(annotation)) {
@@ -66,6 +76,7 @@ public final class PluginIndexProcessor extends AbstractProcessor {
         }
         if (round.processingOver()) {
             constructors.forEach((file, names) -> write(file, "constructor=" + names + "\n"));
+            webMethods.forEach(this::write);
             indexes.forEach((annotation, classes) -> write("META-INF/annotations/" + annotation,
                     classes.stream().map(c -> c + "\n").reduce("", String::concat)));
         }
@@ -76,14 +87,27 @@ public final class PluginIndexProcessor extends AbstractProcessor {
         if (constructor.getKind() != ElementKind.CONSTRUCTOR) {
             return;
         }
-        List<String> names = new ArrayList<>();
-        for (VariableElement parameter : constructor.getParameters()) {
-            names.add(parameter.getSimpleName().toString());
-        }
+        List<String> names = parameterNames(constructor);
         TypeElement owner = (TypeElement) constructor.getEnclosingElement();
         // Stapler looks the file up by the qualified name with every '.' a '/', as its processor writes it.
         constructors.put(owner.getQualifiedName().toString().replace('.', '/') + ".stapler", String.join(",", names));
         origins.add(constructor);
+    }
+
+    /** A web method with a {@code @QueryParameter}: stapler names its file {@code <Class>/<method>.stapler}. */
+    private void recordWebMethod(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        webMethods.put(owner.getQualifiedName().toString().replace('.', '/') + "/" + method.getSimpleName()
+                + ".stapler", String.join(",", parameterNames(method)));
+        origins.add(method);
+    }
+
+    private static List<String> parameterNames(ExecutableElement method) {
+        List<String> names = new ArrayList<>();
+        for (VariableElement parameter : method.getParameters()) {
+            names.add(parameter.getSimpleName().toString());
+        }
+        return names;
     }
 
     private static boolean hasAnnotation(Element element, String annotation) {

@@ -23,6 +23,8 @@ class PluginIndexProcessorTest {
         assertThat(Files.readString(out.resolve("p/Step.stapler"))).isEqualTo("constructor=dir,id\n");
         assertThat(Files.readString(out.resolve("p/Outer/Inner.stapler"))).isEqualTo("constructor=name\n");
         assertThat(out.resolve("p/Plain.stapler")).doesNotExist();
+        assertThat(Files.readString(out.resolve("p/Settings/doCheckName.stapler"))).isEqualTo("value,other");
+        assertThat(out.resolve("p/Settings/doNothing.stapler")).doesNotExist();
         assertThat(Files.readString(out.resolve("META-INF/annotations/org.jenkinsci.Symbol"), StandardCharsets.UTF_8))
                 .isEqualTo("p.Outer$Inner\np.Settings\n");
         // The same sources give the same bytes: nothing depends on the time or the order javac visits them.
@@ -37,6 +39,11 @@ class PluginIndexProcessorTest {
                 package p;
                 @org.jenkinsci.Symbol("settings")
                 public class Settings {
+                    public void doCheckName(@org.kohsuke.stapler.QueryParameter String value, String other) {
+                    }
+
+                    public void doNothing(String value) {
+                    }
                 }
                 """);
         Files.writeString(src.resolve("Step.java"), """
