@@ -67,6 +67,7 @@ class RemotingClassFilterIT {
         BuildOnAgent withTime = new BuildOnAgent(agentHome, 1700000000L, "1234", 1700000001L);
         crosses(withTime);
         crosses(new BuildOnAgent(agentHome, null, null, 1700000002L));
+        crosses(new BuildOnAgent(agentHome, null, null, 1700000003L).withRelease("hello", "main", "42", "abc123"));
         BuildOnAgent.Reply built = withTime.invoke(dist.toFile(), null);
         crosses(built);
         crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L).invoke(dir.resolve("nowhere").toFile(),
