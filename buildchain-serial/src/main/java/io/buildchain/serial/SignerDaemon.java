@@ -1,33 +1,26 @@
 package io.buildchain.serial;
 
-import io.buildchain.core.FormatException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SigningNode;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * The signing node's serial loop. pihsm has no framing: a request is whatever 224 bytes arrive. To
- * resynchronise after noise or a partial frame without waiting out timeouts, the daemon slides a window
- * over the incoming bytes and treats the first 224 bytes that are a correctly self-signed request as a
- * frame; bytes before it are noise. A partial frame left alone for pihsm's 2 s read deadline is dropped.
+ * The signing node's serial loop: {@link RequestFramer} finds requests in the incoming bytes, the
+ * {@link SigningNode} answers them. A partial frame left alone for pihsm's 2 s read deadline is dropped.
  * Invalid input gets no reply, as with pihsm.
  */
 public final class SignerDaemon {
     private final SerialLine line;
     private final SigningNode node;
     private final Consumer<String> log;
-    private final byte[] buffer = new byte[4 * SignedRequest.SIZE];
-    private int length;
+    private final RequestFramer framer = new RequestFramer();
     private long lastByteNanos;
-    private int skipped;
     private volatile boolean stopping;
     private long signed;
     private long repeated;
     private long refused;
-    private long noiseBytes;
 
     public SignerDaemon(SerialLine line, SigningNode node, Consumer<String> log) {
         this.line = line;
@@ -39,46 +32,27 @@ public final class SignerDaemon {
     public void serve() throws IOException {
         log.accept("serving on " + line.path() + " at " + line.baud() + " baud");
         while (!stopping) {
-            byte[] incoming = line.poll(buffer.length - length);
+            byte[] incoming = line.poll(framer.room());
             long now = System.nanoTime();
             if (incoming.length > 0) {
-                System.arraycopy(incoming, 0, buffer, length, incoming.length);
-                length += incoming.length;
                 lastByteNanos = now;
-                handleFrames();
-            } else if (length > 0 && now - lastByteNanos > SerialLine.TIMEOUT.toNanos()) {
-                log.accept("dropped " + length + " bytes of an incomplete request (nothing more within "
+                for (RequestFramer.Frame frame : framer.feed(incoming, 0, incoming.length)) {
+                    if (frame.noiseBefore() > 0) {
+                        log.accept("skipped " + frame.noiseBefore() + " bytes of noise before a request");
+                    }
+                    answer(frame.request());
+                }
+            } else if (framer.buffered() > 0 && now - lastByteNanos > SerialLine.TIMEOUT.toNanos()) {
+                log.accept("dropped " + framer.dropPartial() + " bytes of an incomplete request (nothing more within "
                         + SerialLine.TIMEOUT.toSeconds() + " s)");
-                noiseBytes += length;
-                length = 0;
-                skipped = 0;
             }
         }
         log.accept("stopped: " + signed + " signed, " + repeated + " repeated, " + refused + " refused, "
-                + noiseBytes + " bytes of noise");
+                + framer.noiseBytes() + " bytes of noise");
     }
 
     public void stop() {
         stopping = true;
-    }
-
-    private void handleFrames() throws IOException {
-        while (length >= SignedRequest.SIZE) {
-            byte[] candidate = Arrays.copyOf(buffer, SignedRequest.SIZE);
-            SignedRequest request = selfSigned(candidate);
-            if (request == null) {
-                shift(1);
-                skipped++;
-                noiseBytes++;
-                continue;
-            }
-            if (skipped > 0) {
-                log.accept("skipped " + skipped + " bytes of noise before a request");
-                skipped = 0;
-            }
-            shift(SignedRequest.SIZE);
-            answer(request);
-        }
     }
 
     private void answer(SignedRequest request) throws IOException {
@@ -99,19 +73,5 @@ public final class SignerDaemon {
             refused++;
             log.accept("refused (no reply): " + who + ": " + ((SigningNode.Outcome.Refused) outcome).reason());
         }
-    }
-
-    private static SignedRequest selfSigned(byte[] candidate) {
-        try {
-            SignedRequest request = SignedRequest.decode(candidate, "serial");
-            return request.signatureValid() ? request : null;
-        } catch (FormatException e) {
-            return null;
-        }
-    }
-
-    private void shift(int n) {
-        System.arraycopy(buffer, n, buffer, 0, length - n);
-        length -= n;
     }
 }
