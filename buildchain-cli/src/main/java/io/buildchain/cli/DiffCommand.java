@@ -1,27 +1,40 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.Json;
+import io.buildchain.core.Programs;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.manifest.Manifest;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import io.buildchain.core.Programs;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Explain why two builds differ: which files, and with --artifacts-a/-b which entries inside "
-                + "zip/jar and tar(.gz/.xz/.bz2) archives (content, timestamps, permissions, owners).",
-            "Exit status: 0 identical, 1 different, 2 usage error."})
+        description = {"Explain why two builds differ: the causes with their usual fixes (time zone, umask, JDK, "
+                + "entry order, build path, wall-clock timestamps…), the decisive lines, then every difference. With "
+                + "--artifacts-a/-b it looks inside zip/jar and tar(.gz/.xz/.bz2/.zst) archives, nested ones too.",
+            "Exit status as diff(1): 0 same, 1 different, 2 trouble."},
+        exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 2)
 final class DiffCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MANIFEST_A")
+    private static final int TROUBLE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MANIFEST_A", description = "The first build's manifest.")
     Path manifestA;
 
-    @Parameters(index = "1", paramLabel = "MANIFEST_B")
+    @Parameters(index = "1", paramLabel = "MANIFEST_B", description = "The second build's manifest.")
     Path manifestB;
 
     @Option(names = "--artifacts-a", paramLabel = "DIR", description = "Build A's output directory.")
@@ -30,37 +43,61 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--artifacts-b", paramLabel = "DIR", description = "Build B's output directory.")
     Path artifactsB;
 
+    @Option(names = "--name-a", paramLabel = "NAME", description = "What to call build A (default: MANIFEST_A).")
+    String nameA;
+
+    @Option(names = "--name-b", paramLabel = "NAME", description = "What to call build B (default: MANIFEST_B).")
+    String nameB;
+
+    @Option(names = "--json", description = "Print the explanation as JSON, for tools.")
+    boolean json;
+
     @Option(names = "--diffoscope", description = "Also run diffoscope on each differing pair (needs both --artifacts).")
     boolean diffoscope;
 
     @Override
-    public Integer call() throws Exception {
-        Manifest a = Manifest.parse(Files.readAllBytes(manifestA), manifestA.toString());
-        Manifest b = Manifest.parse(Files.readAllBytes(manifestB), manifestB.toString());
-        List<Divergence.FileDifference> differences = Divergence.compare(a, b, Optional.ofNullable(artifactsA),
-                Optional.ofNullable(artifactsB));
-        System.out.print(Divergence.render(differences, manifestA.toString(), manifestB.toString()));
-        if (!differences.isEmpty() && artifactsA != null && artifactsB != null) {
-            offerDiffoscope(Divergence.differingPairs(differences, artifactsA, artifactsB));
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (diffoscope && (artifactsA == null || artifactsB == null)) {
+            String missing = artifactsA == null && artifactsB == null ? "--artifacts-a and --artifacts-b"
+                    : artifactsA == null ? "--artifacts-a" : "--artifacts-b";
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--diffoscope compares the artifacts: give " + missing);
         }
-        return differences.isEmpty() ? 0 : 1;
+        try {
+            Manifest a = Manifest.parse(Files.readAllBytes(manifestA), manifestA.toString());
+            Manifest b = Manifest.parse(Files.readAllBytes(manifestB), manifestB.toString());
+            Explanation explanation = Divergence.explain(
+                    new Divergence.Side(nameA != null ? nameA : manifestA.toString(), a, Optional.ofNullable(artifactsA)),
+                    new Divergence.Side(nameB != null ? nameB : manifestB.toString(), b, Optional.ofNullable(artifactsB)));
+            out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
+            out.flush();
+            if (!explanation.same() && artifactsA != null && artifactsB != null) {
+                offerDiffoscope(out, Divergence.differingPairs(a, b, artifactsA, artifactsB));
+            }
+            return explanation.same() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("buildchain diff: " + Main.describe(e));
+            err.flush();
+            return TROUBLE;
+        }
     }
 
-    private void offerDiffoscope(List<Map.Entry<Path, Path>> pairs) throws Exception {
+    private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {
         Optional<Path> tool = Programs.find("diffoscope");
         if (!diffoscope) {
-            if (tool.isPresent() && !pairs.isEmpty()) {
-                System.out.println("diffoscope is installed: add --diffoscope for a full comparison of each pair");
+            if (tool.isPresent() && !pairs.isEmpty() && !json) {
+                out.println("diffoscope is installed: add --diffoscope for a full comparison of each pair");
             }
             return;
         }
         if (tool.isEmpty()) {
-            System.out.println("diffoscope is not installed (Debian: apt-get install diffoscope)");
-            return;
+            throw new IllegalStateException("--diffoscope: diffoscope is not installed (Debian: apt-get install diffoscope)");
         }
         for (Map.Entry<Path, Path> pair : pairs) {
-            System.out.println("$ diffoscope " + pair.getKey() + " " + pair.getValue());
-            System.out.flush();
+            out.println("$ diffoscope " + pair.getKey() + " " + pair.getValue());
+            out.flush();
             new ProcessBuilder(tool.get().toString(), pair.getKey().toString(), pair.getValue().toString())
                     .inheritIO().start().waitFor();
         }

@@ -94,9 +94,7 @@ final class PublishCommand implements Callable<Integer> {
             inbox.consume(chain.project, chain.branch, taken);
         }
         System.out.print(result.decision().report());
-        if (result.evidence().divergence() != null) {
-            result.evidence().divergence().forEach(System.out::println);
-        }
+        result.evidence().divergenceLines().forEach(System.out::println);
         System.out.println("published " + chain.project + "/" + chain.branch + ": block "
                 + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32());
         System.out.println("  signer " + result.block().publicKey());

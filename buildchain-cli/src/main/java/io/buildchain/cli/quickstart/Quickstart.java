@@ -169,11 +169,11 @@ public final class Quickstart {
         out.println("== why " + ODD_BUILDER + " was outvoted ==");
         Submission reference = lastRound.get(0);
         Submission odd = lastRound.get(lastRound.size() - 1);
-        List<Divergence.FileDifference> differences = Divergence.compare(
-                Manifest.parse(reference.manifest(), reference.source()), Manifest.parse(odd.manifest(), odd.source()),
-                reference.artifacts(), odd.artifacts());
-        Divergence.render(differences, reference.source(), odd.source()).lines()
-                .forEach(line -> out.println("[diff] " + line));
+        Divergence.explain(
+                new Divergence.Side(reference.source(), Manifest.parse(reference.manifest(), reference.source()),
+                        reference.artifacts()),
+                new Divergence.Side(odd.source(), Manifest.parse(odd.manifest(), odd.source()), odd.artifacts()))
+                .render().lines().forEach(line -> out.println("[diff] " + line));
 
         String verb = Files.isExecutable(Path.of("bin", "buildchain")) ? "bin/buildchain" : "buildchain";
         out.println();

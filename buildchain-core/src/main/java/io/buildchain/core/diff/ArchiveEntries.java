@@ -1,29 +1,50 @@
 package io.buildchain.core.diff;
 
-import io.buildchain.core.hash.Digest;
-import io.buildchain.core.hash.FileHasher;
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
 import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipExtraField;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
-/** Lists the entries of zip/jar and tar(.gz/.xz/.bz2) archives with what makes two builds differ. */
+/**
+ * Lists the entries of zip/jar and tar(.gz/.xz/.bz2/.zst) archives with every fact that makes two builds
+ * differ: content, size, mode (zip external attributes included), owner, time, order, compression method,
+ * extra fields and the archive comment. Zip is read through its central directory (where the modes are);
+ * everything read counts against a {@link ReadBounds}.
+ */
 public final class ArchiveEntries {
     private ArchiveEntries() {
     }
@@ -31,16 +52,64 @@ public final class ArchiveEntries {
     /**
      * One archive entry.
      *
-     * @param mode  Unix permission bits, or -1 when the archive does not record them
-     * @param owner "uid/gid user/group" for tar entries, empty for zip
+     * @param position   its place in the archive (central directory order for zip, stream order for tar)
+     * @param sha256     of the content; null for directories
+     * @param time       seconds; for {@code localTime} the wall-clock fields of a zip (DOS) time read as if UTC
+     * @param localTime  a zip DOS time, which records no zone; false for tar and zip extended timestamps (UTC)
+     * @param mode       Unix permission bits, or -1 when the archive does not record them
+     * @param attributes zip: external attributes and host system; empty for tar
+     * @param owner      "uid/gid user/group" for tar entries, empty for zip
+     * @param method     zip compression method, empty for tar
+     * @param extra      zip extra field ids, tar PAX header names
      */
-    public record Entry(long size, Digest digest, Instant modified, int mode, String owner, boolean directory) {
+    public record Entry(String name, int position, boolean directory, long size, byte[] sha256, long time,
+            boolean localTime, int mode, String attributes, String owner, String method, long compressedSize,
+            String extra) {
+
+        boolean sameContent(Entry other) {
+            return size == other.size && java.util.Arrays.equals(sha256, other.sha256);
+        }
+    }
+
+    /** An archive's entries in archive order; {@code problem} says why the listing stopped early, if it did. */
+    public record Listing(String kind, List<Entry> entries, String comment, String problem) {
+        Map<String, Entry> byName() {
+            Map<String, Entry> map = new HashMap<>();
+            for (Entry entry : entries) {
+                map.put(entry.name(), entry);
+            }
+            return map;
+        }
+    }
+
+    /** The bytes of an archive: a file, or an entry of an outer archive held in memory. */
+    record Source(Path file, byte[] bytes) {
+        static Source of(Path file) {
+            return new Source(file, null);
+        }
+
+        static Source of(byte[] bytes) {
+            return new Source(null, bytes);
+        }
+
+        long size() throws IOException {
+            return bytes != null ? bytes.length : Files.size(file);
+        }
+
+        InputStream open() throws IOException {
+            return bytes != null ? new ByteArrayInputStream(bytes) : new BufferedInputStream(Files.newInputStream(file), 65536);
+        }
+
+        SeekableByteChannel channel() throws IOException {
+            return bytes != null ? new SeekableInMemoryByteChannel(bytes) : Files.newByteChannel(file);
+        }
     }
 
     /** The archive kind a file name suggests, if it is one we can list. */
     public static Optional<String> kind(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        for (String ext : new String[] {".zip", ".jar", ".war", ".ear", ".aar", ".apk", ".whl", ".nupkg", ".hpi"}) {
+        for (String ext : new String[] {".zip", ".jar", ".war", ".ear", ".aar", ".apk", ".whl", ".nupkg", ".hpi",
+            ".jpi"}) {
             if (lower.endsWith(ext)) {
                 return Optional.of("zip");
             }
@@ -57,66 +126,202 @@ public final class ArchiveEntries {
         if (lower.endsWith(".tar.bz2") || lower.endsWith(".tbz2")) {
             return Optional.of("tar.bz2");
         }
+        if (lower.endsWith(".tar.zst") || lower.endsWith(".tzst")) {
+            return Optional.of("tar.zst");
+        }
         return Optional.empty();
     }
 
-    /** Entries by name; a name that repeats inside the archive gets a "#2" suffix. */
-    public static SortedMap<String, Entry> list(Path archive, String kind) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(archive));
-                ArchiveInputStream<? extends ArchiveEntry> in = open(file, kind)) {
-            SortedMap<String, Entry> entries = new TreeMap<>();
-            ArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                // Streamed zip entries may not declare their size up front, so count it.
-                long[] size = {0};
-                Digest digest = entry.isDirectory() ? null : FileHasher.copy(in, new OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        size[0]++;
-                    }
+    /** Lists a whole archive file within the bounds one archive of its size gets. */
+    public static Listing list(Path archive, String kind) throws IOException {
+        long size = Files.size(archive);
+        return list(Source.of(archive), kind, ReadBounds.forInputs(size, 0));
+    }
 
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        size[0] += len;
+    /** Lists entries until the end or a bound; a bound reached is reported in {@link Listing#problem}. */
+    static Listing list(Source source, String kind, ReadBounds bounds) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        MessageDigest sha256 = sha256();
+        byte[] buffer = new byte[65536];
+        if (kind.equals("zip")) {
+            try (SeekableByteChannel channel = source.channel(); ZipFile zip = openZip(channel)) {
+                for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
+                    bounds.countEntry();
+                    byte[] digest = null;
+                    long size = 0;
+                    if (!entry.isDirectory()) {
+                        try (InputStream in = bounds.counting(zip.getInputStream(entry))) {
+                            for (int n; (n = in.read(buffer)) > 0; size += n) {
+                                sha256.update(buffer, 0, n);
+                            }
+                        }
+                        digest = sha256.digest();
                     }
-                });
-                String name = entry.getName();
-                int copy = 1;
-                while (entries.containsKey(name)) {
-                    name = entry.getName() + "#" + (++copy);
+                    entries.add(zipEntry(entry, unique(names, entry.getName()), entries.size(), size, digest));
                 }
-                entries.put(name, new Entry(size[0], digest, entry.getLastModifiedDate().toInstant(),
-                        mode(entry), owner(entry), entry.isDirectory()));
+                return new Listing(kind, entries, zipComment(channel), null);
+            } catch (ReadBounds.ExceededException e) {
+                return new Listing(kind, entries, "", e.getMessage());
             }
-            return entries;
+        }
+        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(bounds.counting(file), kind)) {
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                bounds.countEntry();
+                byte[] digest = null;
+                long size = 0;
+                if (!entry.isDirectory()) {
+                    for (int n; (n = tar.read(buffer)) > 0; size += n) {
+                        sha256.update(buffer, 0, n);
+                    }
+                    digest = sha256.digest();
+                }
+                entries.add(tarEntry(entry, unique(names, entry.getName()), entries.size(), size, digest));
+            }
+            return new Listing(kind, entries, "", null);
+        } catch (ReadBounds.ExceededException e) {
+            return new Listing(kind, entries, "", e.getMessage());
         }
     }
 
-    private static ArchiveInputStream<? extends ArchiveEntry> open(InputStream in, String kind) throws IOException {
+    /**
+     * The bytes of the named entries (names as {@link #list} gives them), each kept only if it fits
+     * {@code limit(name)} and the bounds' memory; entries that do not fit are left out of the map.
+     */
+    static Map<String, byte[]> contents(Source source, String kind, Set<String> wanted,
+            java.util.function.ToLongFunction<String> limit, ReadBounds bounds) throws IOException {
+        Map<String, byte[]> contents = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return contents;
+        }
+        Set<String> names = new HashSet<>();
+        if (kind.equals("zip")) {
+            try (SeekableByteChannel channel = source.channel(); ZipFile zip = openZip(channel)) {
+                for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
+                    String name = unique(names, entry.getName());
+                    if (wanted.contains(name) && !entry.isDirectory()) {
+                        try (InputStream in = bounds.counting(zip.getInputStream(entry))) {
+                            keep(contents, name, in, limit.applyAsLong(name), bounds);
+                        }
+                    }
+                }
+            } catch (ReadBounds.ExceededException e) {
+                // What was read so far is what we can show.
+            }
+            return contents;
+        }
+        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(bounds.counting(file), kind)) {
+            for (TarArchiveEntry entry; contents.size() < wanted.size() && (entry = tar.getNextEntry()) != null; ) {
+                String name = unique(names, entry.getName());
+                if (wanted.contains(name) && !entry.isDirectory()) {
+                    keep(contents, name, tar, limit.applyAsLong(name), bounds);
+                }
+            }
+        } catch (ReadBounds.ExceededException e) {
+            // What was read so far is what we can show.
+        }
+        return contents;
+    }
+
+    private static void keep(Map<String, byte[]> contents, String name, InputStream in, long limit, ReadBounds bounds)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16384];
+        long cap = Math.min(limit, Integer.MAX_VALUE - 16);
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            if (out.size() + (long) n > cap || !bounds.hold(n)) {
+                return;
+            }
+            out.write(buffer, 0, n);
+        }
+        contents.put(name, out.toByteArray());
+    }
+
+    private static ZipFile openZip(SeekableByteChannel channel) throws IOException {
+        return ZipFile.builder().setSeekableByteChannel(channel).setIgnoreLocalFileHeader(true).get();
+    }
+
+    private static TarArchiveInputStream openTar(InputStream in, String kind) throws IOException {
         return switch (kind) {
-            case "zip" -> new ZipArchiveInputStream(in);
             case "tar" -> new TarArchiveInputStream(in);
             case "tar.gz" -> new TarArchiveInputStream(new GzipCompressorInputStream(in, true));
             case "tar.xz" -> new TarArchiveInputStream(new XZCompressorInputStream(in));
             case "tar.bz2" -> new TarArchiveInputStream(new BZip2CompressorInputStream(in, true));
+            case "tar.zst" -> new TarArchiveInputStream(new ZstdInputStream(in));
             default -> throw new IllegalArgumentException("unknown archive kind " + kind);
         };
     }
 
-    private static int mode(ArchiveEntry entry) {
-        if (entry instanceof TarArchiveEntry tar) {
-            return tar.getMode() & 07777;
+    private static String unique(Set<String> names, String name) {
+        String unique = name;
+        for (int copy = 2; !names.add(unique); copy++) {
+            unique = name + "#" + copy;
         }
-        if (entry instanceof ZipArchiveEntry zip && zip.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX) {
-            return zip.getUnixMode() & 07777;
-        }
-        return -1;
+        return unique;
     }
 
-    private static String owner(ArchiveEntry entry) {
-        if (entry instanceof TarArchiveEntry tar) {
-            return tar.getLongUserId() + "/" + tar.getLongGroupId() + " " + tar.getUserName() + "/" + tar.getGroupName();
+    private static Entry zipEntry(ZipArchiveEntry entry, String name, int position, long size, byte[] digest) {
+        boolean unix = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX;
+        X5455_ExtendedTimestamp extended = entry.getExtraField(X5455_ExtendedTimestamp.HEADER_ID)
+                instanceof X5455_ExtendedTimestamp x && x.isBit0_modifyTimePresent() ? x : null;
+        long time;
+        if (extended != null) {
+            time = extended.getModifyTime().getValue();
+        } else {
+            // commons-compress turned the DOS fields into an instant in our zone; turn them back.
+            time = LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(entry.getTime()), ZoneId.systemDefault())
+                    .toEpochSecond(ZoneOffset.UTC);
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        for (ZipExtraField field : entry.getExtraFields(true)) {
+            ids.add(String.format("0x%04x", field.getHeaderId().getValue()));
+        }
+        String attributes = String.format("0x%08x (%s)", entry.getExternalAttributes(), unix ? "unix"
+                : entry.getPlatform() == ZipArchiveEntry.PLATFORM_FAT ? "fat" : "host " + (entry.getVersionMadeBy() >> 8));
+        return new Entry(name, position, entry.isDirectory(), size, digest, time, extended == null,
+                unix ? entry.getUnixMode() & 07777 : -1, attributes, "", method(entry.getMethod()),
+                entry.getCompressedSize(), String.join(" ", ids));
+    }
+
+    private static Entry tarEntry(TarArchiveEntry entry, String name, int position, long size, byte[] digest) {
+        return new Entry(name, position, entry.isDirectory(), size, digest, entry.getModTime().getTime() / 1000, false,
+                entry.getMode() & 07777, "", entry.getLongUserId() + "/" + entry.getLongGroupId() + " "
+                        + entry.getUserName() + "/" + entry.getGroupName(), "", size,
+                String.join(" ", new TreeSet<>(entry.getExtraPaxHeaders().keySet())));
+    }
+
+    private static String method(int method) {
+        return switch (method) {
+            case ZipEntry.STORED -> "stored";
+            case ZipEntry.DEFLATED -> "deflated";
+            default -> "method " + method;
+        };
+    }
+
+    /** The archive comment from the end-of-central-directory record (the last 64 KiB + 22 bytes at most). */
+    private static String zipComment(SeekableByteChannel channel) throws IOException {
+        long size = channel.size();
+        int tail = (int) Math.min(size, 65535 + 22);
+        ByteBuffer buffer = ByteBuffer.allocate(tail);
+        channel.position(size - tail);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+            // fill
+        }
+        byte[] bytes = buffer.array();
+        for (int i = tail - 22; i >= 0; i--) {
+            if (bytes[i] == 0x50 && bytes[i + 1] == 0x4b && bytes[i + 2] == 5 && bytes[i + 3] == 6) {
+                int length = (bytes[i + 20] & 0xff) | (bytes[i + 21] & 0xff) << 8;
+                return new String(bytes, i + 22, Math.min(length, tail - i - 22), StandardCharsets.UTF_8);
+            }
         }
         return "";
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
@@ -83,9 +84,9 @@ public final class Publisher {
             }
             QuorumDecision decision = Quorum.decide(release.submissions(), release.trusted(), release.quorum(),
                     RequestLedger.read(store));
-            List<String> divergence = explainDivergence(decision, release.artifacts());
+            List<Explanation> divergence = explainDivergence(decision, release.artifacts());
             if (!decision.met()) {
-                throw new QuorumNotMetException(decision, divergence);
+                throw new QuorumNotMetException(decision, Explanation.lines(divergence));
             }
             Vote chosen = decision.agreeing().get(0);
             Path artifacts = release.artifacts().or(() -> decision.agreeing().stream()
@@ -255,9 +256,9 @@ public final class Publisher {
 
     /**
      * Explains each distinct dissenting manifest against the accepted one (or, without a quorum, against
-     * the one most trusted builders signed).
+     * the one most trusted builders signed): one explanation per dissenting manifest, the accepted side first.
      */
-    static List<String> explainDivergence(QuorumDecision decision, Optional<Path> releaseArtifacts) throws IOException {
+    static List<Explanation> explainDivergence(QuorumDecision decision, Optional<Path> releaseArtifacts) throws IOException {
         Map<Digest, Vote> firstByDigest = new LinkedHashMap<>();
         for (Vote vote : decision.votes()) {
             if (vote.manifest() != null) {
@@ -270,19 +271,21 @@ public final class Publisher {
         }
         Vote base = firstByDigest.get(reference.get());
         Optional<Path> baseArtifacts = base.submission().artifacts().or(() -> releaseArtifacts);
-        List<String> lines = new ArrayList<>();
+        Divergence.Side accepted = new Divergence.Side(sources(decision, reference.get()), base.manifest(),
+                baseArtifacts);
+        List<Explanation> explanations = new ArrayList<>();
         for (Map.Entry<Digest, Vote> other : firstByDigest.entrySet()) {
-            if (other.getKey().equals(reference.get())) {
-                continue;
+            if (!other.getKey().equals(reference.get())) {
+                explanations.add(Divergence.explain(accepted, new Divergence.Side(sources(decision, other.getKey()),
+                        other.getValue().manifest(), other.getValue().submission().artifacts())));
             }
-            List<String> sources = decision.votes().stream().filter(v -> other.getKey().equals(v.digest()))
-                    .map(decision::builderName).toList();
-            lines.add("manifest " + other.getKey() + " (" + String.join(", ", sources) + ") differs from "
-                    + reference.get() + " (" + decision.builderName(base) + "):");
-            List<Divergence.FileDifference> differences = Divergence.compare(base.manifest(), other.getValue().manifest(),
-                    baseArtifacts, other.getValue().submission().artifacts());
-            Divergence.lines(differences).forEach(line -> lines.add("  " + line));
         }
-        return lines;
+        return explanations;
+    }
+
+    /** The builders behind one manifest, as the explanation names that side. */
+    private static String sources(QuorumDecision decision, Digest manifest) {
+        return String.join(", ", decision.votes().stream().filter(v -> manifest.equals(v.digest()))
+                .map(decision::builderName).distinct().toList());
     }
 }

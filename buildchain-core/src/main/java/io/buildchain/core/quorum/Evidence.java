@@ -7,6 +7,7 @@ import io.buildchain.core.Json;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,13 @@ import java.util.Set;
  *
  * @param manifest   base32 SHA-384 of the accepted manifest (the block's digest)
  * @param block      base32 signature of the block; null while the release is pending
- * @param divergence human-readable differences between the accepted manifest and each dissenting one
+ * @param divergence   the text lines older publishers stored instead of {@code explanations}; read, no longer written
+ * @param explanations why each dissenting manifest differs from the accepted one (one per distinct manifest),
+ *                     so pages render it without the artifacts
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Evidence(String format, String project, String branch, int quorum, String manifest, String block,
-        List<String> trusted, List<Entry> submissions, List<String> divergence) {
+        List<String> trusted, List<Entry> submissions, List<String> divergence, List<Explanation> explanations) {
 
     public static final String FORMAT = "buildchain-quorum/1";
 
@@ -45,7 +48,7 @@ public record Evidence(String format, String project, String branch, int quorum,
     public record Entry(String source, String key, String status, String manifest, String request, String reason) {
     }
 
-    public static Evidence of(String project, String branch, QuorumDecision decision, List<String> divergence) {
+    public static Evidence of(String project, String branch, QuorumDecision decision, List<Explanation> explanations) {
         List<Entry> entries = decision.votes().stream().map(v -> new Entry(decision.builderName(v),
                 v.key() == null ? null : v.key().base32(), v.status().label(),
                 v.digest() == null ? null : v.digest().base32(),
@@ -53,11 +56,17 @@ public record Evidence(String format, String project, String branch, int quorum,
         return new Evidence(FORMAT, project, branch, decision.quorum(),
                 decision.accepted().map(Object::toString).orElse(null), null,
                 decision.trusted().keys().stream().map(PublicKey::base32).toList(), entries,
-                divergence.isEmpty() ? null : divergence);
+                null, explanations.isEmpty() ? null : List.copyOf(explanations));
     }
 
     public Evidence withBlock(String blockSignature) {
-        return new Evidence(format, project, branch, quorum, manifest, blockSignature, trusted, submissions, divergence);
+        return new Evidence(format, project, branch, quorum, manifest, blockSignature, trusted, submissions, divergence,
+                explanations);
+    }
+
+    /** The divergence as text lines, from the explanations or, in older evidence, as stored. */
+    public List<String> divergenceLines() {
+        return explanations != null ? Explanation.lines(explanations) : divergence != null ? divergence : List.of();
     }
 
     public byte[] toJson() {

@@ -4,6 +4,7 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.quorum.Evidence;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public final class ChainPages {
             .buildchain .agree{color:#176b2c}.buildchain .dissent{color:#a4161a}.buildchain .muted{color:#667}
             .buildchain .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem}
             .buildchain pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
-            """;
+            """ + ExplanationHtml.STYLESHEET;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
     private final String base;
@@ -110,10 +111,16 @@ public final class ChainPages {
                 .append("</h1>");
         if (!release.diverged()) {
             body.append("<p>All builders whose submissions were recorded produced the same manifest.</p>");
+        } else if (release.evidence().explanations() != null) {
+            body.append("<p>A section per dissenting manifest, compared with the accepted one: the causes and their "
+                    + "usual fixes first, then the decisive lines, then the evidence entry by entry.</p>");
+            for (Explanation explanation : release.evidence().explanations()) {
+                ExplanationHtml.append(body, explanation);
+            }
         } else {
-            body.append("<p>Each section compares a dissenting manifest with the accepted one: files that differ, "
-                    + "and inside archives the entries that differ and why (content, timestamp, mode, owner).</p><pre>");
-            for (String line : release.evidence().divergence()) {
+            // Evidence from before explanations were stored: its text lines as they are.
+            body.append("<pre>");
+            for (String line : release.evidence().divergenceLines()) {
                 body.append(escape(line)).append('\n');
             }
             body.append("</pre>");

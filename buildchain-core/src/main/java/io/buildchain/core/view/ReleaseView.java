@@ -26,6 +26,6 @@ public record ReleaseView(String project, String branch, Block block, Manifest m
     }
 
     public boolean diverged() {
-        return evidence != null && evidence.divergence() != null && !evidence.divergence().isEmpty();
+        return evidence != null && !evidence.divergenceLines().isEmpty();
     }
 }

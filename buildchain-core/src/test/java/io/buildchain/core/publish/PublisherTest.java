@@ -38,7 +38,7 @@ class PublisherTest {
         Network net = new Network(dir, "a", "b", "c");
         assertThatThrownBy(() -> net.publish("r1", 2, "b", "c")).isInstanceOfSatisfying(QuorumNotMetException.class, e -> {
             assertThat(e.getMessage()).contains("quorum not met");
-            assertThat(e.divergence()).anyMatch(line -> line.contains("app.bin: sha384"));
+            assertThat(e.divergence()).anyMatch(line -> line.contains("app.bin | - | sha384 | "));
         });
         assertThat(net.store.root().resolve("tail")).doesNotExist();
         assertThat(net.store.root().resolve("object")).doesNotExist();
@@ -52,7 +52,11 @@ class PublisherTest {
         Evidence evidence = Evidence.parse(Files.readAllBytes(net.store.evidencePath(result.block())), "evidence");
         assertThat(evidence.block()).isEqualTo(result.block().signatureBase32());
         assertThat(evidence.submissions()).extracting(Evidence.Entry::status).containsExactly("agree", "agree", "dissent");
-        assertThat(evidence.divergence()).anyMatch(line -> line.contains("app.bin: sha384"));
+        assertThat(evidence.explanations()).singleElement().satisfies(explanation -> {
+            assertThat(explanation.b()).isEqualTo("c");
+            assertThat(explanation.rows()).anyMatch(row -> row.file().equals("app.bin") && row.aspect().equals("sha384"));
+        });
+        assertThat(evidence.divergence()).as("new evidence stores the structure, not text lines").isNull();
         // The dissenting manifest is kept as an object, so the divergence can be recomputed later.
         assertThat(net.store.objectPath(result.decision().dissenting().get(0).digest())).exists();
         assertThat(net.store.root().resolve("pending")).isEmptyDirectory();

@@ -1,0 +1,127 @@
+package io.buildchain.core.diff;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Why build {@code b} differs from build {@code a}: the causes first (each once, with a count and the usual
+ * fix), then the decisive lines, then the per-entry evidence as table rows. The one structure behind
+ * {@code buildchain diff} (text and JSON), the publish output, the stored quorum evidence and the pages.
+ * Every value pair is in the order a, b, and every sentence names the two builders.
+ *
+ * @param a           the first builder's name (for publish: the accepted manifest's builders)
+ * @param b           the second builder's name (for publish: the dissenting builders)
+ * @param manifestA   base32 SHA-384 of a's manifest, if known
+ * @param files       how many files of the manifests differ
+ * @param rowsLeftOut evidence rows beyond the bound, counted but not listed
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Explanation(String a, String b, String manifestA, String manifestB, int files, List<Cause> causes,
+        List<Decisive> decisive, List<Row> rows, int rowsLeftOut) {
+
+    public Explanation {
+        causes = List.copyOf(causes);
+        decisive = List.copyOf(decisive);
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * One cause, said once.
+     *
+     * @param kind    a stable name for tools ("time-zone", "umask", "jdk", "entry-order", "build-path",
+     *                "wall-clock", …; callers may add their own, e.g. "environment")
+     * @param summary one sentence naming both builders
+     * @param fix     the usual fix, or null when there is no general one
+     * @param count   how many files or entries show it
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cause(String kind, String summary, String fix, int count) {
+    }
+
+    /**
+     * The lines that decide one differing entry: a unified diff of text, the differing parts of a class
+     * file, or where two binaries first differ.
+     *
+     * @param entry file name, with "!/" before each path inside an archive
+     */
+    public record Decisive(String entry, String kind, List<String> lines) {
+        public Decisive {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * One difference of one file or entry, as a table row.
+     *
+     * @param entry  path inside the archive ("!/" between nested archives), empty for the file itself
+     * @param aspect what differs: "file", "sha384", "content", "mode", "time", "owner", "order", …
+     */
+    public record Row(String file, String entry, String aspect, String a, String b) {
+    }
+
+    /**
+     * This explanation with causes found elsewhere (e.g. differences in the builders' recorded
+     * environments) put before the ones read from the artifacts.
+     */
+    public Explanation withCausesFirst(List<Cause> first) {
+        List<Cause> all = new ArrayList<>(first);
+        all.addAll(causes);
+        return new Explanation(a, b, manifestA, manifestB, files, all, decisive, rows, rowsLeftOut);
+    }
+
+    public boolean same() {
+        return files == 0 && causes.isEmpty();
+    }
+
+    /** The plain-text report: summary, causes with fixes, decisive lines, then the evidence table. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        if (same()) {
+            return out.append("no differences between ").append(a).append(" and ").append(b).append('\n').toString();
+        }
+        out.append(a).append(" vs ").append(b).append(": ").append(files).append(files == 1 ? " file differs" : " files differ")
+                .append('\n');
+        if (manifestA != null && manifestB != null) {
+            out.append("  manifests ").append(manifestA).append(" (").append(a).append(") vs ").append(manifestB)
+                    .append(" (").append(b).append(")\n");
+        }
+        out.append("\nCauses:\n");
+        for (Cause cause : causes) {
+            out.append("  * ").append(cause.summary()).append('\n');
+            if (cause.fix() != null) {
+                out.append("    fix: ").append(cause.fix()).append('\n');
+            }
+        }
+        if (!decisive.isEmpty()) {
+            out.append("\nDecisive lines:\n");
+            for (Decisive d : decisive) {
+                out.append("  ").append(d.entry()).append(" (").append(d.kind()).append(")\n");
+                for (String line : d.lines()) {
+                    out.append("    ").append(line).append('\n');
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            out.append("\nEvidence (file | entry | what | ").append(a).append(" | ").append(b).append("):\n");
+            for (Row row : rows) {
+                out.append("  ").append(row.file()).append(" | ").append(row.entry().isEmpty() ? "-" : row.entry())
+                        .append(" | ").append(row.aspect()).append(" | ").append(row.a()).append(" | ").append(row.b())
+                        .append('\n');
+            }
+            if (rowsLeftOut > 0) {
+                out.append("  … ").append(rowsLeftOut).append(" more rows\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /** The report as lines, e.g. for a log or an exception message. */
+    public static List<String> lines(List<Explanation> explanations) {
+        List<String> lines = new ArrayList<>();
+        for (Explanation explanation : explanations) {
+            lines.addAll(explanation.render().lines().toList());
+        }
+        return lines;
+    }
+}
