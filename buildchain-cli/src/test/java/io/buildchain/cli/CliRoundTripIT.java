@@ -66,7 +66,7 @@ class CliRoundTripIT {
                 "a/manifest.json:a/req.bin:a/dist", "b/manifest.json:b/req.bin", "c/manifest.json:c/req.bin",
                 "d/manifest.json:d/req.bin:d/dist");
         assertThat(published.out()).contains("quorum met: 3 distinct trusted builder(s)", "dissent", "published hello/main: block 1")
-                .contains("lib/libhello.so: sha384");
+                .contains("lib/libhello.so | - | sha384 | ");
         String pub = Files.readString(dir.resolve("signer.pub")).trim();
 
         Cli.Result verified = ok("verify", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
@@ -100,7 +100,7 @@ class CliRoundTripIT {
         Cli.Result result = fails("quorum not met", "publish", "--store", "store", "-p", "hello", "-b", "main", "--quorum",
                 "2", "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
                 "a/manifest.json:a/req.bin", "d/manifest.json:d/req.bin");
-        assertThat(result.err()).contains("no-quorum", "lib/libhello.so: sha384");
+        assertThat(result.err()).contains("no-quorum", "lib/libhello.so | - | sha384 | ");
         assertThat(dir.resolve("store/tail")).doesNotExist();
         fails("can never be met", "publish", "--store", "store", "--quorum", "5", "--trust", "trusted", "--signer-key",
                 "signer.key", "--signer-state", "signer-state", "a/manifest.json:a/req.bin");
@@ -155,8 +155,28 @@ class CliRoundTripIT {
     void diffExplainsAndExitsLikeDiff() throws Exception {
         Cli.Result differ = Cli.run(dir, "diff", "a/manifest.json", "d/manifest.json");
         assertThat(differ.exit()).isEqualTo(1);
-        assertThat(differ.out()).contains("lib/libhello.so: sha384").doesNotContain("app:");
+        assertThat(differ.out()).contains("lib/libhello.so | - | sha384 | ").doesNotContain("app |");
         assertThat(ok("diff", "a/manifest.json", "b/manifest.json").out()).startsWith("no differences");
+
+        Cli.Result explained = Cli.run(dir, "diff", "--name-a", "a", "--name-b", "d", "--artifacts-a", "a/dist",
+                "--artifacts-b", "d/dist", "a/manifest.json", "d/manifest.json");
+        assertThat(explained.exit()).isEqualTo(1);
+        assertThat(explained.out()).startsWith("a vs d: 1 file differs").contains("Decisive lines:",
+                "lib/libhello.so (text)", "--- a lib/libhello.so", "+++ d lib/libhello.so", "-ELF...", "+ELF... built");
+        Cli.Result json = Cli.run(dir, "diff", "--json", "a/manifest.json", "d/manifest.json");
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.out()).contains("\"causes\"", "\"rows\"", "\"aspect\" : \"sha384\"");
+    }
+
+    @Test
+    void diffExitsTwoOnTroubleAndDiffoscopeNeedsTheArtifacts() throws Exception {
+        Cli.Result missing = Cli.run(dir, "diff", "a/manifest.json", "nope.json");
+        assertThat(missing.exit()).as("a missing file is trouble, not a difference").isEqualTo(2);
+        assertThat(missing.errLines()).last().asString().isEqualTo("buildchain diff: nope.json: no such file or directory");
+        Cli.Result diffoscope = Cli.run(dir, "diff", "--diffoscope", "--artifacts-a", "a/dist", "a/manifest.json",
+                "d/manifest.json");
+        assertThat(diffoscope.exit()).isEqualTo(2);
+        assertThat(diffoscope.err()).contains("--diffoscope compares the artifacts: give --artifacts-b");
     }
 
     @ParameterizedTest

@@ -86,7 +86,8 @@ class SerialSignerIT {
         Cli.Result result = ok("quickstart", "--dir", "qs");
         assertThat(result.out()).contains("'buildchain signer' process on a socat pty pair", "[verify] verified hello/main",
                 "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "2 block(s), counters 1..2",
-                "timestamp 2026-02-01T00:00:00Z vs", "mode 0644 vs 0664");
+                "[diff]   * entry modes builder-a 0644 vs builder-d 0664", "different umask",
+                "SOURCE_DATE_EPOCH is not honoured");
         assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 2 signed");
         // A second run replaces its own directory.
         ok("quickstart", "--dir", "qs");

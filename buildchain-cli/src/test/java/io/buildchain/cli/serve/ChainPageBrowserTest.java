@@ -60,11 +60,21 @@ class ChainPageBrowserTest {
             chromium.click("a[href$='/divergence']");
             chromium.awaitLoaded();
             assertThat(chromium.evaluate("location.pathname")).endsWith("/divergence");
-            assertThat(chromium.evaluate("document.body.innerText")).contains("mode 0644 vs 0664",
-                    "timestamp 2026-02-01T00:00:00Z vs");
+            String divergence = chromium.evaluate("document.body.innerText");
+            assertThat(divergence).contains("builder-d differs from", "Causes", "0644 vs builder-d 0664 in",
+                    "different umask", "Fix: build with umask 022", "SOURCE_DATE_EPOCH is not honoured", "Evidence:");
+            assertThat(divergence.indexOf("Causes")).as("the causes come before the evidence")
+                    .isLessThan(divergence.indexOf("Evidence:"));
+            assertThat(chromium.evaluate("document.querySelectorAll('section.explanation').length")).isEqualTo("1");
+            String divergenceUrl = chromium.evaluate("location.href");
             chromium.screenshot(screenshots.resolve("divergence-page.png"));
 
             chromium.phone();
+            chromium.open(divergenceUrl);
+            assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+                    .as("the divergence page does not scroll sideways on a phone").isEqualTo("true");
+            chromium.screenshot(screenshots.resolve("divergence-page-phone.png"));
+
             chromium.open(base + "chain/hello/main");
             assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
                     .as("no sideways scrolling of the page on a phone").isEqualTo("true");

@@ -250,8 +250,9 @@ public final class Divergence {
         }
 
         private void unexplainedContent(String where) {
-            finding(CauseKind.CONTENT, "", where, 1, f -> f.count + (f.count == 1 ? " entry differs" : " entries differ")
-                    + " in content for a reason not named here (in " + f.places() + "): see the decisive lines");
+            finding(CauseKind.CONTENT, "", where, 1, f -> f.count + (f.count == 1 ? " entry or file differs"
+                    : " entries or files differ") + " in content for a reason not named here (in " + f.places()
+                    + "): see the decisive lines");
         }
 
         private void compareArchives(String file, String prefix, ArchiveEntries.Source sa, ArchiveEntries.Source sb,

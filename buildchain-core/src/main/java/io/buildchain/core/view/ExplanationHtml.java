@@ -15,6 +15,11 @@ final class ExplanationHtml {
             .buildchain pre.diff{font-size:.8rem;line-height:1.35;white-space:pre-wrap;overflow-wrap:anywhere}
             .buildchain pre.diff .del{background:#fde8e8;color:#8a1116}.buildchain pre.diff .add{background:#e6f6ea;color:#125a26}
             .buildchain pre.diff .hunk{color:#667}.buildchain .wrap{overflow-wrap:anywhere;word-break:break-word}
+            @media (max-width:40rem){.buildchain table.evidence,.buildchain table.evidence tbody,.buildchain table.evidence tr,
+            .buildchain table.evidence td{display:block;width:auto}.buildchain table.evidence thead{display:none}
+            .buildchain table.evidence tr{border-bottom:1px solid #dde;padding:.3rem 0}
+            .buildchain table.evidence td{border:0;padding:.05rem .5rem}
+            .buildchain table.evidence td[data-label]::before{content:attr(data-label) ": ";color:#667}}
             """;
 
     private ExplanationHtml() {
@@ -51,15 +56,19 @@ final class ExplanationHtml {
         if (!e.rows().isEmpty()) {
             body.append("<details").append(e.rows().size() <= 20 ? " open" : "").append("><summary>Evidence: ")
                     .append(e.rows().size() + e.rowsLeftOut()).append(" differences, entry by entry</summary>")
-                    .append("<div class=\"scroll\"><table><tr><th>File / entry</th><th>What</th><th>")
-                    .append(escape(e.a())).append("</th><th>").append(escape(e.b())).append("</th></tr>");
+                    .append("<div class=\"scroll\"><table class=\"evidence\"><thead><tr><th>File / entry</th>"
+                            + "<th>What</th><th>").append(escape(e.a())).append("</th><th>").append(escape(e.b()))
+                    .append("</th></tr></thead><tbody>");
             for (Explanation.Row row : e.rows()) {
-                body.append("<tr><td class=\"wrap\">").append(escape(row.file()))
-                        .append(row.entry().isEmpty() ? "" : "!/" + escape(row.entry())).append("</td><td>")
-                        .append(escape(row.aspect())).append("</td><td class=\"wrap\">").append(escape(row.a()))
-                        .append("</td><td class=\"wrap\">").append(escape(row.b())).append("</td></tr>");
+                // The labels name each value where a phone shows the row as a block instead of columns.
+                body.append("<tr><td class=\"wrap\"><code>").append(escape(row.file()))
+                        .append(row.entry().isEmpty() ? "" : "!/" + escape(row.entry())).append("</code></td><td>")
+                        .append(escape(row.aspect())).append("</td><td class=\"wrap\" data-label=\"")
+                        .append(escape(e.a())).append("\">").append(escape(row.a()))
+                        .append("</td><td class=\"wrap\" data-label=\"").append(escape(e.b())).append("\">")
+                        .append(escape(row.b())).append("</td></tr>");
             }
-            body.append("</table></div>");
+            body.append("</tbody></table></div>");
             if (e.rowsLeftOut() > 0) {
                 body.append("<p class=\"muted\">… and ").append(e.rowsLeftOut()).append(" more rows.</p>");
             }

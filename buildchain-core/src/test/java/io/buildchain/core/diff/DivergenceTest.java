@@ -257,7 +257,7 @@ class DivergenceTest {
         assertThat(decisive(e, "bundle.zip!/dist.tar!/lib/inner.jar!/app.properties")).contains("-mode=fast", "+mode=slow");
         assertThat(e.rows()).extracting(Explanation.Row::entry).contains("dist.tar", "dist.tar!/lib/inner.jar",
                 "dist.tar!/lib/inner.jar!/app.properties");
-        assertThat(summaries(e)).contains("1 entry differs in content for a reason not named here (in "
+        assertThat(summaries(e)).contains("1 entry or file differs in content for a reason not named here (in "
                 + "bundle.zip!/dist.tar!/lib/inner.jar)");
     }
 
