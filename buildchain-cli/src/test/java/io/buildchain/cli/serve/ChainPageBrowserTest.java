@@ -3,7 +3,13 @@ package io.buildchain.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.buildchain.cli.quickstart.Quickstart;
+import io.buildchain.core.chain.Block;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.Explanation;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
@@ -11,9 +17,14 @@ import io.buildchain.core.verify.StoreReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +90,45 @@ class ChainPageBrowserTest {
             assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
                     .as("no sideways scrolling of the page on a phone").isEqualTo("true");
             chromium.screenshot(screenshots.resolve("chain-page-phone.png"));
+        }
+    }
+
+    /** The decisive lines of a JDK mismatch, rendered from stored evidence alone, read on a phone. */
+    @Test
+    void textDiffsOfTheDecisiveLinesReadOnAPhone() throws Exception {
+        new Quickstart(dir.resolve("qs"), new PrintStream(OutputStream.nullOutputStream())).run();
+        Store store = Store.open(dir.resolve("qs/store"));
+        for (String jdk : new String[] {"17", "25"}) {
+            Path dist = Files.createDirectories(dir.resolve("jdk" + jdk));
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dist.resolve("commons-cli-1.9.jar")))) {
+                zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+                zip.write(("Manifest-Version: 1.0\r\nCreated-By: Maven JAR Plugin 3.4.1\r\nBuild-Jdk-Spec: " + jdk
+                        + "\r\nAutomatic-Module-Name: org.apache.commons.cli\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Manifest a = new TreeHasher(1).manifest(dir.resolve("jdk17"), 1_700_000_000L);
+        Manifest b = new TreeHasher(1).manifest(dir.resolve("jdk25"), 1_700_000_000L);
+        Explanation explanation = Divergence.explain(new Divergence.Side("builder-a", a, Optional.of(dir.resolve("jdk17"))),
+                new Divergence.Side("builder-jdk25", b, Optional.of(dir.resolve("jdk25"))));
+        Block tail = store.tail("hello", "main").orElseThrow();
+        Path evidenceFile = store.evidencePath(tail);
+        Evidence stored = Evidence.parse(Files.readAllBytes(evidenceFile), evidenceFile.toString());
+        Files.write(evidenceFile, new Evidence(stored.format(), stored.project(), stored.branch(), stored.quorum(),
+                stored.manifest(), stored.block(), stored.trusted(), stored.submissions(), null, List.of(explanation))
+                .toJson());
+        try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0);
+                HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium-profile"))) {
+            chromium.phone();
+            chromium.open("http://127.0.0.1:" + server.port() + "/chain/hello/main/" + tail.signatureBase32()
+                    + "/divergence");
+            String text = chromium.evaluate("document.body.innerText");
+            assertThat(text).contains("builder-jdk25 differs from builder-a", "a different JDK", "Fix: pin the JDK",
+                    "-Build-Jdk-Spec: 17", "+Build-Jdk-Spec: 25");
+            assertThat(chromium.evaluate("getComputedStyle(document.querySelector('pre.diff .del')).color"))
+                    .isEqualTo("rgb(138, 17, 22)");
+            assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+                    .as("no sideways scrolling of the text diff on a phone").isEqualTo("true");
+            chromium.screenshot(Path.of("target", "screenshots", "divergence-text-diff-phone.png"));
         }
     }
 }
