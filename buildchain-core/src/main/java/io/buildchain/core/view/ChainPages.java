@@ -4,14 +4,23 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
+import io.buildchain.core.hash.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.buildchain.core.quorum.Evidence;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The chain pages, as plain server-rendered HTML with one small stylesheet: no JavaScript, readable on a
@@ -154,6 +163,7 @@ public final class ChainPages {
                         .append("</td></tr>");
             }
             body.append("</table></div>");
+            appendRunDivergence(body, entries, releases);
         }
         if (!blocks.isEmpty()) {
             body.append("<h2>Signed blocks</h2><div class=\"scroll\"><table><tr><th>Counter</th><th>Block</th>"
@@ -175,6 +185,42 @@ public final class ChainPages {
             body.append("</ul>");
         }
         return page(title, body);
+    }
+
+    /**
+     * When the run's builders recorded different manifests: each dissenting group against the largest one,
+     * by file (the run keeps manifests, not artifacts), and a link to each release's stored explanation,
+     * which looks inside the archives.
+     */
+    private void appendRunDivergence(StringBuilder body, List<RunRecord.Entry> entries, List<RunRecord.Release> releases) {
+        Map<Digest, List<RunRecord.Entry>> groups = new LinkedHashMap<>();
+        for (RunRecord.Entry entry : entries) {
+            groups.computeIfAbsent(entry.manifest().digest(), d -> new ArrayList<>()).add(entry);
+        }
+        if (groups.size() < 2) {
+            return;
+        }
+        List<RunRecord.Entry> largest = groups.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
+        body.append("<h2>Why builders disagreed</h2>");
+        for (RunRecord.Release release : releases) {
+            body.append("<p>Inside the archives: <a href=\"").append(chainLink(release.project(), release.branch()))
+                    .append('/').append(escape(release.block())).append("/divergence\">the explanation stored with ")
+                    .append(escape(release.project())).append(" / ").append(escape(release.branch())).append("</a></p>");
+        }
+        for (List<RunRecord.Entry> group : groups.values()) {
+            if (group != largest) {
+                try {
+                    ExplanationHtml.append(body, Divergence.explain(side(largest), side(group)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private static Divergence.Side side(List<RunRecord.Entry> group) {
+        return new Divergence.Side(String.join(", ", group.stream().map(RunRecord.Entry::id).toList()),
+                group.get(0).manifest(), Optional.empty());
     }
 
     public String notFound(String what) {

@@ -105,6 +105,41 @@ class ScopedRoutesTest {
                 .contains("href=\"/job/x/buildchain/chain/proj/main\"");
     }
 
+    @Test
+    void theRunPageExplainsWhyItsBuildersDisagreed() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        for (var s : net.round("r1", List.of("c"))) {
+            run.reserve(s.source());
+            run.record(s.source(), "node-" + s.source(), s.manifest(), s.request());
+        }
+        Publisher.Result result = net.publish("r1", 2, "c");
+        run.recordRelease("proj", "main", result.block());
+        String html = new ChainPages("/job/x/buildchain/", "http://j/job/x/buildchain/", true).run("Build #4",
+                run.entries(), net.trusted("a", "b", "c"), run.blocks(), run.releases());
+        assertThat(html).contains("<h2>Why builders disagreed</h2>", "<section class=\"explanation\"><h2>c <span "
+                + "class=\"muted\">differs from</span> a, b</h2>", "<td>sha384</td>")
+                .contains("href=\"/job/x/buildchain/chain/proj/main/" + result.block().signatureBase32() + "/divergence\"");
+    }
+
+    /** Evidence written before explanations were stored keeps its text lines, and the page still shows them. */
+    @Test
+    void oldEvidenceWithDivergenceLinesStillRenders() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        Publisher.Result result = net.publish("r1", 2, "c");
+        Path file = net.store.evidencePath(result.block());
+        String json = Files.readString(file);
+        assertThat(json).contains("\"explanations\"").doesNotContain("\"divergence\"");
+        String old = json.substring(0, json.indexOf(",\n  \"explanations\"")) + ",\n  \"divergence\" : [ "
+                + "\"manifest X (c) differs from Y (a):\", \"  app.bin: sha384 P vs Q\" ]\n}\n";
+        Files.writeString(file, old);
+        StoreRoutes routes = new StoreRoutes(net.store, new ChainPages("/", "http://s/"), (project, branch) -> true);
+        StoreRoutes.Page page = (StoreRoutes.Page) routes.resolve("chain/proj/main/" + result.block().signatureBase32()
+                + "/divergence");
+        assertThat(page.body()).contains("<pre>manifest X (c) differs from Y (a):\n  app.bin: sha384 P vs Q\n</pre>");
+        assertThat(((StoreRoutes.Page) routes.resolve("chain/proj/main")).body()).contains("why builders disagreed");
+    }
+
     private static int status(StoreRoutes routes, String path) throws Exception {
         return routes.resolve(path) instanceof StoreRoutes.Page page ? page.status() : 200;
     }
