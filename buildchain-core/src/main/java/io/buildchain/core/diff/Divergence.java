@@ -171,7 +171,13 @@ public final class Divergence {
                     continue;
                 }
                 row(name, "", "sha384", abbreviate(da.base32()), abbreviate(db.base32()));
-                compareFile(name, da, db);
+                try {
+                    compareFile(name);
+                } catch (IOException | RuntimeException e) {
+                    // A damaged or hostile artifact must not stop the explanation (nor a publish): say so.
+                    finding(CauseKind.UNREAD, "failed " + name, name, 1, f -> name + " differs but reading it failed: "
+                            + e.getMessage());
+                }
             }
             if (files == 0 && ma.time() == mb.time()) {
                 return new Explanation(a.name(), b.name(), ma.digest().base32(), mb.digest().base32(), 0, List.of(),
@@ -206,7 +212,7 @@ public final class Divergence {
             return total;
         }
 
-        private void compareFile(String name, Digest da, Digest db) throws IOException {
+        private void compareFile(String name) throws IOException {
             if (a.artifacts().isEmpty() || b.artifacts().isEmpty()) {
                 String missing = a.artifacts().isEmpty() && b.artifacts().isEmpty() ? a.name() + "'s and " + b.name() + "'s"
                         : (a.artifacts().isEmpty() ? a.name() : b.name()) + "'s";

@@ -314,6 +314,16 @@ class DivergenceTest {
         assertThat(e.causes()).isNotEmpty();
     }
 
+    /** A dissenting builder's damaged archive: its data is cut off after the entry headers. */
+    @Test
+    void aDamagedArchiveIsReportedNotThrown() throws Exception {
+        byte[] good = zip(entries(x -> x));
+        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        Explanation e = explain("app.jar", good, cut);
+        assertThat(kinds(e)).containsExactly("unread");
+        assertThat(summaries(e)).startsWith("app.jar differs but cannot be read as zip: ");
+    }
+
     @Test
     void identicalManifestsAreTheSame() throws Exception {
         Explanation e = explain("app.jar", zip(entries(x -> x)), zip(entries(x -> x)));
