@@ -94,7 +94,8 @@ class HpiArchiveIT {
         assertThat(plugin.jars.keySet().stream().map(jar -> jar.replaceFirst("-[0-9][^-]*(-SNAPSHOT)?\\.jar$", "")))
                 .containsExactlyInAnyOrder("buildchain.jar", "buildchain-core", "buildchain-serial", "jSerialComm",
                         "bcprov-jdk18on", "jackson-databind", "jackson-core", "jackson-annotations",
-                        "commons-compress", "commons-lang3", "xz");
+                        "commons-compress", "commons-lang3", "xz", "asm", "asm-tree", "asm-analysis", "asm-util",
+                        "java-diff-utils", "aircompressor");
         try (JarFile zip = new JarFile(plugin.hpi.toFile())) {
             assertThat(zip.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")))
                     .allMatch(n -> n.equals("META-INF/MANIFEST.MF") || n.startsWith("WEB-INF/lib/"));
