@@ -18,10 +18,10 @@ import picocli.CommandLine.Parameters;
                 + "zip/jar and tar(.gz/.xz/.bz2) archives (content, timestamps, permissions, owners).",
             "Exit status: 0 identical, 1 different, 2 usage error."})
 final class DiffCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MANIFEST_A")
+    @Parameters(index = "0", paramLabel = "MANIFEST_A", description = "Build A's manifest.")
     Path manifestA;
 
-    @Parameters(index = "1", paramLabel = "MANIFEST_B")
+    @Parameters(index = "1", paramLabel = "MANIFEST_B", description = "Build B's manifest, compared with A's.")
     Path manifestB;
 
     @Option(names = "--artifacts-a", paramLabel = "DIR", description = "Build A's output directory.")
