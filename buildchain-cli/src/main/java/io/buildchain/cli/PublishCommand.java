@@ -93,7 +93,6 @@ final class PublishCommand implements Callable<Integer> {
         if (fromSubmissions) {
             inbox.consume(chain.project, chain.branch, taken);
         }
-        System.out.print(result.decision().report());
         if (result.evidence().divergence() != null) {
             result.evidence().divergence().forEach(System.out::println);
         }
