@@ -177,6 +177,17 @@ class CliRoundTripIT {
     }
 
     @Test
+    void manifestLoadsNoClassOfTheServerTheSerialLineOrTheSignatures() throws Exception {
+        Path log = dir.resolve("classes.log");
+        Cli.Result result = Cli.run(dir, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log),
+                "manifest", "--time", "1", "a/dist");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(Files.readString(log)).contains("io.buildchain.core.manifest.TreeHasher")
+                .doesNotContain("org.eclipse.jetty", "io.buildchain.serial", "com.fazecast", "org.bouncycastle",
+                        "io.buildchain.cli.serve");
+    }
+
+    @Test
     void keygenWritesThePublicKeyForScripts() throws Exception {
         String printed = ok("keygen", "--out", "k.key", "--pub-out", "k.pub").out().trim();
         assertThat(dir.resolve("k.pub")).hasContent(printed);

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -99,6 +100,15 @@ class HelpTest {
         }
         String rendered = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
         assertThat(rendered).as("rendered help").doesNotContain("%n").doesNotContain("${");
+    }
+
+    @Test
+    void aRunBuildsOnlyTheCommandItRuns() {
+        assertThat(Main.commandLine(new String[] {"manifest", "--time", "1", "dir"}).getSubcommands()).containsOnlyKeys("manifest");
+        assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+        assertThat(Main.commandLine(new String[] {"help", "verify"}).getSubcommands()).containsKeys("verify", "serve", "help");
+        assertThat(Main.commandLine(new String[] {"frobnicate"}).getSubcommands()).hasSameSizeAs(Main.commandLine()
+                .getSubcommands());
     }
 
     private static List<String> prepend(String first, List<String> rest) {
