@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,11 +17,6 @@ import picocli.CommandLine.Command;
         description = {
             "Reproducible builds as a vote, signed by a networkless signer, published as a verifiable chain.",
             "Wire-compatible with pop-os/buildchain and system76/pihsm.", ""},
-        subcommands = {
-            QuickstartCommand.class, KeygenCommand.class, PubkeyCommand.class, ManifestCommand.class,
-            RequestCommand.class, SignCommand.class, SignerCommand.class, SignerAuditCommand.class,
-            PublishCommand.class, ServeCommand.class, SubmitCommand.class, VerifyCommand.class,
-            DownloadCommand.class, DiffCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'buildchain quickstart' to see a whole local network work end to end."})
 public final class Main {
     /** Exit status for a failure that is not a usage error (picocli uses 2 for those). */
@@ -29,12 +26,48 @@ public final class Main {
         System.exit(run(args));
     }
 
-    public static int run(String... args) {
-        return commandLine().execute(args);
+    /**
+     * Every subcommand, in the order --help lists them. picocli reads a command's annotations, and loads the
+     * classes they name, when the command is added: a run adds only the command it runs (Jetty only for serve).
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("quickstart", QuickstartCommand.class);
+        SUBCOMMANDS.put("keygen", KeygenCommand.class);
+        SUBCOMMANDS.put("pubkey", PubkeyCommand.class);
+        SUBCOMMANDS.put("manifest", ManifestCommand.class);
+        SUBCOMMANDS.put("request", RequestCommand.class);
+        SUBCOMMANDS.put("sign", SignCommand.class);
+        SUBCOMMANDS.put("signer", SignerCommand.class);
+        SUBCOMMANDS.put("signer-audit", SignerAuditCommand.class);
+        SUBCOMMANDS.put("publish", PublishCommand.class);
+        SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("submit", SubmitCommand.class);
+        SUBCOMMANDS.put("verify", VerifyCommand.class);
+        SUBCOMMANDS.put("download", DownloadCommand.class);
+        SUBCOMMANDS.put("diff", DiffCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 
+    public static int run(String... args) {
+        return commandLine(args).execute(args);
+    }
+
+    /** The whole command tree, as --help and the tests see it. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The tree {@code args} need: only the subcommand they name, none for --version, all otherwise. */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cli.addSubcommand(first, SUBCOMMANDS.get(first));
+        } else if (!first.equals("--version") && !first.equals("-V")) {
+            SUBCOMMANDS.forEach(cli::addSubcommand);
+        }
         cli.setExecutionExceptionHandler(Main::handleFailure);
         return cli;
     }

@@ -15,7 +15,8 @@ final class PinnedStoreOptions {
             description = "The pinned signer public key (base32), or a file holding it.")
     String key;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    // A heading gives the group its own section: without one, picocli lists a mixin's group options twice.
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Where the store is (one of):%n")
     StoreSource source;
 
     @Mixin

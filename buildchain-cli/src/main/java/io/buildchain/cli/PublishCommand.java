@@ -93,7 +93,6 @@ final class PublishCommand implements Callable<Integer> {
         if (fromSubmissions) {
             inbox.consume(chain.project, chain.branch, taken);
         }
-        System.out.print(result.decision().report());
         result.evidence().divergenceLines().forEach(System.out::println);
         System.out.println("published " + chain.project + "/" + chain.branch + ": block "
                 + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32());

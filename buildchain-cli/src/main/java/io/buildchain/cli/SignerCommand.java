@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -42,6 +43,13 @@ final class SignerCommand implements Callable<Integer> {
             description = "Hardware RNG device (default: ${DEFAULT-VALUE}); used when present.")
     Path hwrng;
 
+    @Mixin
+    PublicKeyOutput pubOut;
+
+    @Option(names = "--genesis-out", paramLabel = "FILE",
+            description = "Also write the genesis signature (base32, one line) to FILE, replacing it atomically.")
+    Path genesisOut;
+
     @Override
     public Integer call() throws Exception {
         Consumer<String> log = line -> System.err.println(Instant.now() + " signer: " + line);
@@ -50,6 +58,10 @@ final class SignerCommand implements Callable<Integer> {
         try (SignerState signerState = SignerState.open(state);
                 SerialLine line = SerialLine.open(port, baud)) {
             SigningNode node = SigningNode.start(key, signerState, allowList, Clock.systemUTC());
+            pubOut.write(key.publicKey());
+            if (genesisOut != null) {
+                PublicKeyOutput.writeLine(genesisOut, node.genesis().signatureBase32());
+            }
             System.out.println("signer public key: " + key.publicKey());
             System.out.println("genesis: " + node.genesis().signatureBase32());
             System.out.flush();

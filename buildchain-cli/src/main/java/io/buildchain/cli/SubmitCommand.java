@@ -33,10 +33,12 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     ChainOptions chain;
 
-    @Option(names = "--manifest", required = true, paramLabel = "MANIFEST")
+    @Option(names = "--manifest", required = true, paramLabel = "MANIFEST",
+            description = "Your manifest, as 'buildchain manifest' wrote it.")
     Path manifest;
 
-    @Option(names = "--request", required = true, paramLabel = "REQ")
+    @Option(names = "--request", required = true, paramLabel = "REQ",
+            description = "Your signed request for that manifest, as 'buildchain request' wrote it.")
     Path request;
 
     @Option(names = "--artifacts", required = true, paramLabel = "DIR", description = "The build's output directory.")

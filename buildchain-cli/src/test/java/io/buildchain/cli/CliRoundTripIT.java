@@ -65,8 +65,8 @@ class CliRoundTripIT {
                 "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
                 "a/manifest.json:a/req.bin:a/dist", "b/manifest.json:b/req.bin", "c/manifest.json:c/req.bin",
                 "d/manifest.json:d/req.bin:d/dist");
-        assertThat(published.out()).contains("quorum met: 3 distinct trusted builder(s)", "dissent", "published hello/main: block 1")
-                .contains("lib/libhello.so | - | sha384 | ");
+        assertThat(published.err()).contains("quorum met: 3 distinct trusted builder(s)", "dissent");
+        assertThat(published.out()).contains("published hello/main: block 1").contains("lib/libhello.so | - | sha384 | ");
         String pub = Files.readString(dir.resolve("signer.pub")).trim();
 
         Cli.Result verified = ok("verify", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
@@ -146,9 +146,64 @@ class CliRoundTripIT {
         assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("{\n  \"time\": 1700000000,\n  \"files\": {\n")
                 .doesNotEndWith("\n");
         fails("--time is required", "manifest", "a/dist");
-        fails("not a directory", "manifest", "--time", "1", "missing-dir");
+        fails("missing-dir: no such file or directory", "manifest", "--time", "1", "missing-dir");
         Files.writeString(dir.resolve("bad.json"), "{\"time\": 1, \"files\": {\"../x\": \"A\"}}");
         fails("bad.json", "request", "--key", "a.key", "--state", "a/state", "--out", "r", "bad.json");
+    }
+
+    @Test
+    void manifestOfFilesNamesThemByBaseName() throws Exception {
+        Files.createDirectories(dir.resolve("target/classes"));
+        Files.writeString(dir.resolve("target/app-1.0.jar"), "jar bytes");
+        Files.writeString(dir.resolve("target/app-1.0.json"), "{}");
+        Files.writeString(dir.resolve("target/classes/App.class"), "class bytes");
+        Cli.Result files = ok("manifest", "--time", "5", "target/app-1.0.jar", "target/app-1.0.json");
+        assertThat(files.err()).isEmpty();
+        assertThat(files.out()).contains("\"app-1.0.jar\": ", "\"app-1.0.json\": ").doesNotContain("target/");
+        Cli.Result globbed = ok("manifest", "--time", "5", "--include", "*.jar", "--include", "*.json", "target");
+        assertThat(globbed.rawOut()).isEqualTo(files.rawOut());
+        Cli.Result excluded = ok("manifest", "--time", "5", "--exclude", "classes/**", "target");
+        assertThat(excluded.rawOut()).isEqualTo(files.rawOut());
+
+        Files.createDirectories(dir.resolve("other"));
+        Files.writeString(dir.resolve("other/app-1.0.jar"), "another jar");
+        Cli.Result twice = fails("both have the base name \"app-1.0.jar\"", "manifest", "--time", "5",
+                "target/app-1.0.jar", "other/app-1.0.jar");
+        assertThat(twice.errLines()).last().asString().contains("target/app-1.0.jar", "other/app-1.0.jar");
+        assertThat(twice.err()).doesNotContain("Usage:", "picocli");
+        fails("--include and --exclude select files under one DIR", "manifest", "--time", "5", "--include", "*.jar",
+                "target/app-1.0.jar");
+        fails("is a directory", "manifest", "--time", "5", "target/app-1.0.jar", "target/classes");
+    }
+
+    @Test
+    void manifestLoadsNoClassOfTheServerTheSerialLineOrTheSignatures() throws Exception {
+        Path log = dir.resolve("classes.log");
+        Cli.Result result = Cli.run(dir, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log),
+                "manifest", "--time", "1", "a/dist");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(Files.readString(log)).contains("io.buildchain.core.manifest.TreeHasher")
+                .doesNotContain("org.eclipse.jetty", "io.buildchain.serial", "com.fazecast", "org.bouncycastle",
+                        "io.buildchain.cli.serve");
+    }
+
+    @Test
+    void keygenWritesThePublicKeyForScripts() throws Exception {
+        String printed = ok("keygen", "--out", "k.key", "--pub-out", "k.pub").out().trim();
+        assertThat(dir.resolve("k.pub")).hasContent(printed);
+        assertThat(ok("pubkey", "k.key").out().trim()).isEqualTo(printed);
+    }
+
+    @Test
+    void aFailedSigningStillShowsTheVote() throws Exception {
+        Cli.Result result = Cli.run(dir, "publish", "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
+                "--trust", "trusted", "--port", dir.resolve("no-such-tty").toString(), "--expect-key", "signer.pub",
+                "a/manifest.json:a/req.bin:a/dist", "b/manifest.json:b/req.bin", "d/manifest.json:d/req.bin");
+        assertThat(result.exit()).as(result.err()).isEqualTo(1);
+        assertThat(result.err()).contains("quorum met: 2 distinct trusted builder(s)", "agree", "dissent");
+        assertThat(result.err().indexOf("quorum met")).isLessThan(result.err().indexOf("signing with"));
+        assertThat(result.errLines()).last().asString().startsWith("buildchain publish: ");
+        assertThat(dir.resolve("store/tail")).doesNotExist();
     }
 
     @Test

@@ -59,7 +59,7 @@ class RemoteSubmissionIT {
 
             for (String node : new String[] {"a", "b", "c"}) {
                 assertThat(ok("submit", "--url", url, "-p", "tool", "-b", "main", "--manifest", node + "/manifest.json",
-                        "--request", node + "/req.bin", "--artifacts", node + "/dist").out()).contains("accepted 1 file(s)");
+                        "--request", node + "/req.bin", "--artifacts", node + "/dist").out()).contains("accepted 1 file(s)", "until the publisher runs 'buildchain publish --from-submissions'");
             }
             Cli.Result refused = Cli.run(dir, "submit", "--url", url, "-p", "tool", "-b", "main", "--manifest",
                     "untrusted/manifest.json", "--request", "untrusted/req.bin", "--artifacts", "untrusted/dist");
@@ -94,7 +94,8 @@ class RemoteSubmissionIT {
             Cli.Result published = ok("publish", "--store", "store", "-p", "tool", "-b", "main", "--quorum", "2",
                     "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
                     "--from-submissions");
-            assertThat(published.out()).contains("quorum met: 2 distinct trusted", "dissent", "published tool/main: block 1");
+            assertThat(published.err()).contains("quorum met: 2 distinct trusted", "dissent");
+            assertThat(published.out()).contains("published tool/main: block 1");
             assertThat(dir.resolve("store/submissions/tool")).doesNotExist();
 
             ok("verify", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "--quorum", "2",

@@ -38,15 +38,20 @@ class SerialSignerIT {
             Files.writeString(dir.resolve("stranger-only"), ok("keygen", "--out", "stranger.key").out());
 
             Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
-                    "signer-state", "--allow", "trusted").redirectError(dir.resolve("signer.log").toFile()).start();
+                    "signer-state", "--allow", "trusted", "--pub-out", "signer.pub", "--genesis-out", "genesis.txt")
+                    .redirectError(dir.resolve("signer.log").toFile()).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.UTF_8));
             String keyLine = out.readLine();
             assertThat(keyLine).startsWith("signer public key: ");
-            assertThat(out.readLine()).startsWith("genesis: ");
+            String genesisLine = out.readLine();
+            assertThat(genesisLine).startsWith("genesis: ");
             String pub = keyLine.substring("signer public key: ".length());
+            // Scripts read the files, written before the lines are printed, instead of scraping them.
+            assertThat(dir.resolve("signer.pub")).hasContent(pub);
+            assertThat(dir.resolve("genesis.txt")).hasContent(genesisLine.substring("genesis: ".length()));
 
             String port = pty.clientEnd.toString();
-            Cli.Result signed = ok("sign", "--port", port, "--expect-key", pub, "--out", "block.bin", "a/req.bin");
+            Cli.Result signed = ok("sign", "--port", port, "--expect-key", "signer.pub", "--out", "block.bin", "a/req.bin");
             assertThat(signed.out()).startsWith("received block 1 ");
             ok("request", "--key", "b.key", "--state", "b/state", "--out", "b/req2.bin", "b/manifest.json");
             Cli.Result published = ok("publish", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2", "--trust",

@@ -146,7 +146,6 @@ public final class Quickstart {
             lastRound = buildEverywhere(builders, source, version, sourceTime);
             Publisher.Result result = publisher.publish(new Publisher.Release(PROJECT, BRANCH, QUORUM, trusted, lastRound,
                     Optional.empty()));
-            result.decision().report().lines().forEach(line -> out.println("[publish] " + line));
             out.println("[publish] signed block " + result.block().counter() + " " + result.block().signatureBase32()
                     + "; tail " + PROJECT + "/" + BRANCH + " moved");
         }

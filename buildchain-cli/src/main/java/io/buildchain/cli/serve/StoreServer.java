@@ -133,7 +133,8 @@ public final class StoreServer implements AutoCloseable {
                     message = "accepted " + accepted.files() + " file(s) of manifest " + accepted.manifest() + " from "
                             + accepted.builder() + " for " + accepted.project() + "/" + accepted.branch()
                             + (accepted.replaced() ? " (replacing its earlier submission)" : "")
-                            + "; it is published once the quorum is met";
+                            + "; it waits in submissions/ until the publisher runs "
+                            + "'buildchain publish --from-submissions' and the quorum is met";
                 } catch (SubmissionRejectedException e) {
                     status = e.status();
                     message = e.getMessage();

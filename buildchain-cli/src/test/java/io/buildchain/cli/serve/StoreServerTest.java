@@ -139,6 +139,31 @@ class StoreServerTest {
     }
 
     @Test
+    void artifactsOfTheNewestReleaseAreServedByNameAsTheOriginalLayoutHasThem() throws Exception {
+        HttpResponse<byte[]> file = get("artifacts/docs/RELEASE-NOTES.txt");
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(new String(file.body())).isEqualTo("hello 1.1: greets reproducibly.\n");
+        assertThat(header(file, "content-disposition")).isEqualTo("attachment; filename*=UTF-8''RELEASE-NOTES.txt");
+        assertThat(header(file, "x-content-type-options")).isEqualTo("nosniff");
+        // The link moves with every release: never cached as if content-addressed.
+        assertThat(header(file, "cache-control")).isEqualTo("no-store");
+        assertThat(get("artifacts/hello-1.1.jar").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void artifactsRefuseEscapesAndLinksLeadingOut() throws Exception {
+        assertThat(get("artifacts").statusCode()).isEqualTo(404);
+        assertThat(get("artifacts/").statusCode()).isEqualTo(404);
+        assertThat(get("artifacts/docs").statusCode()).isEqualTo(404);
+        assertThat(get("artifacts/hello-1.0.jar").statusCode()).as("an older release's name").isEqualTo(404);
+        assertThat(get("artifacts/..%2Flock").statusCode()).isIn(400, 404);
+        assertThat(get("artifacts/docs/..%2F..%2Fpending").statusCode()).isIn(400, 404);
+        assertThat(get("artifacts/%2e%2e/%2e%2e/etc/passwd").statusCode()).isIn(400, 404);
+        Files.createSymbolicLink(dir.resolve("qs/store/artifacts/passwd"), Path.of("/etc/passwd"));
+        assertThat(get("artifacts/passwd").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void theCliVerifierAndDownloaderWorkAgainstIt() throws Exception {
         ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), pinned);
         ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,

@@ -9,12 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * A list of public keys with optional labels, one per line: {@code BASE32KEY [label]}. Blank lines and
- * lines starting with '#' are ignored. Used for trusted builders (quorum) and the signer's allow-list.
+ * A list of public keys with optional labels, one per line: {@code BASE32KEY [label] [# comment]}. Blank
+ * lines and comments are ignored. Used for trusted builders (quorum) and the signer's allow-list.
  */
 public final class KeyList {
+    /** '#' at the start or after a space starts a comment; "node#2" stays a label. */
+    private static final Pattern TRAILING_COMMENT = Pattern.compile("(^|\\s)#.*");
+
     private final Map<PublicKey, String> labels;
 
     private KeyList(Map<PublicKey, String> labels) {
@@ -33,8 +37,8 @@ public final class KeyList {
         Map<PublicKey, String> labels = new LinkedHashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+            String line = TRAILING_COMMENT.matcher(lines[i]).replaceFirst("").strip();
+            if (line.isEmpty()) {
                 continue;
             }
             String[] parts = line.split("\\s+", 2);

@@ -8,30 +8,35 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Set;
 
-/** Streaming SHA-384 of files and streams, with one reusable buffer per thread. */
+/** Streaming SHA-384 of files and streams, with one reusable buffer and digest per thread. */
 public final class FileHasher {
     private static final int BUFFER_SIZE = 1 << 20;
-    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
-    // digest() resets a MessageDigest, so one per thread serves every file that thread hashes.
-    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(Digest::newSha384);
+    private static final Set<StandardOpenOption> READ = Set.of(StandardOpenOption.READ);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * What a thread reuses for every file: a buffer that takes a small file in one read, its ByteBuffer view,
+     * and a SHA-384 (digest() resets it), so hashing a file allocates nothing the JIT must first learn to remove.
+     */
+    private static final class Scratch {
+        final byte[] buffer = new byte[BUFFER_SIZE];
+        final ByteBuffer view = ByteBuffer.wrap(buffer);
+        final MessageDigest sha = Digest.newSha384();
+    }
 
     private FileHasher() {
     }
 
     public static Digest hash(Path file) throws IOException {
-        MessageDigest sha = DIGESTS.get();
+        Scratch scratch = SCRATCH.get();
+        MessageDigest sha = scratch.sha;
         sha.reset();
-        byte[] buffer = BUFFERS.get();
-        ByteBuffer view = ByteBuffer.wrap(buffer);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (true) {
-                view.clear();
-                int n = channel.read(view);
-                if (n < 0) {
-                    break;
-                }
-                sha.update(buffer, 0, n);
+        try (FileChannel channel = FileChannel.open(file, READ)) {
+            int n;
+            while ((n = channel.read(scratch.view.clear())) >= 0) {
+                sha.update(scratch.buffer, 0, n);
             }
         }
         return Digest.wrap(sha.digest());
@@ -40,7 +45,7 @@ public final class FileHasher {
     /** Copies {@code in} to {@code out} and returns the SHA-384 of what was copied. */
     public static Digest copy(InputStream in, OutputStream out) throws IOException {
         MessageDigest sha = Digest.newSha384();
-        byte[] buffer = BUFFERS.get();
+        byte[] buffer = SCRATCH.get().buffer;
         int n;
         while ((n = in.read(buffer)) >= 0) {
             sha.update(buffer, 0, n);

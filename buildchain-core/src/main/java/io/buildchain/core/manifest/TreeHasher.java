@@ -6,22 +6,35 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.hash.FileHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Hashes every regular file below a directory, in parallel, into manifest entries. */
+/**
+ * Hashes regular files, in parallel, into manifest entries: every file below a directory (optionally
+ * selected by a {@link NameFilter}), or a list of files named by their base names.
+ *
+ * <p>Listing and hashing share the worker threads from the first file: a directory is listed by one task,
+ * which forks a task per subdirectory and per batch of files, so neither a deep tree nor one flat directory
+ * of many small files waits for a single walking thread.
+ */
 public final class TreeHasher {
+    /** Files per hashing task: large enough to amortise a task, small enough to spread a flat directory. */
+    private static final int BATCH = 32;
+
     private final int threads;
 
     public TreeHasher(int threads) {
@@ -37,87 +50,225 @@ public final class TreeHasher {
 
     /** A manifest of every file under {@code dir}; fails on symlinks, special files and empty trees. */
     public Manifest manifest(Path dir, long time) throws IOException {
-        return new Manifest(time, hashTree(dir));
+        return manifest(dir, NameFilter.ALL, time);
+    }
+
+    /** A manifest of the files under {@code dir} that {@code filter} selects; fails when it selects none. */
+    public Manifest manifest(Path dir, NameFilter filter, long time) throws IOException {
+        return new Manifest(time, hashTree(dir, filter));
+    }
+
+    /**
+     * A manifest of exactly these files, each named by its base name (as a release engineer passes
+     * {@code target/*.jar}); two files with the same base name are refused, naming both.
+     */
+    public Manifest manifestOfFiles(List<Path> files, long time) throws IOException {
+        if (files.isEmpty()) {
+            throw new FormatException("no files given; a release needs at least one");
+        }
+        Map<String, Path> byName = new HashMap<>();
+        List<Entry> entries = new ArrayList<>(files.size());
+        for (Path file : files) {
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                throw new NoSuchFileException(file.toString(), null, "no such file or directory");
+            }
+            if (attrs.isDirectory()) {
+                throw new FormatException(file + ": is a directory; give one directory, or only files");
+            }
+            checkRegular(file, attrs);
+            Path base = file.getFileName();
+            String name = checkedName(file, base == null ? file.toString() : base.toString());
+            Path other = byName.putIfAbsent(name, file);
+            if (other != null) {
+                throw new FormatException(other + " and " + file + ": both have the base name " + ManifestNames.quote(name)
+                        + ", and a manifest names the files it is given by their base names");
+            }
+            entries.add(new Entry(name, file));
+        }
+        Run run = new Run(NameFilter.ALL);
+        return new Manifest(time, run.execute(threads, new Batch(run, entries.toArray(Entry[]::new), entries.size())));
     }
 
     public TreeMap<String, Digest> hashTree(Path dir) throws IOException {
+        return hashTree(dir, NameFilter.ALL);
+    }
+
+    public TreeMap<String, Digest> hashTree(Path dir, NameFilter filter) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new FormatException(dir + ": not a directory");
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "buildchain-hash");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            // Hashing starts while the walk goes on: on a tree of many small files the walk is a large share.
-            List<FileEntry> entries = listFiles(dir, pool);
-            if (entries.isEmpty()) {
-                throw new FormatException(dir + ": contains no files; a release needs at least one");
-            }
-            TreeMap<String, Digest> files = new TreeMap<>(ManifestNames.ORDER);
-            for (FileEntry entry : entries) {
-                files.put(entry.name(), await(entry.digest(), entry.path()));
-            }
-            return files;
-        } finally {
-            pool.shutdownNow();
+        Run run = new Run(filter);
+        TreeMap<String, Digest> files = run.execute(threads, new Listing(run, dir, ""));
+        if (files.isEmpty()) {
+            throw new FormatException(dir + (filter.acceptsAll() ? ": contains no files; a release needs at least one"
+                    : ": no file matches --include/--exclude; a release needs at least one"));
+        }
+        return files;
+    }
+
+    private static void checkRegular(Path file, BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink()) {
+            throw new FormatException(file + ": is a symbolic link; a manifest lists regular files "
+                    + "only (copy the target in, or leave it out of the artifacts directory)");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new FormatException(file + ": is not a regular file");
         }
     }
 
-    private static Digest await(Future<Digest> digest, Path path) throws IOException {
-        try {
-            return digest.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildchainException("interrupted while hashing " + path);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new BuildchainException("hashing " + path + " failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private record FileEntry(String name, Path path, Future<Digest> digest) {
-    }
-
-    private static List<FileEntry> listFiles(Path root, ExecutorService pool) throws IOException {
-        List<FileEntry> entries = new ArrayList<>();
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    String name = relativeName(root, file);
-                    if (attrs.isSymbolicLink()) {
-                        throw new FormatException(file + ": is a symbolic link; a manifest lists regular files "
-                                + "only (copy the target in, or leave it out of the artifacts directory)");
-                    }
-                    if (!attrs.isRegularFile()) {
-                        throw new FormatException(file + ": is not a regular file");
-                    }
-                    ManifestNames.check(name);
-                    entries.add(new FileEntry(name, file, pool.submit(() -> FileHasher.hash(file))));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    throw new UncheckedIOException(exc);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return entries;
-    }
-
-    private static String relativeName(Path root, Path file) {
-        String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    private static String checkedName(Path file, String name) {
         if (name.indexOf('\uFFFD') >= 0) {
             throw new FormatException(file + ": file name is not valid UTF-8 (or the JVM is not running in a "
                     + "UTF-8 locale; set LC_ALL=C.UTF-8)");
         }
+        ManifestNames.check(name);
         return name;
+    }
+
+    /** One file to hash; {@code digest} is set by the task that hashes it. */
+    private static final class Entry {
+        final String name;
+        final Path path;
+        Digest digest;
+
+        Entry(String name, Path path) {
+            this.name = name;
+            this.path = path;
+        }
+    }
+
+    /** The state of one hashing run: the filter, every hashed entry, and the first failure. */
+    private static final class Run {
+        final NameFilter filter;
+        final ConcurrentLinkedQueue<Entry[]> done = new ConcurrentLinkedQueue<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Run(NameFilter filter) {
+            this.filter = filter;
+        }
+
+        /** Runs {@code root} and its forks on {@code threads} workers; rethrows the first failure as it was thrown. */
+        TreeMap<String, Digest> execute(int threads, RecursiveAction root) throws IOException {
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try {
+                pool.invoke(root);
+            } finally {
+                pool.shutdownNow();
+            }
+            Throwable first = failure.get();
+            if (first instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            if (first != null) {
+                throw new BuildchainException("hashing failed: " + first, first);
+            }
+            TreeMap<String, Digest> files = new TreeMap<>(ManifestNames.ORDER);
+            for (Entry[] batch : done) {
+                for (Entry entry : batch) {
+                    if (entry != null) {
+                        files.put(entry.name, entry.digest);
+                    }
+                }
+            }
+            return files;
+        }
+
+        boolean failed() {
+            return failure.get() != null;
+        }
+
+        void fail(Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** Hashes a batch of files on whichever worker takes it. */
+    private static final class Batch extends RecursiveAction {
+        private final Run run;
+        private final Entry[] entries;
+        private final int count;
+
+        Batch(Run run, Entry[] entries, int count) {
+            this.run = run;
+            this.entries = entries;
+            this.count = count;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                for (int i = 0; i < count && !run.failed(); i++) {
+                    entries[i].digest = FileHasher.hash(entries[i].path);
+                }
+                run.done.add(count == entries.length ? entries : Arrays.copyOf(entries, count));
+            } catch (IOException e) {
+                run.fail(new UncheckedIOException(e));
+            } catch (RuntimeException | Error e) {
+                run.fail(e);
+            }
+        }
+    }
+
+    /** Lists one directory: forks a listing per subdirectory and a {@link Batch} per {@value #BATCH} files. */
+    private static final class Listing extends RecursiveAction {
+        private final Run run;
+        private final Path dir;
+        private final String prefix;
+
+        Listing(Run run, Path dir, String prefix) {
+            this.run = run;
+            this.dir = dir;
+            this.prefix = prefix;
+        }
+
+        @Override
+        protected void compute() {
+            List<RecursiveAction> forked = new ArrayList<>();
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                Entry[] batch = new Entry[BATCH];
+                int count = 0;
+                for (Path child : children) {
+                    if (run.failed()) {
+                        break;
+                    }
+                    BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    String name = prefix + child.getFileName().toString();
+                    if (attrs.isDirectory()) {
+                        forked.add(fork(new Listing(run, child, name + "/")));
+                        continue;
+                    }
+                    checkRegular(child, attrs);
+                    if (!run.filter.accepts(name)) {
+                        continue;
+                    }
+                    batch[count++] = new Entry(checkedName(child, name), child);
+                    if (count == BATCH) {
+                        forked.add(fork(new Batch(run, batch, count)));
+                        batch = new Entry[BATCH];
+                        count = 0;
+                    }
+                }
+                if (count > 0) {
+                    new Batch(run, batch, count).compute();
+                }
+            } catch (IOException e) {
+                run.fail(new UncheckedIOException(e));
+            } catch (RuntimeException | Error e) {
+                run.fail(e);
+            }
+            forked.forEach(RecursiveAction::join);
+        }
+
+        private static RecursiveAction fork(RecursiveAction task) {
+            task.fork();
+            return task;
+        }
     }
 }

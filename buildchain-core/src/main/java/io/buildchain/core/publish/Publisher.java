@@ -112,6 +112,8 @@ public final class Publisher {
             PendingRelease pending = new PendingRelease(release.project(), release.branch(),
                     HexFormat.of().formatHex(chosen.request().bytes()), evidence);
             writePending(pending);
+            // The vote is shown before the signer is asked, so a failed signing still says who voted how.
+            decision.report().lines().forEach(log);
             log.accept("signing with " + signer.describe());
             Block block = signer.sign(chosen.request());
             return new Result(decision, block, finish(pending, block));

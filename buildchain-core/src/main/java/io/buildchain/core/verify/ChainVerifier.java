@@ -4,6 +4,7 @@ import io.buildchain.core.FormatException;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.Genesis;
+import io.buildchain.core.chain.SignatureBatch;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.encoding.Base32;
@@ -229,30 +230,40 @@ public final class ChainVerifier {
      */
     public Set<String> walkChain(Block tail) throws IOException {
         Set<String> ancestors = new LinkedHashSet<>();
+        // The signatures are checked together, on every core. A broken link met first still reports the
+        // earliest bad signature before it, as checking block by block would.
+        SignatureBatch signatures = new SignatureBatch();
         Block current = tail;
-        while (current.counter() > 1) {
-            String name = Base32.encode(current.previous());
-            String path = "block/" + name;
-            byte[] bytes;
-            try {
-                bytes = store.read(path, Block.SIZE);
-            } catch (NoSuchFileException e) {
-                throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                        + " links to previous block " + name + ", which is not in the store (" + store.describe(path) + ")");
+        try {
+            while (current.counter() > 1) {
+                String name = Base32.encode(current.previous());
+                String path = "block/" + name;
+                byte[] bytes;
+                try {
+                    bytes = store.read(path, Block.SIZE);
+                } catch (NoSuchFileException e) {
+                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
+                            + " links to previous block " + name + ", which is not in the store (" + store.describe(path) + ")");
+                }
+                Block previous = checkPinned(bytes, store.describe(path));
+                signatures.addBlock(previous, store.describe(path));
+                if (!previous.signatureBase32().equals(name)) {
+                    throw new VerificationException(store.describe(path) + ": holds block " + previous.signatureBase32()
+                            + ", not the block its name says");
+                }
+                if (previous.counter() != current.counter() - 1) {
+                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
+                            + " links to a block with counter " + Long.toUnsignedString(previous.counter())
+                            + " (expected " + Long.toUnsignedString(current.counter() - 1) + ")");
+                }
+                ancestors.add(name);
+                current = previous;
             }
-            Block previous = checkBlock(bytes, store.describe(path));
-            if (!previous.signatureBase32().equals(name)) {
-                throw new VerificationException(store.describe(path) + ": holds block " + previous.signatureBase32()
-                        + ", not the block its name says");
-            }
-            if (previous.counter() != current.counter() - 1) {
-                throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                        + " links to a block with counter " + Long.toUnsignedString(previous.counter())
-                        + " (expected " + Long.toUnsignedString(current.counter() - 1) + ")");
-            }
-            ancestors.add(name);
-            current = previous;
+        } catch (IOException | RuntimeException e) {
+            signatures.verifyAll();
+            throw e;
         }
+        signatures.verifyAll();
         Genesis.of(current.publicKey(), current.previous()).verify("genesis of signer " + current.publicKey());
         return ancestors;
     }
@@ -339,6 +350,13 @@ public final class ChainVerifier {
     }
 
     private Block checkBlock(byte[] bytes, String where) {
+        Block block = checkPinned(bytes, where);
+        new SignatureBatch().addBlock(block, where).verifyAll();
+        return block;
+    }
+
+    /** A block's shape and signer key; its signatures are checked by the caller. */
+    private Block checkPinned(byte[] bytes, String where) {
         if (bytes.length != Block.SIZE) {
             throw new FormatException(where + ": a block is 400 bytes, got " + bytes.length
                     + (bytes.length < Block.SIZE ? " (truncated)" : ""));
@@ -348,8 +366,6 @@ public final class ChainVerifier {
             throw new VerificationException("public key mismatch: remote " + block.publicKey() + " is not expected "
                     + pinned + " (" + where + ")");
         }
-        block.verifySignature(where);
-        block.request().verifySignature("builder request inside " + where);
         return block;
     }
 }

@@ -2,6 +2,7 @@ package io.buildchain.core.view;
 
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.ManifestNames;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,6 +93,7 @@ public final class StoreRoutes {
                         ? file(store.root().resolve(path), JSON, true, parts[1], null, path) : notFound(path);
                 case "manifest.json" -> parts.length == 1 && scope == null ? file(store.root().resolve(path), JSON, false, null, null, path)
                         : notFound(path);
+                case "artifacts" -> artifact(parts, path);
                 case "chain" -> chain(parts, path);
                 case "files" -> releaseFile(parts, path);
                 default -> notFound(path);
@@ -136,6 +138,19 @@ public final class StoreRoutes {
             return notFound(path);
         }
         return file(store.objectPath(digest), BINARY, true, digest.base32(), parts[parts.length - 1], path);
+    }
+
+    /**
+     * {@code artifacts/NAME}: whatever the store's {@code artifacts/} holds (the original layout's links to the
+     * newest release's objects), as a download. Not content-addressed, so never cached as immutable; store-wide,
+     * so not served in a scoped view.
+     */
+    private Answer artifact(String[] parts, String path) throws IOException {
+        if (parts.length < 2 || scope != null) {
+            return notFound(path);
+        }
+        ManifestNames.check(path.substring("artifacts/".length()));
+        return file(store.root().resolve(path), BINARY, false, null, parts[parts.length - 1], path);
     }
 
     private boolean allows(String project, String branch) {

@@ -149,7 +149,6 @@ public class PublishStep extends Step {
                         + (e.divergence().isEmpty() ? "" : "\n" + String.join("\n", e.divergence())));
             }
             Block block = result.block();
-            listener.getLogger().print(result.decision().report());
             record.recordRelease(project, branch, block);
             archive(run, listener, store, block);
             record.dropFiles();

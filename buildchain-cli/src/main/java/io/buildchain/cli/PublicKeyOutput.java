@@ -1,0 +1,31 @@
+package io.buildchain.cli;
+
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --pub-out FILE}, shared by every command that makes a key (keygen, signer, root init), so scripts read
+ * a file instead of scraping standard output. The file holds the base32 key on one line: what {@code --key FILE}
+ * and {@code --expect-key FILE} read back.
+ */
+final class PublicKeyOutput {
+    @Option(names = "--pub-out", paramLabel = "FILE",
+            description = "Also write the public key (base32, one line) to FILE, replacing it atomically.")
+    Path file;
+
+    /** Writes {@code key} to the file when one was given. */
+    void write(PublicKey key) throws IOException {
+        if (file != null) {
+            writeLine(file, key.base32());
+        }
+    }
+
+    /** One line of text, written atomically and world-readable (public material only). */
+    static void writeLine(Path target, String line) throws IOException {
+        AtomicFiles.write(target, (line + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+    }
+}
