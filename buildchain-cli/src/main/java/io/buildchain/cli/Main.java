@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class, KeygenCommand.class, PubkeyCommand.class, ManifestCommand.class,
             RequestCommand.class, SignCommand.class, SignerCommand.class, SignerAuditCommand.class,
-            PublishCommand.class, ServeCommand.class, SubmitCommand.class, VerifyCommand.class,
+            PublishCommand.class, ImportBlocksCommand.class, ServeCommand.class, SubmitCommand.class, VerifyCommand.class,
             DownloadCommand.class, DiffCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'buildchain quickstart' to see a whole local network work end to end."})
 public final class Main {
