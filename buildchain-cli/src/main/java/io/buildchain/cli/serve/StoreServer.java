@@ -158,6 +158,9 @@ public final class StoreServer implements AutoCloseable {
                 }
             }
             response.setStatus(status);
+            if (status == 429 || status == 503) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "10");
+            }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
