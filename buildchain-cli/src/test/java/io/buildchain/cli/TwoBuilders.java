@@ -54,6 +54,6 @@ final class TwoBuilders {
     Cli.Result publish(String project, String name, Map<String, String> files) throws Exception {
         Map<String, byte[]> bytes = new java.util.TreeMap<>();
         files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        return Cli.ok(dir, publishArgs(project, build(name, bytes)).toArray(String[]::new));
+        return Cli.ok(dir, publishArgs(project, build(project + "-" + name, bytes)).toArray(String[]::new));
     }
 }

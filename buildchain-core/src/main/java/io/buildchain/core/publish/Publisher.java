@@ -254,14 +254,14 @@ public final class Publisher {
     /** The signer just signed another request, so it is up: journaled requests it did not answer are refused. */
     private void abandon(List<PendingRelease> unanswered, Release release) throws IOException {
         for (PendingRelease pending : unanswered) {
-            if (pending.project().equals(release.project()) && pending.branch().equals(release.branch())) {
-                continue; // its journal was this release's, which is finished
-            }
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
             log.accept("abandoning the interrupted release of " + pending.project() + "/" + pending.branch() + ": "
                     + Refusal.explain(store, request, "the signer signs other requests but does not answer this one")
                     + "; its builders can submit it again as a new release");
-            deletePending(pending);
+            // A journal of this release's branch was replaced by this release's own, which is finished.
+            if (!pending.project().equals(release.project()) || !pending.branch().equals(release.branch())) {
+                deletePending(pending);
+            }
         }
     }
 
