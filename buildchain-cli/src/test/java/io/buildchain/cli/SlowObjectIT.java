@@ -101,11 +101,27 @@ class SlowObjectIT {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
-    Cli.Result download(String... extra) throws Exception {
+    /** A refused run and how long it took to give up. */
+    record Refusal(String lastLine, double seconds) {
+    }
+
+    Refusal refused(String... args) throws Exception {
+        long start = System.nanoTime();
+        Cli.Result result = Cli.run(dir, args);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(result.exit()).as(result.err()).isEqualTo(1);
+        return new Refusal(result.errLines().get(result.errLines().size() - 1), seconds);
+    }
+
+    String[] downloadArgs(String... extra) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("download", "--key", net.signerPub,
                 "--url", url(), "-p", "tool", "-b", "main", "--no-last-seen", "--all", "--out", "out"));
         args.addAll(java.util.List.of(extra));
-        return Cli.run(dir, args.toArray(String[]::new));
+        return args.toArray(String[]::new);
+    }
+
+    Cli.Result download(String... extra) throws Exception {
+        return Cli.run(dir, downloadArgs(extra));
     }
 
     void assertNothingLeftIn(Path out) throws IOException {
@@ -126,48 +142,37 @@ class SlowObjectIT {
     @Test
     void anEndlessObjectIsCutAtTheSizeLimitAndLeavesNothingBehind() throws Exception {
         mode = "endless";
-        long start = System.nanoTime();
-        Cli.Result result = download("--max-object-mib", "4");
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.errLines()).last().asString().startsWith("buildchain download: GET " + url() + objectPath)
+        Refusal refusal = refused(downloadArgs("--max-object-mib", "4"));
+        assertThat(refusal.lastLine()).startsWith("buildchain download: GET " + url() + objectPath)
                 .contains("larger than the 4194304 bytes expected");
         assertNothingLeftIn(dir.resolve("out"));
-        System.out.printf("SlowObjectIT: endless object refused after %.1f s at a 4 MiB limit%n", seconds);
+        System.out.printf("SlowObjectIT: endless object refused after %.1f s at a 4 MiB limit%n", refusal.seconds());
     }
 
     @Test
     void aTrickledObjectIsAbandonedWithinAWindowAndLeavesNothingBehind() throws Exception {
         mode = "trickle";
-        long start = System.nanoTime();
-        Cli.Result result = download();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.errLines()).last().asString().contains(objectPath, "transfer abandoned",
-                "below the minimum of 1024 bytes/s");
-        assertThat(seconds).isLessThan(40);
+        Refusal refusal = refused(downloadArgs());
+        assertThat(refusal.lastLine()).contains(objectPath, "transfer abandoned", "below the minimum of 1024 bytes/s");
+        assertThat(refusal.seconds()).isLessThan(40);
         assertNothingLeftIn(dir.resolve("out"));
-        System.out.printf("SlowObjectIT: object trickled at 1 byte / 5 s given up after %.1f s%n", seconds);
+        System.out.printf("SlowObjectIT: object trickled at 1 byte / 5 s given up after %.1f s%n", refusal.seconds());
     }
 
     @Test
     void verifyAlsoGivesUpOnATrickledObject() throws Exception {
         mode = "trickle";
-        long start = System.nanoTime();
-        Cli.Result result = Cli.run(dir, "verify", "--key", net.signerPub, "--url", url(), "-p", "tool", "-b", "main",
+        Refusal refusal = refused("verify", "--key", net.signerPub, "--url", url(), "-p", "tool", "-b", "main",
                 "--no-last-seen");
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.errLines()).last().asString().contains("transfer abandoned");
-        assertThat(seconds).isLessThan(40);
+        assertThat(refusal.lastLine()).contains("transfer abandoned");
+        assertThat(refusal.seconds()).isLessThan(40);
+        System.out.printf("SlowObjectIT: verify gave up on the trickled object after %.1f s%n", refusal.seconds());
     }
 
     @Test
     void aContentLengthBeyondTheLimitIsRefusedBeforeReading() throws Exception {
         mode = "huge-length";
-        Cli.Result result = download();
-        assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.errLines()).last().asString().contains("Content-Length 1099511627776 is larger than the "
+        assertThat(refused(downloadArgs()).lastLine()).contains("Content-Length 1099511627776 is larger than the "
                 + (1L << 30) + " bytes expected");
         assertNothingLeftIn(dir.resolve("out"));
     }
@@ -175,13 +180,10 @@ class SlowObjectIT {
     @Test
     void aServerThatNeverAnswersIsGivenUpOnAfterTheIdleLimit() throws Exception {
         mode = "no-headers";
-        long start = System.nanoTime();
-        Cli.Result result = download();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.errLines()).last().asString().contains(objectPath, "no response within 20 s");
-        assertThat(seconds).isLessThan(45);
+        Refusal refusal = refused(downloadArgs());
+        assertThat(refusal.lastLine()).contains(objectPath, "no response within 20 s");
+        assertThat(refusal.seconds()).isLessThan(45);
         assertNothingLeftIn(dir.resolve("out"));
-        System.out.printf("SlowObjectIT: silent server given up after %.1f s%n", seconds);
+        System.out.printf("SlowObjectIT: silent server given up after %.1f s%n", refusal.seconds());
     }
 }
