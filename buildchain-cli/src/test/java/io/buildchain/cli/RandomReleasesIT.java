@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Random steps against one store through real {@code buildchain} processes, for a bounded time: releases whose
  * files turn into directories and back (in two projects), a builder that loses its state, blocks signed outside
- * the store and imported later, and publishers killed with SIGKILL. After every step each project verifies at
+ * the store and imported later, and publishers killed with SIGKILL (three builders, quorum two). After every step each project verifies at
  * its previous tail or a newer one. {@code -Dbuildchain.random.seconds} and {@code -Dbuildchain.random.seed}
  * lengthen or replay a run.
  */
@@ -45,6 +45,8 @@ class RandomReleasesIT {
     Random random;
     final Map<String, SigningKey> builders = new LinkedHashMap<>();
     final Map<String, Long> lastCounter = new HashMap<>();
+    final Map<String, Long> highest = new HashMap<>();
+    boolean resumeA;
     SigningKey signer;
     int round;
 
@@ -54,12 +56,13 @@ class RandomReleasesIT {
         long seed = Long.getLong("buildchain.random.seed", secure.nextLong());
         random = new Random(seed);
         System.out.println("RandomReleasesIT: seed " + seed + ", " + seconds + " s");
-        for (String name : List.of("a", "b")) {
+        StringBuilder trusted = new StringBuilder();
+        for (String name : List.of("a", "b", "c")) {
             builders.put(name, KeyFiles.create(dir.resolve(name + ".key"), secure));
+            trusted.append(builders.get(name).publicKey()).append(' ').append(name).append('\n');
         }
         signer = KeyFiles.create(dir.resolve("signer.key"), secure);
-        Files.writeString(dir.resolve("trusted"), builders.get("a").publicKey() + " a\n" + builders.get("b").publicKey()
-                + " b\n");
+        Files.writeString(dir.resolve("trusted"), trusted);
 
         Map<String, Integer> counts = new LinkedHashMap<>();
         boolean mayHaveGap = false;
@@ -71,7 +74,11 @@ class RandomReleasesIT {
             String step;
             if (dice == 0) {
                 step = "builder a loses its state";
-                FileTrees.delete(dir.resolve("state-a"));
+                if (Files.exists(dir.resolve("state-a"))) {
+                    FileTrees.delete(dir.resolve("state-a"));
+                }
+                // Its restarted counter counts zero (b and c still make the quorum) until it resumes.
+                resumeA = random.nextBoolean();
                 publishChecked(project, mayHaveGap);
             } else if (dice == 1) {
                 step = "sign outside the store";
@@ -148,8 +155,10 @@ class RandomReleasesIT {
         Files.createDirectories(dist);
         Manifest manifest = new TreeHasher(1).manifest(dist, 1700000000L);
         Files.write(work.resolve("manifest.json"), manifest.render());
+        long resumeAfter = node.equals("a") && resumeA ? highest.getOrDefault(node, 0L) : 0;
         SignedRequest request = new BuilderChain(dir.resolve("state-" + node)).request(builders.get(node),
-                manifest.digest(), 1700000000L);
+                manifest.digest(), 1700000000L, resumeAfter);
+        highest.merge(node, request.counter(), Math::max);
         Files.write(work.resolve("req.bin"), request.bytes());
         return List.of(work.resolve("manifest.json"), work.resolve("req.bin"), dist);
     }

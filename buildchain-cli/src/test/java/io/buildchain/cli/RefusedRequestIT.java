@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A builder that lost its state (an ephemeral CI runner) restarts its request counter, and the real signing
- * node on a serial line refuses it in silence, as pihsm does. Nothing may wedge, and nothing needs a hand edit.
+ * The real signing node on a serial line refuses a request in silence, as pihsm does (here: a key not on its
+ * allow-list), and a builder that lost its state (an ephemeral CI runner) restarts its request counter. Nothing
+ * may wedge, and nothing needs a hand edit.
  */
 class RefusedRequestIT {
     @TempDir
@@ -81,12 +82,15 @@ class RefusedRequestIT {
     void aSilentlyRefusedRequestNeitherWedgesThePublisherNorNeedsAHandEdit() throws Exception {
         try (SocatPtyPair pty = SocatPtyPair.start(dir.resolve("serial"))) {
             StringBuilder trusted = new StringBuilder();
-            for (String node : new String[] {"a", "b"}) {
+            for (String node : new String[] {"a", "b", "c"}) {
                 trusted.append(ok("keygen", "--out", node + ".key").out().trim()).append(' ').append(node).append('\n');
             }
             Files.writeString(dir.resolve("trusted"), trusted);
+            // The publisher trusts a, b and c; the signing node signs only for a and b, and is silent to c.
+            Files.writeString(dir.resolve("allowed"), trusted.substring(0, trusted.lastIndexOf("\n", trusted.length() - 2)
+                    + 1));
             Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
-                    "signer-state", "--allow", "trusted").redirectError(dir.resolve("signer.log").toFile()).start();
+                    "signer-state", "--allow", "allowed").redirectError(dir.resolve("signer.log").toFile()).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(),
                         StandardCharsets.UTF_8));
@@ -96,32 +100,35 @@ class RefusedRequestIT {
                 assertThat(publish(2, build("a", "r1"), build("b", "r1")).exit()).isZero();
                 assertThat(verifiedCounter()).isEqualTo(1);
 
-                // a lost its state: its request 1 again is refused in silence; b's agreeing request is signed.
-                loseState("a");
-                Cli.Result second = publish(2, build("a", "r2"), build("b", "r2"));
+                // c's request goes first and gets silence; b's agreeing request is signed.
+                Cli.Result second = publish(2, build("c", "r2"), build("b", "r2"));
                 assertThat(second.exit()).as(second.err()).isZero();
-                assertThat(second.err()).contains("request of a/r2.json not signed: stale counter: builder")
-                        .contains("--resume-after 1");
+                assertThat(second.err()).contains("not signed: serial request failed 3 tries");
                 assertThat(verifiedCounter()).isEqualTo(2);
 
-                // Only a's stale request: refused, nothing moves, and its journal stays for the next publish.
-                loseState("a");
-                Cli.Result third = publish(1, build("a", "r3"));
+                // Only c's request: nothing moves, and its journal stays for the next publish.
+                Cli.Result third = publish(1, build("c", "r3"));
                 assertThat(third.exit()).isEqualTo(1);
                 assertThat(third.errLines()).last().asString().startsWith("buildchain publish: signer refused the "
-                        + "request: none of the 1 agreeing requests for p/main was signed").contains("stale counter");
+                        + "request: none of the 1 agreeing requests for p/main was signed")
+                        .contains("its counter may be stale or its key not allowed there");
                 assertThat(verifiedCounter()).isEqualTo(2);
+                assertThat(pendingIsEmpty()).isFalse();
 
                 // The next normal publish abandons that journal with its reason, and publishes.
                 Cli.Result fourth = publish(1, build("b", "r4"));
                 assertThat(fourth.exit()).as(fourth.err()).isZero();
-                assertThat(fourth.err()).contains("abandoning the interrupted release of p/main: stale counter");
+                assertThat(fourth.err()).contains("abandoning the interrupted release of p/main");
                 assertThat(verifiedCounter()).isEqualTo(3);
                 assertThat(pendingIsEmpty()).isTrue();
 
-                // a resumes above the counter the refusal named, and is signed again.
+                // a lost its state: its restarted counter counts zero, and the refusal says how to resume.
                 loseState("a");
-                Cli.Result resumed = publish(1, build("a", "r5", "--resume-after", "1"));
+                Cli.Result stale = publish(1, build("a", "r5"));
+                assertThat(stale.exit()).isEqualTo(1);
+                assertThat(stale.err()).contains("--resume-after 1");
+                loseState("a");
+                Cli.Result resumed = publish(1, build("a", "r6", "--resume-after", "1"));
                 assertThat(resumed.exit()).as(resumed.err()).isZero();
                 assertThat(verifiedCounter()).isEqualTo(4);
             } finally {

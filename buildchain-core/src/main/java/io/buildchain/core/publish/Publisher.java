@@ -119,14 +119,15 @@ public final class Publisher {
                 PendingRelease pending = new PendingRelease(release.project(), release.branch(),
                         HexFormat.of().formatHex(vote.request().bytes()), evidence, null);
                 writePending(pending);
-                log.accept("signing " + vote.submission().source() + "'s request with " + signer.describe());
+                String builder = decision.builderName(vote);
+                log.accept("signing " + builder + "'s request with " + signer.describe());
                 Block block;
                 try {
                     block = signer.sign(vote.request());
                 } catch (SignerRefusedException | SignerSilentException e) {
                     String why = Refusal.explain(store, vote.request(), e.getMessage());
-                    log.accept("request of " + vote.submission().source() + " not signed: " + why);
-                    refusals.add(vote.submission().source() + ": " + why);
+                    log.accept("request of " + builder + " not signed: " + why);
+                    refusals.add(builder + ": " + why);
                     if (e instanceof SignerRefusedException) {
                         deletePending(pending);
                     }

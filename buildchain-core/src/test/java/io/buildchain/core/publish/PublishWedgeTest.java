@@ -97,17 +97,32 @@ class PublishWedgeTest {
     }
 
     @Test
-    void aBuilderThatLostItsStateIsRefusedTheOtherAgreeingBuilderIsSignedAndItResumes() throws Exception {
+    void aRequestTheSignerRefusesIsPassedOverForTheNextAgreeingBuilders() throws Exception {
         Network net = new Network(dir, "a", "b");
-        publish(net, "proj", "r1", Map.of("app", "1"));
+        // The publisher trusts a and b; the signer's allow-list has only b.
+        Publisher onlyB = new Publisher(net.store, new LocalSigner(net.signerKey, dir.resolve("signer-state"),
+                net.trusted("b"), Clock.systemUTC()), net.log::add);
+        List<Submission> round = List.of(net.build("a", "r1", Map.of("app", "1")), net.build("b", "r1",
+                Map.of("app", "1")));
+        Publisher.Result result = onlyB.publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
+                Optional.empty()));
+        assertThat(result.block().request().publicKey()).isEqualTo(net.builders.get("b").publicKey());
+        assertThat(net.log).anyMatch(line -> line.startsWith("request of a not signed: key not allowed: builder "));
+        assertThat(verify(net, "proj")).isEqualTo(1);
+        assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
+    }
+
+    @Test
+    void aBuilderThatLostItsStateCountsZeroIsToldHowToResumeAndDoes() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        publish3(net, "r1");
         FileTreesForTest.delete(dir.resolve("nodes/a/state"));
-        Publisher.Result second = publish(net, "proj", "r2", Map.of("app", "2"));
-        assertThat(second.block().request().publicKey()).isEqualTo(net.builders.get("b").publicKey());
-        assertThat(net.log).anyMatch(line -> line.contains("request of a not signed: stale counter")
-                && line.contains("--resume-after 1"));
+        Publisher.Result second = publish3(net, "r2");
+        assertThat(second.decision().votes()).anyMatch(v -> v.submission().source().equals("a")
+                && v.reason() != null && v.reason().contains("--resume-after 1"));
         assertThat(verify(net, "proj")).isEqualTo(2);
 
-        // The builder resumes above the counter the refusal named, and is signed again.
+        // The builder resumes above the counter it was told, and counts again.
         FileTreesForTest.delete(dir.resolve("nodes/a/state"));
         Path dist = dir.resolve("nodes/a/r3");
         Files.createDirectories(dist);
@@ -123,25 +138,31 @@ class PublishWedgeTest {
         assertThat(verify(net, "proj")).isEqualTo(3);
     }
 
+    Publisher.Result publish3(Network net, String release) throws IOException {
+        List<Submission> round = new java.util.ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            round.add(net.build(name, release, Map.of("app", release)));
+        }
+        return net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty()));
+    }
+
     @Test
     void whenEveryAgreeingRequestIsRefusedNothingMovesAndTheMessageSaysWhy() throws Exception {
-        Network net = new Network(dir, "a", "b");
+        Network net = new Network(dir, "a", "b", "c");
         publish(net, "proj", "r1", Map.of("app", "1"));
-        FileTreesForTest.delete(dir.resolve("nodes/a/state"));
-        // Builder a's counter is stale, and this signer's allow-list has only a.
-        Publisher onlyA = new Publisher(net.store, new LocalSigner(net.signerKey, dir.resolve("signer-state"),
-                net.trusted("a"), Clock.systemUTC()), net.log::add);
+        // This signer's allow-list has only c.
+        Publisher onlyC = new Publisher(net.store, new LocalSigner(net.signerKey, dir.resolve("signer-state"),
+                net.trusted("c"), Clock.systemUTC()), net.log::add);
         List<Submission> round = List.of(net.build("a", "r2", Map.of("app", "2")), net.build("b", "r2",
                 Map.of("app", "2")));
-        assertThatThrownBy(() -> onlyA.publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
+        assertThatThrownBy(() -> onlyC.publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
                 Optional.empty())))
                 .isInstanceOf(SignerRefusedException.class)
                 .hasMessageContaining("none of the 2 agreeing requests")
-                .hasMessageContaining("a: stale counter").hasMessageContaining("--resume-after 1")
-                .hasMessageContaining("b: key not allowed");
+                .hasMessageContaining("a: key not allowed").hasMessageContaining("b: key not allowed");
         assertThat(verify(net, "proj")).isEqualTo(1);
         assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
-        publish(net, "proj", "r3", Map.of("app", "3")); // a's counter is now 2, above what was signed
+        publish(net, "proj", "r3", Map.of("app", "3"));
         assertThat(verify(net, "proj")).isEqualTo(2);
     }
 
