@@ -29,8 +29,18 @@ final class PinnedStoreOptions {
     @Option(names = "--no-last-seen", description = "Do not read or update the last-seen file.")
     boolean noLastSeen;
 
+    @Option(names = "--max-object-mib", paramLabel = "MIB", defaultValue = "1024",
+            description = "Read no file of a release past this size (default: ${DEFAULT-VALUE} MiB); raise it for "
+                    + "larger files. Over HTTP a transfer is also abandoned after 20 s without data, or below "
+                    + "1 KiB/s over 10 s.")
+    long maxObjectMib;
+
     ChainVerifier verifier() throws IOException {
-        return new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"));
+        if (maxObjectMib <= 0 || maxObjectMib > Long.MAX_VALUE >> 20) {
+            throw new io.buildchain.core.FormatException("--max-object-mib " + maxObjectMib + ": expected a positive "
+                    + "number of MiB");
+        }
+        return new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"), maxObjectMib << 20);
     }
 
     /** The last-seen file to check and update, or null when disabled. */

@@ -26,6 +26,11 @@ final class RequestCommand implements Callable<Integer> {
     @Option(names = "--timestamp", paramLabel = "SECONDS", description = "Request time (default: now).")
     Long timestamp;
 
+    @Option(names = "--resume-after", paramLabel = "COUNTER", defaultValue = "0",
+            description = "Number this request above COUNTER if the state is behind it: after the state directory was "
+                    + "lost, the signer refuses the restarted counter as stale, and publish's refusal names COUNTER.")
+    long resumeAfter;
+
     @Option(names = "--out", required = true, paramLabel = "REQ", description = "Where to write the request.")
     Path out;
 
@@ -36,7 +41,8 @@ final class RequestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Manifest parsed = Manifest.parseCanonical(Files.readAllBytes(manifest), manifest.toString());
         long seconds = timestamp != null ? timestamp : System.currentTimeMillis() / 1000;
-        SignedRequest request = new BuilderChain(state).request(KeyFiles.read(key), parsed.digest(), seconds);
+        SignedRequest request = new BuilderChain(state).request(KeyFiles.read(key), parsed.digest(), seconds,
+                resumeAfter);
         AtomicFiles.write(out, request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
         System.out.println("request " + Long.toUnsignedString(request.counter()) + " by " + request.publicKey()
                 + " for manifest " + request.digest() + " -> " + out);

@@ -5,6 +5,7 @@ import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionInbox;
+import io.buildchain.core.submit.UploadLimits;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,6 +40,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --accept-submissions: the largest upload accepted (default: ${DEFAULT-VALUE} MiB).")
     long maxUploadMib;
 
+    @Option(names = "--max-concurrent-uploads", defaultValue = "4", paramLabel = "N",
+            description = "With --accept-submissions: uploads taken at once; more get HTTP 429 (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentUploads;
+
+    @Option(names = "--max-staged-mib", paramLabel = "MIB",
+            description = "With --accept-submissions: artifact bytes all uploads in progress may stage together; more "
+                    + "get HTTP 503 (default: twice --max-upload-mib). Uploads are authenticated before they stage any.")
+    Long maxStagedMib;
+
     @Override
     public Integer call() throws Exception {
         if (acceptSubmissions != (trust != null)) {
@@ -60,7 +70,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new FormatException("--bind " + bind + ": port must be a number");
         }
         Store opened = Store.open(store);
-        SubmissionInbox inbox = acceptSubmissions ? new SubmissionInbox(opened, KeyList.read(trust), maxUploadMib << 20) : null;
+        if (maxConcurrentUploads < 1 || maxUploadMib < 1 || (maxStagedMib != null && maxStagedMib < 1)) {
+            throw new FormatException("--max-upload-mib, --max-concurrent-uploads and --max-staged-mib must be positive");
+        }
+        long staged = (maxStagedMib != null ? maxStagedMib : 2 * maxUploadMib) << 20;
+        SubmissionInbox inbox = acceptSubmissions ? new SubmissionInbox(opened, KeyList.read(trust), maxUploadMib << 20,
+                new UploadLimits(maxConcurrentUploads, staged)) : null;
         try (StoreServer server = StoreServer.start(opened, inbox, host, port)) {
             String shown = host.contains(":") ? "[" + host + "]" : host;
             System.out.println("serving " + store.toAbsolutePath().normalize() + " at http://" + shown + ":" + server.port() + "/");

@@ -5,6 +5,8 @@ import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SigningNode;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.DirectoryLock;
+import io.buildchain.core.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,12 +47,32 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "BLOCK", description = "Where to write the block.")
     Path out;
 
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "Also record the block in this publisher's store (under its lock), so that later blocks "
+                    + "chained after it can be published: a block signed outside the store leaves a gap users cannot "
+                    + "verify, and publish refuses to move a tail past one.")
+    Path store;
+
     @Parameters(paramLabel = "REQ", description = "The 224-byte request.")
     Path request;
 
     @Override
     public Integer call() throws Exception {
         SignedRequest parsed = SignedRequest.decode(Files.readAllBytes(request), request.toString());
+        if (store == null) {
+            sign(parsed);
+            return 0;
+        }
+        Store opened = Store.open(store);
+        // Under the store lock, so a publish cannot sign the next block before this one is in the store.
+        try (DirectoryLock lock = opened.lock()) {
+            opened.putBlock(sign(parsed));
+        }
+        System.out.println("recorded in " + opened.root().resolve("block"));
+        return 0;
+    }
+
+    private Block sign(SignedRequest parsed) throws java.io.IOException {
         String verb;
         Block block;
         if (signer.serial != null) {
@@ -69,6 +91,6 @@ final class SignCommand implements Callable<Integer> {
         AtomicFiles.write(out, block.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
         System.out.println(verb + " block " + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32()
                 + " -> " + out);
-        return 0;
+        return block;
     }
 }

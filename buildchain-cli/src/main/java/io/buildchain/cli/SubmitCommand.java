@@ -67,9 +67,16 @@ final class SubmitCommand implements Callable<Integer> {
             }
             String base = url.toString().endsWith("/") ? url.toString() : url + "/";
             URI target = URI.create(base + "submit/" + chain.project + "/" + chain.branch);
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build()
-                    .send(HttpRequest.newBuilder(target).header("Content-Type", "application/x-tar")
-                            .POST(HttpRequest.BodyPublishers.ofFile(upload)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build()
+                        .send(HttpRequest.newBuilder(target).header("Content-Type", "application/x-tar")
+                                .POST(HttpRequest.BodyPublishers.ofFile(upload)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                throw new BuildchainException("POST " + target + ": connection refused at " + target.getHost() + ":"
+                        + target.getPort() + " (is 'buildchain serve --accept-submissions' running there?)");
+            }
             String answer = response.body().strip();
             if (response.statusCode() / 100 != 2) {
                 throw new BuildchainException(target + " refused the submission (HTTP " + response.statusCode() + "): "

@@ -69,8 +69,9 @@ class ReplayAttacksIT {
         Files.writeString(dir.resolve("trusted"), trusted);
         KeyFiles.create(dir.resolve("signer.key"), random);
         Files.writeString(dir.resolve("signer.pub"), KeyFiles.read(dir.resolve("signer.key")).publicKey().toString());
+        // Room for the fifteen concurrent uploads below: beyond --max-concurrent-uploads they would get a 429.
         server = Cli.builder(dir, Map.of(), "serve", "--store", "store", "--bind", "127.0.0.1:0", "--accept-submissions",
-                "--trust", "trusted").redirectError(dir.resolve("serve.log").toFile()).start();
+                "--trust", "trusted", "--max-concurrent-uploads", "16").redirectError(dir.resolve("serve.log").toFile()).start();
         String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
         assertThat(m.find()).as("serve printed its address: %s", line).isTrue();

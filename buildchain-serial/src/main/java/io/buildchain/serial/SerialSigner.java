@@ -6,6 +6,7 @@ import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.PublicKey;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,9 +42,11 @@ public final class SerialSigner implements BlockSigner {
     public Block sign(SignedRequest request) throws IOException {
         try (SerialLine line = SerialLine.open(port, baud)) {
             String problem = null;
+            boolean silent = true;
             for (int attempt = 1; attempt <= TRIES; attempt++) {
                 line.write(request.bytes());
                 byte[] reply = line.read(Block.SIZE, timeout);
+                silent &= reply.length == 0;
                 problem = check(reply, request);
                 if (problem == null) {
                     return Block.decode(reply, "signer reply");
@@ -52,15 +55,17 @@ public final class SerialSigner implements BlockSigner {
                         + (attempt < TRIES ? "; draining the line and sending the request again" : ""));
                 line.drain(DRAIN_BYTES, timeout);
             }
-            throw new BuildchainException("serial request failed " + TRIES + " tries on " + port + ": " + problem);
+            String failed = "serial request failed " + TRIES + " tries on " + port + ": " + problem;
+            throw silent ? new SignerSilentException(failed) : new BuildchainException(failed);
         }
     }
 
     /** Why {@code reply} is not the answer to {@code request}, or null if it is. */
     private String check(byte[] reply, SignedRequest request) {
         if (reply.length == 0) {
-            return "no reply within " + timeout.toMillis() + " ms (is the signing node running on the other end,"
-                    + " and does it accept this builder key?)";
+            return "no reply within " + timeout.toMillis() + " ms (the signing node is silent when it refuses a request:"
+                    + " is it running on the other end, does it allow this builder key, and is the builder's counter"
+                    + " newer than the last it signed?)";
         }
         if (reply.length < Block.SIZE) {
             return "short reply: " + reply.length + " of " + Block.SIZE + " bytes";

@@ -51,7 +51,17 @@ public final class StoreServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new StoreHandler(store, inbox));
-        server.start();
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            server.stop();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.net.BindException) {
+                throw new io.buildchain.core.BuildchainException(host + ":" + port + ": address already in use (another "
+                        + "server listens there; pick another --bind port, or 0 for a free one)");
+            }
+            throw new io.buildchain.core.BuildchainException(host + ":" + port + ": cannot listen: " + cause.getMessage());
+        }
         return new StoreServer(server, connector);
     }
 
@@ -149,6 +159,9 @@ public final class StoreServer implements AutoCloseable {
                 }
             }
             response.setStatus(status);
+            if (status == 429 || status == 503) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "10");
+            }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);

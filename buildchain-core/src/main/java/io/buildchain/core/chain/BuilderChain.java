@@ -23,16 +23,31 @@ public final class BuilderChain {
 
     /** Signs the next request for {@code digest}; the state is saved before the request is returned. */
     public SignedRequest request(SigningKey key, Digest digest, long timestamp) throws IOException {
+        return request(key, digest, timestamp, 0);
+    }
+
+    /**
+     * As {@link #request(SigningKey, Digest, long)}, numbering the request above {@code resumeAfter} if the
+     * saved chain is behind it: a builder whose state directory was lost starts again at 1, which the signer
+     * refuses as a replay, and resumes above the counter the publisher's refusal names.
+     */
+    public SignedRequest request(SigningKey key, Digest digest, long timestamp, long resumeAfter) throws IOException {
         Files.createDirectories(dir);
         try (DirectoryLock lock = DirectoryLock.acquire(dir.resolve("lock"))) {
             Genesis genesis = loadOrCreateGenesis(key);
             Path tailFile = dir.resolve("tail");
-            ChainSigner signer = ChainSigner.startingAt(genesis, key);
+            byte[] previous = genesis.signature();
+            long counter = 0;
             if (Files.exists(tailFile)) {
                 SignedRequest tail = SignedRequest.decode(Files.readAllBytes(tailFile), tailFile.toString());
                 tail.verifySignature(tailFile.toString());
-                signer = new ChainSigner(key, tail.signature(), tail.counter());
+                previous = tail.signature();
+                counter = tail.counter();
             }
+            if (Long.compareUnsigned(resumeAfter, counter) > 0) {
+                counter = resumeAfter;
+            }
+            ChainSigner signer = new ChainSigner(key, previous, counter);
             SignedRequest request = SignedRequest.decode(signer.sign(digest.bytes(), timestamp), "new request");
             AtomicFiles.write(tailFile, request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
             return request;

@@ -1,9 +1,8 @@
 package io.buildchain.core.crypto;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.TextFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class KeyList {
     }
 
     public static KeyList read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(TextFiles.readUtf8(file, "public keys in base32, one per line: BASE32KEY [label]"), file.toString());
     }
 
     public static KeyList parse(String text, String source) {

@@ -1,9 +1,9 @@
 package io.buildchain.core.crypto;
 
+import io.buildchain.core.TextFiles;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.encoding.FixedBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,7 +37,8 @@ public final class PublicKey extends FixedBytes<PublicKey> {
     public static PublicKey fromArgument(String argument, String what) throws IOException {
         Path file = Path.of(argument);
         if (argument.length() != Base32.encodedLength(LENGTH) && Files.isRegularFile(file)) {
-            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String text = TextFiles.readUtf8(file, "a base32 public key (such as keygen's --pub-out file; a private key "
+                    + "is 32 raw bytes and never goes here)").trim();
             String first = text.isEmpty() ? "" : text.split("\\s+")[0];
             return parse(first, what + " (file " + file + ")");
         }

@@ -7,6 +7,7 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
+import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
@@ -38,8 +39,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Publishes a release: applies the quorum, stores artifacts and manifests, gets the block from the
- * signer, stores block and evidence, then moves the tail. The store lock serialises publishers, and a
+ * Publishes a release, all or nothing: applies the quorum, stores artifacts, manifests and the release's
+ * artifacts view, gets the block from the signer (trying each agreeing builder's request in turn), stores
+ * block and evidence, checks the chain back to the genesis is whole, then moves the tail. The store lock serialises publishers, and a
  * journal entry written before signing lets the next publish finish a release whose publisher died.
  */
 public final class Publisher {
@@ -77,7 +79,7 @@ public final class Publisher {
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
-            finishPendingReleases();
+            List<PendingRelease> unanswered = finishPendingReleases();
             Optional<Result> retry = alreadyPublished(release);
             if (retry.isPresent()) {
                 return retry.get();
@@ -108,15 +110,41 @@ public final class Publisher {
                     store.putObject(vote.submission().manifest());
                 }
             }
+            // The release's artifacts view is built (and its names checked) before anything is signed.
+            store.views().prepare(chosen.digest(), chosen.manifest());
             Evidence evidence = Evidence.of(release.project(), release.branch(), decision, divergence);
-            PendingRelease pending = new PendingRelease(release.project(), release.branch(),
-                    HexFormat.of().formatHex(chosen.request().bytes()), evidence);
-            writePending(pending);
-            // The vote is shown before the signer is asked, so a failed signing still says who voted how.
-            decision.report().lines().forEach(log);
-            log.accept("signing with " + signer.describe());
-            Block block = signer.sign(chosen.request());
-            return new Result(decision, block, finish(pending, block));
+            List<String> refusals = new ArrayList<>();
+            // Every agreeing request signs the same manifest: if the signer refuses one, another may do.
+            for (Vote vote : decision.agreeing()) {
+                PendingRelease pending = new PendingRelease(release.project(), release.branch(),
+                        HexFormat.of().formatHex(vote.request().bytes()), evidence, null);
+                writePending(pending);
+                String builder = decision.builderName(vote);
+                if (vote == decision.agreeing().get(0)) {
+                    // The vote is shown before the signer is asked, so a failed signing still says who voted how.
+                    decision.report().lines().forEach(log);
+                }
+                log.accept("signing " + builder + "'s request with " + signer.describe());
+                Block block;
+                try {
+                    block = signer.sign(vote.request());
+                } catch (SignerRefusedException | SignerSilentException e) {
+                    String why = Refusal.explain(store, vote.request(), e.getMessage());
+                    log.accept("request of " + builder + " not signed: " + why);
+                    refusals.add(builder + ": " + why);
+                    if (e instanceof SignerRefusedException) {
+                        deletePending(pending);
+                    }
+                    // A silent signer may have signed and lost the reply: the journal stays until it answers another.
+                    continue;
+                }
+                Result result = new Result(decision, block, finish(pending, block));
+                abandon(unanswered, release);
+                return result;
+            }
+            throw new SignerRefusedException("none of the " + refusals.size() + " agreeing requests for "
+                    + release.project() + "/" + release.branch() + " was signed; nothing was published: "
+                    + String.join("; ", refusals));
         }
     }
 
@@ -188,11 +216,16 @@ public final class Publisher {
                 tail.get(), evidence));
     }
 
-    /** Finishes releases whose publisher died after writing the journal; call with the lock held. */
-    private void finishPendingReleases() throws IOException {
+    /**
+     * Finishes releases whose publisher died after writing the journal; call with the lock held. A request
+     * the signer now refuses is abandoned (it can never be signed), and one whose chain is not whole yet
+     * waits, so that neither keeps later releases from being published.
+     */
+    private List<PendingRelease> finishPendingReleases() throws IOException {
+        List<PendingRelease> unanswered = new ArrayList<>();
         Path pendingDir = store.root().resolve("pending");
         if (!Files.isDirectory(pendingDir)) {
-            return;
+            return unanswered;
         }
         List<Path> entries;
         try (Stream<Path> files = Files.walk(pendingDir)) {
@@ -201,18 +234,46 @@ public final class Publisher {
         for (Path entry : entries) {
             PendingRelease pending = Json.MAPPER.readValue(entry.toFile(), PendingRelease.class);
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), entry.toString());
-            log.accept("finishing the interrupted release of " + pending.project() + "/" + pending.branch()
-                    + " (manifest " + request.digest() + ")");
+            String what = "the interrupted release of " + pending.project() + "/" + pending.branch() + " (manifest "
+                    + request.digest() + ")";
+            log.accept("finishing " + what);
             try {
-                finish(pending, signer.sign(request));
+                Block block = pending.block() != null ? Block.decode(HexFormat.of().parseHex(pending.block()),
+                        entry.toString()) : signer.sign(request);
+                finish(pending, block);
             } catch (SignerRefusedException e) {
-                log.accept("abandoning the interrupted release of " + pending.project() + "/" + pending.branch() + ": "
-                        + e.getMessage());
-                Files.delete(entry);
+                log.accept("abandoning " + what + ": " + Refusal.explain(store, request, e.getMessage())
+                        + "; its builders can submit it again as a new release");
+                deletePending(pending);
+            } catch (SignerSilentException e) {
+                // Silence is a refusal or a signer that is down: only a signature for another request tells.
+                log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
+                unanswered.add(pending);
+            } catch (ChainIncompleteException e) {
+                log.accept("leaving " + what + " waiting: " + e.getMessage());
+            }
+        }
+        return unanswered;
+    }
+
+    /** The signer just signed another request, so it is up: journaled requests it did not answer are refused. */
+    private void abandon(List<PendingRelease> unanswered, Release release) throws IOException {
+        for (PendingRelease pending : unanswered) {
+            SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
+            log.accept("abandoning the interrupted release of " + pending.project() + "/" + pending.branch() + ": "
+                    + Refusal.explain(store, request, "the signer signs other requests but does not answer this one")
+                    + "; its builders can submit it again as a new release");
+            // A journal of this release's branch was replaced by this release's own, which is finished.
+            if (!pending.project().equals(release.project()) || !pending.branch().equals(release.branch())) {
+                deletePending(pending);
             }
         }
     }
 
+    /**
+     * Stores the block and evidence, checks that the block's chain is whole in the store, puts the release's
+     * artifacts views in place, and only then moves the tail.
+     */
     private Evidence finish(PendingRelease pending, Block block) throws IOException {
         Digest digest = block.digest();
         Path manifestObject = store.objectPath(digest);
@@ -227,15 +288,29 @@ public final class Publisher {
                 .save(store);
         store.putBlock(block);
         store.putEvidence(block, evidence.toJson());
+        try {
+            ChainCompleteness.check(store, block);
+        } catch (ChainIncompleteException e) {
+            // Keep the signed block with its journal, so the release is finished once the chain is whole.
+            writePending(pending.withBlock(block));
+            throw e;
+        }
         Optional<Block> current = store.tail(pending.project(), pending.branch());
         if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
                 && Long.compareUnsigned(current.get().counter(), block.counter()) > 0) {
             log.accept("tail " + pending.project() + "/" + pending.branch() + " is already newer (counter "
                     + current.get().counter() + "); leaving it");
         } else {
+            store.views().prepare(digest, manifest);
+            store.views().makeCurrent(pending.project(), pending.branch(), digest);
+            store.views().makeNewest(digest);
             store.setTail(pending.project(), pending.branch(), block);
-            store.linkRelease(digest, manifest);
         }
+        deletePending(pending);
+        return evidence;
+    }
+
+    private void deletePending(PendingRelease pending) throws IOException {
         Path journal = pendingPath(pending.project(), pending.branch());
         Files.deleteIfExists(journal);
         try {
@@ -243,7 +318,6 @@ public final class Publisher {
         } catch (java.nio.file.DirectoryNotEmptyException e) {
             // Another branch of the project is pending; its directory stays.
         }
-        return evidence;
     }
 
     private Path pendingPath(String project, String branch) {

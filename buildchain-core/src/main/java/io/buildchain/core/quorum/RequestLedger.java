@@ -131,7 +131,8 @@ public final class RequestLedger implements Freshness {
         return Optional.of("replayed request: counter " + Long.toUnsignedString(request.counter())
                 + " of this builder key is not newer than counter " + Long.toUnsignedString(seen[0])
                 + " (request time " + Long.toUnsignedString(seen[1]) + "), already counted here; a builder signs a new"
-                + " request for every release");
+                + " request for every release (one that lost its --state resumes with 'buildchain request --resume-after "
+                + Long.toUnsignedString(seen[0]) + "')");
     }
 
     private static List<Path> list(Path dir) throws IOException {

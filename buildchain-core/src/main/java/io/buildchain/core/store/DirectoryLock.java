@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,15 +26,22 @@ public final class DirectoryLock implements AutoCloseable {
         this.fileLock = fileLock;
     }
 
-    /** Blocks until {@code lockFile} (created if missing) is ours. */
+    /**
+     * Blocks until {@code lockFile} (created if missing) is ours. Refuses a lock path that is not a regular
+     * file: opening a FIFO for writing would wait for a reader forever, and a symlink would lock elsewhere.
+     */
     public static DirectoryLock acquire(Path lockFile) throws IOException {
         Files.createDirectories(lockFile.toAbsolutePath().getParent());
         Path key = lockFile.toAbsolutePath().normalize();
+        StoreLayout.requireRegularFileIfPresent(key);
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         threadLock.lock();
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Read-write never waits on a FIFO swapped in after the check; no-follow never opens through a link.
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            StoreLayout.requireRegularFileIfPresent(key);
             return new DirectoryLock(threadLock, channel, channel.lock());
         } catch (IOException | RuntimeException e) {
             if (channel != null) {

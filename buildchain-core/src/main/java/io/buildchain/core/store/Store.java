@@ -5,14 +5,12 @@ import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.hash.FileHasher;
-import io.buildchain.core.manifest.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -20,7 +18,8 @@ import java.util.regex.Pattern;
  * A publisher's store in the original buildchain layout ({@code object/}, {@code block/},
  * {@code tail/PROJECT/BRANCH}, {@code manifest.json}, {@code artifacts/}) plus what we add beside it:
  * {@code quorum/<block signature>.json} (the evidence of each release) and {@code pending/} (the
- * journal that lets an interrupted publish finish). Writes happen under {@link #lock()}.
+ * journal that lets an interrupted publish finish), {@code release/} and {@code current/} (see
+ * {@link ReleaseViews}). Writes happen under {@link #lock()}.
  */
 public final class Store {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
@@ -30,9 +29,12 @@ public final class Store {
         this.root = root;
     }
 
+    /** Opens (creating if needed) a store, refusing one whose own top-level paths are links or special files. */
     public static Store open(Path root) throws IOException {
         Files.createDirectories(root);
-        return new Store(root.toAbsolutePath().normalize());
+        Path normalized = root.toAbsolutePath().normalize();
+        StoreLayout.check(normalized);
+        return new Store(normalized);
     }
 
     /** Project and branch names become single path segments under {@code tail/}. */
@@ -56,15 +58,20 @@ public final class Store {
         return root.resolve("tmp");
     }
 
-    /** Removes staging files an interrupted writer left behind; call with the lock held. */
+    /** Removes staging files and trees an interrupted writer left behind; call with the lock held. */
     public void cleanTmp() throws IOException {
         if (Files.isDirectory(tmp())) {
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp())) {
-                for (Path file : leftovers) {
-                    Files.deleteIfExists(file);
+                for (Path leftover : leftovers) {
+                    FileTrees.delete(leftover);
                 }
             }
         }
+    }
+
+    /** The original layout's {@code manifest.json} and {@code artifacts/}, per release and per branch. */
+    public ReleaseViews views() {
+        return new ReleaseViews(this);
     }
 
     public Path objectPath(Digest digest) {
@@ -141,32 +148,7 @@ public final class Store {
     /** Points {@code tail/PROJECT/BRANCH} at {@code block} (already stored): {@code ../../block/SIG}. */
     public void setTail(String project, String branch, Block block) throws IOException {
         Path link = tailPath(project, branch);
+        StoreLayout.requireDirectoryIfPresent(link.getParent());
         AtomicFiles.symlink(link, Path.of("..", "..", "block", block.signatureBase32()), tmp());
-    }
-
-    /** Points {@code manifest.json} and {@code artifacts/NAME} at the newest release's objects. */
-    public void linkRelease(Digest manifestDigest, Manifest manifest) throws IOException {
-        AtomicFiles.symlink(root.resolve("manifest.json"), Path.of("object", manifestDigest.base32()), tmp());
-        Path artifacts = root.resolve("artifacts");
-        // A release may have no files at all; the directory still exists so stale links can be cleared.
-        Files.createDirectories(artifacts);
-        for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
-            String name = file.getKey();
-            int depth = (int) name.chars().filter(c -> c == '/').count() + 1;
-            Path target = Path.of("../".repeat(depth) + "object/" + file.getValue().base32());
-            AtomicFiles.symlink(artifacts.resolve(name), target, tmp());
-        }
-        removeStaleLinks(artifacts, manifest);
-    }
-
-    private void removeStaleLinks(Path artifacts, Manifest manifest) throws IOException {
-        try (var links = Files.walk(artifacts)) {
-            for (Path link : links.filter(Files::isSymbolicLink).toList()) {
-                String name = artifacts.relativize(link).toString().replace('\\', '/');
-                if (!manifest.files().containsKey(name)) {
-                    Files.delete(link);
-                }
-            }
-        }
     }
 }

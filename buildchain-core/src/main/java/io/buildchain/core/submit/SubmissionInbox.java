@@ -34,7 +34,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Where remote build nodes' submissions wait for the publisher: {@code submissions/PROJECT/BRANCH/
- * MANIFEST_DIGEST/BUILDER_KEY/} holding manifest.json, request.bin and artifacts/. An upload is staged in
+ * MANIFEST_DIGEST/BUILDER_KEY/} holding manifest.json, request.bin and artifacts/. An upload is authenticated
+ * from its first two entries before anything is written, then staged in
  * {@code submissions/tmp/} and renamed into place only once it is whole and checked, so a broken upload
  * leaves nothing behind. Accepting a submission is not publishing: that still needs the quorum and the signer.
  */
@@ -44,13 +45,26 @@ public final class SubmissionInbox {
     private final Store store;
     private final Path root;
     private final KeyList trusted;
+    private static final int MAX_MANIFEST_BYTES = 64 << 20;
     private final long maxBytes;
+    private final UploadLimits limits;
 
     public SubmissionInbox(Store store, KeyList trusted, long maxBytes) {
+        this(store, trusted, maxBytes, UploadLimits.defaults(maxBytes));
+    }
+
+    /** @param limits how many uploads run at once and how many bytes they stage together */
+    public SubmissionInbox(Store store, KeyList trusted, long maxBytes, UploadLimits limits) {
         this.store = store;
         this.root = store.root().resolve("submissions");
         this.trusted = trusted;
         this.maxBytes = maxBytes;
+        this.limits = limits;
+    }
+
+    /** Artifact bytes staged by uploads in progress right now. */
+    public long stagedBytes() {
+        return limits.stagedBytes();
     }
 
     public long maxBytes() {
@@ -61,42 +75,54 @@ public final class SubmissionInbox {
     public record Accepted(String project, String branch, Digest manifest, PublicKey builder, int files, boolean replaced) {
     }
 
-    /** Reads one package from {@code upload}, checks it, and files it; throws with a status on refusal. */
+    /**
+     * Reads one package from {@code upload}, checks it, and files it; throws with a status on refusal.
+     * manifest.json and request.bin come first and are authenticated (signature, trusted key) in memory;
+     * only then is any artifact staged, within {@link UploadLimits}.
+     */
     public Accepted accept(String project, String branch, InputStream upload) throws IOException {
         Store.checkName(project, "project");
         Store.checkName(branch, "branch");
-        Path staging = AtomicFiles.newTempName(root.resolve("tmp"));
-        Files.createDirectories(staging);
-        try {
-            Map<String, Digest> artifacts = extract(new LimitedStream(upload, maxBytes), staging);
-            Accepted accepted = check(project, branch, staging, artifacts);
-            Path target = root.resolve(project).resolve(branch).resolve(accepted.manifest().base32())
-                    .resolve(accepted.builder().base32());
-            // Filing is serialised with other uploads and with the publisher taking submissions: none is lost.
-            try (DirectoryLock lock = lock()) {
-                boolean replaced = Files.exists(target);
-                if (replaced) {
-                    SignedRequest waiting = SignedRequest.decode(Files.readAllBytes(target.resolve(SubmissionPackage.REQUEST)),
-                            "waiting request");
-                    SignedRequest incoming = SignedRequest.decode(Files.readAllBytes(staging.resolve(SubmissionPackage.REQUEST)),
-                            "request.bin");
-                    if (waiting.equals(incoming)) {
-                        return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), true);
+        try (UploadLimits.Slot slot = limits.enter()) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(new LimitedStream(upload, maxBytes));
+            Authenticated head = authenticate(readHead(tar));
+            Path staging = AtomicFiles.newTempName(root.resolve("tmp"));
+            Files.createDirectories(staging);
+            try {
+                Files.write(staging.resolve(SubmissionPackage.MANIFEST), head.manifestBytes());
+                Files.write(staging.resolve(SubmissionPackage.REQUEST), head.request().bytes());
+                Map<String, Digest> artifacts = extractArtifacts(tar, staging, head.manifest(), slot);
+                checkArtifacts(head.manifest(), artifacts);
+                checkRelease(project, branch, staging, head.manifest());
+                Path target = root.resolve(project).resolve(branch).resolve(head.digest().base32())
+                        .resolve(head.request().publicKey().base32());
+                // Filing is serialised with other uploads and with the publisher taking submissions: none is lost.
+                try (DirectoryLock lock = lock()) {
+                    boolean replaced = Files.exists(target);
+                    if (replaced) {
+                        SignedRequest waiting = SignedRequest.decode(Files.readAllBytes(
+                                target.resolve(SubmissionPackage.REQUEST)), "waiting request");
+                        SignedRequest incoming = head.request();
+                        if (waiting.equals(incoming)) {
+                            return new Accepted(project, branch, head.digest(), incoming.publicKey(), artifacts.size(),
+                                    true);
+                        }
+                        if (Long.compareUnsigned(incoming.counter(), waiting.counter()) < 0) {
+                            throw new SubmissionRejectedException(409, "a newer request of this builder (counter "
+                                    + Long.toUnsignedString(waiting.counter()) + ") for this manifest is already waiting");
+                        }
+                        FileTrees.delete(target);
                     }
-                    if (Long.compareUnsigned(incoming.counter(), waiting.counter()) < 0) {
-                        throw new SubmissionRejectedException(409, "a newer request of this builder (counter "
-                                + Long.toUnsignedString(waiting.counter()) + ") for this manifest is already waiting");
-                    }
-                    FileTrees.delete(target);
+                    Files.createDirectories(target.getParent());
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                    AtomicFiles.fsyncDirectory(target.getParent());
+                    return new Accepted(project, branch, head.digest(), head.request().publicKey(), artifacts.size(),
+                            replaced);
                 }
-                Files.createDirectories(target.getParent());
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDirectory(target.getParent());
-                return new Accepted(project, branch, accepted.manifest(), accepted.builder(), accepted.files(), replaced);
-            }
-        } finally {
-            if (Files.exists(staging)) {
-                FileTrees.delete(staging);
+            } finally {
+                if (Files.exists(staging)) {
+                    FileTrees.delete(staging);
+                }
             }
         }
     }
@@ -159,9 +185,79 @@ public final class SubmissionInbox {
         }
     }
 
-    private Map<String, Digest> extract(InputStream upload, Path staging) throws IOException {
+    /** manifest.json and request.bin, which must open the package, read into memory within their bounds. */
+    private Map<String, byte[]> readHead(TarArchiveInputStream tar) {
+        Map<String, byte[]> head = new HashMap<>();
+        try {
+            while (head.size() < 2) {
+                TarArchiveEntry entry = tar.getNextEntry();
+                if (entry == null) {
+                    break;
+                }
+                String name = entry.getName();
+                boolean manifest = name.equals(SubmissionPackage.MANIFEST);
+                if (!manifest && !name.equals(SubmissionPackage.REQUEST) || !entry.isFile()) {
+                    throw new SubmissionRejectedException(400, "entry \"" + name + "\" before manifest.json and "
+                            + "request.bin: they come first, and are checked before any artifact is stored");
+                }
+                int bound = manifest ? MAX_MANIFEST_BYTES : SignedRequest.SIZE;
+                byte[] content = tar.readNBytes(bound + 1);
+                if (content.length > bound) {
+                    throw new SubmissionRejectedException(413, name + " is larger than " + bound + " bytes");
+                }
+                if (head.put(name, content) != null) {
+                    throw new SubmissionRejectedException(400, "entry \"" + name + "\" appears twice");
+                }
+            }
+        } catch (SubmissionRejectedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SubmissionRejectedException(400, "upload broken or not a tar: " + e.getMessage());
+        }
+        if (head.size() < 2) {
+            throw new SubmissionRejectedException(400, "a submission needs manifest.json and request.bin");
+        }
+        return head;
+    }
+
+    /** What the head of a package proved: a trusted builder signed this manifest. */
+    private record Authenticated(byte[] manifestBytes, Manifest manifest, SignedRequest request, Digest digest) {
+    }
+
+    private Authenticated authenticate(Map<String, byte[]> head) throws IOException {
+        byte[] manifestBytes = head.get(SubmissionPackage.MANIFEST);
+        Manifest manifest;
+        SignedRequest request;
+        try {
+            manifest = Manifest.parseCanonical(manifestBytes, "manifest.json");
+            request = SignedRequest.decode(head.get(SubmissionPackage.REQUEST), "request.bin");
+        } catch (BuildchainException e) {
+            throw new SubmissionRejectedException(400, e.getMessage());
+        }
+        if (!request.signatureValid()) {
+            throw new SubmissionRejectedException(400, "request.bin: signature does not verify");
+        }
+        if (!trusted.contains(request.publicKey())) {
+            throw new SubmissionRejectedException(403, "builder key " + request.publicKey() + " is not trusted here");
+        }
+        // Freshness: a request the store already counted (or an older one of its builder) is a replay.
+        Optional<String> replayed = RequestLedger.read(store).staleness(request);
+        if (replayed.isPresent()) {
+            throw new SubmissionRejectedException(409, replayed.get());
+        }
+        Digest digest = Digest.of(manifestBytes);
+        if (!request.digest().equals(digest)) {
+            throw new SubmissionRejectedException(400, "request.bin signs manifest " + request.digest()
+                    + ", not this manifest.json (" + digest + ")");
+        }
+        return new Authenticated(manifestBytes, manifest, request, digest);
+    }
+
+    /** The artifacts after the head: only names the manifest lists, each charged to the staging limit first. */
+    private Map<String, Digest> extractArtifacts(TarArchiveInputStream tar, Path staging, Manifest manifest,
+            UploadLimits.Slot slot) {
         Map<String, Digest> artifacts = new HashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(upload)) {
+        try {
             TarArchiveEntry entry;
             int count = 0;
             while ((entry = tar.getNextEntry()) != null) {
@@ -175,24 +271,26 @@ public final class SubmissionInbox {
                 if (!entry.isFile()) {
                     throw new SubmissionRejectedException(400, "entry \"" + name + "\" is not a regular file");
                 }
-                if (name.equals(SubmissionPackage.MANIFEST) || name.equals(SubmissionPackage.REQUEST)) {
-                    Files.copy(tar, staging.resolve(name));
-                } else if (name.startsWith(SubmissionPackage.ARTIFACTS)) {
-                    String artifact = name.substring(SubmissionPackage.ARTIFACTS.length());
-                    String problem = ManifestNames.problem(artifact);
-                    if (problem != null) {
-                        throw new SubmissionRejectedException(400, "artifact name \"" + artifact + "\" " + problem);
-                    }
-                    Path file = staging.resolve("artifacts").resolve(artifact);
-                    Files.createDirectories(file.getParent());
-                    try (OutputStream out = Files.newOutputStream(file)) {
-                        if (artifacts.put(artifact, FileHasher.copy(tar, out)) != null) {
-                            throw new SubmissionRejectedException(400, "artifact \"" + artifact + "\" appears twice");
-                        }
-                    }
-                } else {
+                if (!name.startsWith(SubmissionPackage.ARTIFACTS)) {
                     throw new SubmissionRejectedException(400, "unexpected entry \"" + name
                             + "\" (expected manifest.json, request.bin and artifacts/NAME)");
+                }
+                String artifact = name.substring(SubmissionPackage.ARTIFACTS.length());
+                String problem = ManifestNames.problem(artifact);
+                if (problem != null) {
+                    throw new SubmissionRejectedException(400, "artifact name \"" + artifact + "\" " + problem);
+                }
+                if (!manifest.files().containsKey(artifact)) {
+                    throw new SubmissionRejectedException(400, "artifact \"" + artifact + "\" is not in the manifest");
+                }
+                if (artifacts.containsKey(artifact)) {
+                    throw new SubmissionRejectedException(400, "artifact \"" + artifact + "\" appears twice");
+                }
+                slot.charge(entry.getSize());
+                Path file = staging.resolve("artifacts").resolve(artifact);
+                Files.createDirectories(file.getParent());
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    artifacts.put(artifact, FileHasher.copy(tar, out));
                 }
             }
         } catch (SubmissionRejectedException e) {
@@ -206,37 +304,7 @@ public final class SubmissionInbox {
         return artifacts;
     }
 
-    private Accepted check(String project, String branch, Path staging, Map<String, Digest> artifacts)
-            throws IOException {
-        Path manifestFile = staging.resolve(SubmissionPackage.MANIFEST);
-        Path requestFile = staging.resolve(SubmissionPackage.REQUEST);
-        if (!Files.exists(manifestFile) || !Files.exists(requestFile)) {
-            throw new SubmissionRejectedException(400, "a submission needs manifest.json and request.bin");
-        }
-        byte[] manifestBytes = Files.readAllBytes(manifestFile);
-        Manifest manifest;
-        SignedRequest request;
-        try {
-            manifest = Manifest.parseCanonical(manifestBytes, "manifest.json");
-            request = SignedRequest.decode(Files.readAllBytes(requestFile), "request.bin");
-        } catch (BuildchainException e) {
-            throw new SubmissionRejectedException(400, e.getMessage());
-        }
-        if (!request.signatureValid()) {
-            throw new SubmissionRejectedException(400, "request.bin: signature does not verify");
-        }
-        if (!trusted.contains(request.publicKey())) {
-            throw new SubmissionRejectedException(403, "builder key " + request.publicKey() + " is not trusted here");
-        }
-        Optional<String> replayed = RequestLedger.read(store).staleness(request);
-        if (replayed.isPresent()) {
-            throw new SubmissionRejectedException(409, replayed.get());
-        }
-        Digest digest = Digest.of(manifestBytes);
-        if (!request.digest().equals(digest)) {
-            throw new SubmissionRejectedException(400, "request.bin signs manifest " + request.digest()
-                    + ", not this manifest.json (" + digest + ")");
-        }
+    private static void checkArtifacts(Manifest manifest, Map<String, Digest> artifacts) {
         for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
             Digest got = artifacts.get(file.getKey());
             if (got == null) {
@@ -247,13 +315,6 @@ public final class SubmissionInbox {
                         + "manifest digest");
             }
         }
-        for (String name : artifacts.keySet()) {
-            if (!manifest.files().containsKey(name)) {
-                throw new SubmissionRejectedException(400, "artifact \"" + name + "\" is not in the manifest");
-            }
-        }
-        checkRelease(project, branch, staging, manifest);
-        return new Accepted(project, branch, digest, request.publicKey(), artifacts.size(), false);
     }
 
     /** The checks the publisher makes on the release itself, made early: its record and its source time. */

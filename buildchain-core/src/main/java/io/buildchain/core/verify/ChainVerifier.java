@@ -35,12 +35,21 @@ import java.util.Set;
 public final class ChainVerifier {
     private static final int MANIFEST_MAX = 64 << 20;
     private static final int EVIDENCE_MAX = 16 << 20;
+    /** The largest file object read when no size is known for it; users raise it with --max-object-mib. */
+    public static final long DEFAULT_MAX_OBJECT_BYTES = 1L << 30;
     private final StoreReader store;
     private final PublicKey pinned;
+    private final long maxObjectBytes;
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
+        this(store, pinned, DEFAULT_MAX_OBJECT_BYTES);
+    }
+
+    /** @param maxObjectBytes the most read of a file object whose size is not known */
+    public ChainVerifier(StoreReader store, PublicKey pinned, long maxObjectBytes) {
         this.store = store;
         this.pinned = pinned;
+        this.maxObjectBytes = maxObjectBytes;
     }
 
     /**
@@ -321,11 +330,19 @@ public final class ChainVerifier {
         return count + " of your " + trusted.size() + " trusted builders signed this manifest (required " + quorum + ")";
     }
 
-    /** Streams {@code object/DIGEST} into {@code out}, failing if it does not hash to {@code digest}. */
+    /**
+     * Streams {@code object/DIGEST} into {@code out}, failing if it does not hash to {@code digest} or is
+     * larger than this verifier's object limit.
+     */
     public void copyObject(Digest digest, OutputStream out, String what) throws IOException {
+        copyObject(digest, out, what, maxObjectBytes);
+    }
+
+    /** As {@link #copyObject(Digest, OutputStream, String)}, bounded by a known size (from a signed record). */
+    public void copyObject(Digest digest, OutputStream out, String what, long expectedBytes) throws IOException {
         String path = "object/" + digest.base32();
         Digest actual;
-        try (InputStream in = store.open(path)) {
+        try (InputStream in = store.open(path, expectedBytes)) {
             actual = FileHasher.copy(in, out);
         } catch (NoSuchFileException e) {
             throw new VerificationException(what + ": object " + digest + " is missing (" + store.describe(path) + ")");

@@ -15,8 +15,12 @@ final class DirectoryStoreReader implements StoreReader {
     }
 
     @Override
-    public InputStream open(String path) throws IOException {
-        return Files.newInputStream(resolve(path));
+    public InputStream open(String path, long maxBytes) throws IOException {
+        Path file = resolve(path);
+        if (Files.size(file) > maxBytes) {
+            throw new IOException(file + ": " + Files.size(file) + " bytes, larger than the " + maxBytes + " expected");
+        }
+        return new BoundedInputStream(Files.newInputStream(file), maxBytes, file.toString());
     }
 
     @Override

@@ -46,10 +46,34 @@ public final class Downloader {
             throw new FormatException("no file \"" + name + "\" in the release (run without a file name to list them)");
         }
         Path dir = target.toAbsolutePath().getParent();
+        Path firstCreated = dir;
+        while (firstCreated.getParent() != null && !Files.exists(firstCreated.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            firstCreated = firstCreated.getParent();
+        }
+        boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
         Files.createDirectories(dir);
-        Path staged = AtomicFiles.stage(dir, out -> verifier.copyObject(digest, out, "file \"" + name + "\""),
-                AtomicFiles.OWNER_WRITE_ALL_READ);
-        AtomicFiles.commit(staged, target, true);
+        try {
+            // The staging file is deleted if the transfer fails (too large, stalled, wrong digest).
+            Path staged = AtomicFiles.stage(dir, out -> verifier.copyObject(digest, out, "file \"" + name + "\""),
+                    AtomicFiles.OWNER_WRITE_ALL_READ);
+            AtomicFiles.commit(staged, target, true);
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                removeEmptyDirectories(dir, firstCreated);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the directories this download made, from {@code dir} up to {@code top}, while they are empty. */
+    private static void removeEmptyDirectories(Path dir, Path top) {
+        for (Path p = dir; p != null && p.startsWith(top); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty (another file landed there) or not ours to remove
+            }
+        }
     }
 
     /** Every file of the release below {@code targetDir}, with its relative name. */

@@ -1,50 +1,155 @@
 package io.buildchain.core.verify;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
+import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
-/** Reads a store published over HTTP(S), e.g. by {@code buildchain serve} or from a Jenkins job. */
+/**
+ * Reads a store published over HTTP(S), e.g. by {@code buildchain serve} or from a Jenkins job. Beyond the
+ * size bound of every read, a transfer is abandoned when the server sends nothing (headers or body) for
+ * {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
+ * a server that trickles a byte every few seconds is given up on within about one window.
+ */
 final class HttpStoreReader implements StoreReader {
-    private final URI base;
-    private final HttpClient client;
+    /**
+     * How long a transfer may stall or crawl.
+     *
+     * @param idle              longest wait for the next byte (connect, headers, body)
+     * @param minBytesPerSecond the slowest rate accepted, averaged over each {@code window}
+     */
+    record Limits(Duration idle, long minBytesPerSecond, Duration window) {
+        /** 20 s without a byte, or under 1 KiB/s over 10 s. */
+        static final Limits DEFAULT = new Limits(Duration.ofSeconds(20), 1024, Duration.ofSeconds(10));
+    }
 
-    HttpStoreReader(URI base) {
+    private final URI base;
+    private final Limits limits;
+
+    HttpStoreReader(URI base, Limits limits) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.limits = limits;
     }
 
     @Override
-    public InputStream open(String path) throws IOException {
+    public InputStream open(String path, long maxBytes) throws IOException {
         URI uri = base.resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();
-        HttpResponse<InputStream> response;
+        String where = "GET " + uri;
+        HttpURLConnection connection = (HttpURLConnection) toUrl(uri).openConnection();
+        int timeout = (int) limits.idle().toMillis();
+        connection.setConnectTimeout(timeout);
+        connection.setReadTimeout(timeout);
+        connection.setInstanceFollowRedirects(true);
+        int status;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: GET " + uri, e);
+            status = connection.getResponseCode();
+        } catch (ConnectException e) {
+            throw new IOException(where + ": connection refused at " + uri.getHost() + ":" + port(uri)
+                    + " (is the store server running there?)");
+        } catch (UnknownHostException e) {
+            throw new IOException(where + ": unknown host " + uri.getHost());
+        } catch (SocketTimeoutException e) {
+            throw new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
+        } catch (IOException e) {
+            throw new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
-        int status = response.statusCode();
         if (status / 100 != 2) {
-            response.body().close();
+            connection.disconnect();
             if (status == 404) {
                 throw new NoSuchFileException(uri.toString(), null, "HTTP 404");
             }
-            throw new IOException("GET " + uri + ": HTTP " + status);
+            throw new IOException(where + ": HTTP " + status);
         }
-        return response.body();
+        long length = connection.getContentLengthLong();
+        if (length > maxBytes) {
+            connection.disconnect();
+            throw new IOException(where + ": Content-Length " + length + " is larger than the " + maxBytes
+                    + " bytes expected");
+        }
+        return new BoundedInputStream(new PacedStream(connection, where), maxBytes, where);
+    }
+
+    private static URL toUrl(URI uri) throws IOException {
+        try {
+            return uri.toURL();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(uri + ": not a URL (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
     @Override
     public String describe(String path) {
         return base.resolve(path).toString();
+    }
+
+    /** The body, abandoned if a read stalls past the idle limit or a window passes below the minimum rate. */
+    private final class PacedStream extends FilterInputStream {
+        private final HttpURLConnection connection;
+        private final String where;
+        private long windowStart = System.nanoTime();
+        private long windowBytes;
+
+        PacedStream(HttpURLConnection connection, String where) throws IOException {
+            super(connection.getInputStream());
+            this.connection = connection;
+            this.where = where;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (SocketTimeoutException e) {
+                throw abandon("no data for " + limits.idle().toSeconds() + " s");
+            }
+            if (n > 0) {
+                windowBytes += n;
+            }
+            long elapsed = System.nanoTime() - windowStart;
+            if (n >= 0 && elapsed >= limits.window().toNanos()) {
+                double rate = windowBytes / (elapsed / 1e9);
+                if (rate < limits.minBytesPerSecond()) {
+                    throw abandon(String.format("%.1f bytes/s over the last %d s, below the minimum of %d bytes/s", rate,
+                            limits.window().toSeconds(), limits.minBytesPerSecond()));
+                }
+                windowStart = System.nanoTime();
+                windowBytes = 0;
+            }
+            return n;
+        }
+
+        private IOException abandon(String why) {
+            connection.disconnect();
+            return new IOException(where + ": transfer abandoned: " + why);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                connection.disconnect();
+            }
+        }
     }
 }

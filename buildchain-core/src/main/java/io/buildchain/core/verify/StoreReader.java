@@ -8,21 +8,21 @@ import java.nio.file.Path;
  * Read access to a published store by relative path ({@code tail/P/B}, {@code block/SIG},
  * {@code object/DIGEST}, {@code quorum/SIG.json}), from a directory or over HTTP. A missing path
  * throws {@link java.nio.file.NoSuchFileException}.
+ *
+ * <p>Every read is bounded: the caller says how many bytes it expects at most, and the stream fails with an
+ * {@link IOException} naming the path as soon as more arrive (an endless body is never read on). A reader
+ * over a network also abandons a transfer that stalls or crawls (see {@link HttpStoreReader}).
  */
 public interface StoreReader {
     /** The whole content, failing if it is longer than {@code maxBytes}. */
     default byte[] read(String path, int maxBytes) throws IOException {
-        try (InputStream in = open(path)) {
-            byte[] data = in.readNBytes(maxBytes + 1);
-            if (data.length > maxBytes) {
-                throw new IOException(describe(path) + ": larger than the " + maxBytes + " bytes expected");
-            }
-            return data;
+        try (InputStream in = open(path, maxBytes)) {
+            return in.readAllBytes();
         }
     }
 
-    /** A stream for large objects; the caller checks the digest. */
-    InputStream open(String path) throws IOException;
+    /** A stream for large objects, failing once more than {@code maxBytes} arrive; the caller checks the digest. */
+    InputStream open(String path, long maxBytes) throws IOException;
 
     /** Where {@code path} is, for messages: a file path or a URL. */
     String describe(String path);
@@ -32,6 +32,6 @@ public interface StoreReader {
     }
 
     static StoreReader of(java.net.URI base) {
-        return new HttpStoreReader(base);
+        return new HttpStoreReader(base, HttpStoreReader.Limits.DEFAULT);
     }
 }

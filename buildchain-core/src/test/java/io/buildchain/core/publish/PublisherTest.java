@@ -87,7 +87,7 @@ class PublisherTest {
         }
         var request = decision.agreeing().get(0).request();
         PendingRelease pending = new PendingRelease("proj", "main", HexFormat.of().formatHex(request.bytes()),
-                Evidence.of("proj", "main", decision, List.of()));
+                Evidence.of("proj", "main", decision, List.of()), null);
         Path journal = net.store.root().resolve("pending/proj/main.json");
         Files.createDirectories(journal.getParent());
         Files.write(journal, Json.MAPPER.writeValueAsBytes(pending));
@@ -147,7 +147,9 @@ class PublisherTest {
                 .verify("proj", "next", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(2);
         assertThat(Files.readSymbolicLink(net.store.tailPath("proj", "next")).toString()).startsWith("../../block/");
         assertThat(Files.readSymbolicLink(net.store.root().resolve("artifacts/docs/README")).toString())
-                .startsWith("../../object/");
+                .startsWith("../../../../object/");
+        assertThat(Files.readString(net.store.root().resolve("current/proj/next/artifacts/docs/README")))
+                .isEqualTo("readme n1");
     }
 
     @Test

@@ -52,10 +52,7 @@ class SubmissionInboxTest {
 
     /** Nothing half-written: only accepted submissions exist, and no staging directory is left. */
     void nothingLeftBehind(int accepted) throws Exception {
-        Path root = net.store.root().resolve("submissions");
-        try (Stream<Path> tmp = Files.list(root.resolve("tmp"))) {
-            assertThat(tmp.toList()).isEmpty();
-        }
+        nothingLeftBehindIfAny();
         assertThat(inbox.pending("proj", "main")).hasSize(accepted);
     }
 
@@ -127,10 +124,109 @@ class SubmissionInboxTest {
         rejects(out.toByteArray(), 400, "\"extra.txt\" is not in the manifest");
     }
 
+    /** A tar of {@code entries}: manifest.json and request.bin first, as SubmissionPackage writes them. */
+    /** Counts what the inbox read of an upload. */
+    static final class CountingStream extends java.io.FilterInputStream {
+        long read;
+
+        CountingStream(byte[] bytes) {
+            super(new ByteArrayInputStream(bytes));
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            read += Math.max(n, 0);
+            return n;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            read += b < 0 ? 0 : 1;
+            return b;
+        }
+    }
+
+    @Test
+    void aBadSignatureIsRefusedBeforeAnyArtifactIsReadOrStaged() throws Exception {
+        Submission big = net.build("a", "big", Map.of("big.bin", "x".repeat(900 << 10)));
+        byte[] request = big.request();
+        request[5] ^= 1;
+        CountingStream upload = new CountingStream(pack(new Submission("a", big.manifest(), request, big.artifacts())));
+        assertThatThrownBy(() -> inbox.accept("proj", "main", upload)).hasMessageContaining("signature does not verify");
+        assertThat(upload.read).as("bytes read of a %d-byte upload", 900 << 10).isLessThan(64 << 10);
+        assertThat(net.store.root().resolve("submissions/tmp")).doesNotExist();
+    }
+
+    @Test
+    void anUntrustedKeyIsRefusedBeforeAnyArtifactIsRead() throws Exception {
+        Submission big = net.build("stranger", "big", Map.of("big.bin", "x".repeat(900 << 10)));
+        CountingStream upload = new CountingStream(pack(big));
+        assertThatThrownBy(() -> inbox.accept("proj", "main", upload)).hasMessageContaining("is not trusted here");
+        assertThat(upload.read).isLessThan(64 << 10);
+    }
+
+    @Test
+    void anArtifactBeforeTheManifestAndRequestIsRefused() throws Exception {
+        Submission a = net.round("r1", List.of()).get(0);
+        Map<String, byte[]> artifactFirst = new java.util.LinkedHashMap<>();
+        artifactFirst.put("artifacts/app.bin", Files.readAllBytes(a.artifacts().get().resolve("app.bin")));
+        artifactFirst.put("manifest.json", a.manifest());
+        artifactFirst.put("request.bin", a.request());
+        rejects(tarInOrder(artifactFirst), 400, "they come first");
+        nothingLeftBehindIfAny();
+    }
+
+    @Test
+    void uploadsBeyondTheConcurrencyLimitGet429() throws Exception {
+        inbox = new SubmissionInbox(net.store, net.trusted("a", "b"), 1 << 20, new UploadLimits(1, 1 << 20));
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream slow = new java.io.PipedInputStream(feed);
+        var first = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                inbox.accept("proj", "main", slow);
+            } catch (Exception e) {
+                // refused once the feed closes; only the slot it held matters here
+            }
+        });
+        feed.write(new byte[100]); // the first upload is now in progress, waiting for more
+        Thread.sleep(200);
+        rejects(pack(net.round("r1", List.of()).get(0)), 429, "too many uploads in progress (1 at once)");
+        feed.close();
+        first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(accept(pack(net.round("r2", List.of()).get(1))).files()).isEqualTo(2);
+    }
+
+    @Test
+    void stagingBeyondTheTotalLimitGets503AndGivesItsBytesBack() throws Exception {
+        inbox = new SubmissionInbox(net.store, net.trusted("a", "b"), 1 << 20, new UploadLimits(4, 64 << 10));
+        rejects(pack(net.build("a", "big", Map.of("big.bin", "x".repeat(100 << 10)))), 503, "staging is full");
+        assertThat(inbox.stagedBytes()).isZero();
+        assertThat(accept(pack(net.round("r1", List.of()).get(1))).files()).isEqualTo(2);
+    }
+
+    void nothingLeftBehindIfAny() throws Exception {
+        Path tmp = net.store.root().resolve("submissions/tmp");
+        if (Files.exists(tmp)) {
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertThat(left.toList()).isEmpty();
+            }
+        }
+    }
+
     static byte[] tar(Map<String, byte[]> entries) throws Exception {
+        java.util.Comparator<String> headFirst = java.util.Comparator.comparing((String name) ->
+                !name.equals("manifest.json") && !name.equals("request.bin")).thenComparing(name -> name);
+        java.util.TreeMap<String, byte[]> ordered = new java.util.TreeMap<>(headFirst);
+        ordered.putAll(entries);
+        return tarInOrder(ordered);
+    }
+
+    static byte[] tarInOrder(Map<String, byte[]> entries) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(entries).entrySet()) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), true);
                 entry.setSize(e.getValue().length);
                 tar.putArchiveEntry(entry);

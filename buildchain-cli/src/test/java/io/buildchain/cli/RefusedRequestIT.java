@@ -1,0 +1,140 @@
+package io.buildchain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.serial.SocatPtyPair;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real signing node on a serial line refuses a request in silence, as pihsm does (here: a key not on its
+ * allow-list), and a builder that lost its state (an ephemeral CI runner) restarts its request counter. Nothing
+ * may wedge, and nothing needs a hand edit.
+ */
+class RefusedRequestIT {
+    @TempDir
+    Path dir;
+
+    String port;
+    String pub;
+
+    Cli.Result ok(String... args) throws Exception {
+        return Cli.ok(dir, args);
+    }
+
+    /** Builds release {@code name} on {@code node}: its manifest:request:dist argument. */
+    String build(String node, String name, String... requestOptions) throws Exception {
+        Path dist = dir.resolve(node).resolve(name);
+        Files.createDirectories(dist);
+        Files.writeString(dist.resolve("app"), "app " + name);
+        String base = node + "/" + name;
+        ok("manifest", "--time", "1", "--out", base + ".json", base);
+        List<String> args = new ArrayList<>(List.of("request", "--key", node + ".key", "--state", node + "/state",
+                "--out", base + ".req"));
+        args.addAll(List.of(requestOptions));
+        args.add(base + ".json");
+        ok(args.toArray(String[]::new));
+        return base + ".json:" + base + ".req:" + base;
+    }
+
+    Cli.Result publish(int quorum, String... submissions) throws Exception {
+        List<String> args = new ArrayList<>(List.of("publish", "--store", "store", "-p", "p", "-b", "main", "--quorum",
+                String.valueOf(quorum), "--trust", "trusted", "--port", port, "--expect-key", pub));
+        args.addAll(List.of(submissions));
+        return Cli.run(dir, args.toArray(String[]::new));
+    }
+
+    long verifiedCounter() throws Exception {
+        String out = ok("verify", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen").out();
+        String counter = out.substring(out.indexOf("counter ") + 8);
+        return Long.parseLong(counter.substring(0, counter.indexOf(',')));
+    }
+
+    void loseState(String node) throws Exception {
+        try (Stream<Path> walk = Files.walk(dir.resolve(node).resolve("state"))) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    boolean pendingIsEmpty() throws Exception {
+        Path pending = dir.resolve("store/pending");
+        if (!Files.exists(pending)) {
+            return true;
+        }
+        try (Stream<Path> walk = Files.walk(pending)) {
+            return walk.noneMatch(Files::isRegularFile);
+        }
+    }
+
+    @Test
+    void aSilentlyRefusedRequestNeitherWedgesThePublisherNorNeedsAHandEdit() throws Exception {
+        try (SocatPtyPair pty = SocatPtyPair.start(dir.resolve("serial"))) {
+            StringBuilder trusted = new StringBuilder();
+            for (String node : new String[] {"a", "b", "c"}) {
+                trusted.append(ok("keygen", "--out", node + ".key").out().trim()).append(' ').append(node).append('\n');
+            }
+            Files.writeString(dir.resolve("trusted"), trusted);
+            // The publisher trusts a, b and c; the signing node signs only for a and b, and is silent to c.
+            Files.writeString(dir.resolve("allowed"), trusted.substring(0, trusted.lastIndexOf("\n", trusted.length() - 2)
+                    + 1));
+            Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
+                    "signer-state", "--allow", "allowed").redirectError(dir.resolve("signer.log").toFile()).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(),
+                        StandardCharsets.UTF_8));
+                pub = out.readLine().substring("signer public key: ".length());
+                port = pty.clientEnd.toString();
+
+                assertThat(publish(2, build("a", "r1"), build("b", "r1")).exit()).isZero();
+                assertThat(verifiedCounter()).isEqualTo(1);
+
+                // c's request goes first and gets silence; b's agreeing request is signed.
+                Cli.Result second = publish(2, build("c", "r2"), build("b", "r2"));
+                assertThat(second.exit()).as(second.err()).isZero();
+                assertThat(second.err()).contains("not signed: serial request failed 3 tries");
+                assertThat(verifiedCounter()).isEqualTo(2);
+
+                // Only c's request: nothing moves, and its journal stays for the next publish.
+                Cli.Result third = publish(1, build("c", "r3"));
+                assertThat(third.exit()).isEqualTo(1);
+                assertThat(third.errLines()).last().asString().startsWith("buildchain publish: signer refused the "
+                        + "request: none of the 1 agreeing requests for p/main was signed")
+                        .contains("its counter may be stale or its key not allowed there");
+                assertThat(verifiedCounter()).isEqualTo(2);
+                assertThat(pendingIsEmpty()).isFalse();
+
+                // The next normal publish abandons that journal with its reason, and publishes.
+                Cli.Result fourth = publish(1, build("b", "r4"));
+                assertThat(fourth.exit()).as(fourth.err()).isZero();
+                assertThat(fourth.err()).contains("abandoning the interrupted release of p/main");
+                assertThat(verifiedCounter()).isEqualTo(3);
+                assertThat(pendingIsEmpty()).isTrue();
+
+                // a lost its state: its restarted counter counts zero, and the refusal says how to resume.
+                loseState("a");
+                Cli.Result stale = publish(1, build("a", "r5"));
+                assertThat(stale.exit()).isEqualTo(1);
+                assertThat(stale.err()).contains("--resume-after 1");
+                loseState("a");
+                Cli.Result resumed = publish(1, build("a", "r6", "--resume-after", "1"));
+                assertThat(resumed.exit()).as(resumed.err()).isZero();
+                assertThat(verifiedCounter()).isEqualTo(4);
+            } finally {
+                signer.destroy();
+                signer.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.buildchain.core.store;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.chain.Block;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Brings signed blocks into a store's {@code block/}: blocks signed outside a publish (a standalone
+ * {@code sign}, a release whose reply was lost) that later blocks link back through. Any self-signed
+ * 400-byte block may come in, as a block only names digests and keys; whether a tail may point past it is
+ * decided by the publisher's chain check against the tail's signer key.
+ */
+public final class BlockImport {
+    private BlockImport() {
+    }
+
+    /** What was read. */
+    public record Counts(int imported, int alreadyThere) {
+    }
+
+    /**
+     * Imports each 400-byte file given, or found below a given directory (such as a signer's {@code chain/},
+     * where genesis and request files of other sizes are skipped).
+     */
+    public static Counts into(Store store, List<Path> sources) throws IOException {
+        int imported = 0;
+        int present = 0;
+        try (DirectoryLock lock = store.lock()) {
+            for (Path source : sources) {
+                List<Path> files;
+                if (Files.isDirectory(source)) {
+                    try (Stream<Path> walk = Files.walk(source)) {
+                        files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+                    }
+                } else if (Files.isRegularFile(source)) {
+                    files = List.of(source);
+                } else {
+                    throw new java.nio.file.NoSuchFileException(source.toString(), null, "no such block file or directory");
+                }
+                for (Path file : files) {
+                    if (Files.size(file) != Block.SIZE) {
+                        if (files.size() == 1 && file.equals(source)) {
+                            throw new FormatException(file + ": a block is " + Block.SIZE + " bytes, this file has "
+                                    + Files.size(file));
+                        }
+                        continue;
+                    }
+                    Block block = Block.decode(Files.readAllBytes(file), file.toString());
+                    block.verifySignature(file.toString());
+                    if (Files.exists(store.blockPath(block.signature()))) {
+                        present++;
+                    } else {
+                        store.putBlock(block);
+                        imported++;
+                    }
+                }
+            }
+        }
+        return new Counts(imported, present);
+    }
+}
