@@ -75,10 +75,13 @@ public class ChainVerifyBenchmark {
 
     private final class MemoryStore implements StoreReader {
         @Override
-        public InputStream open(String path) throws IOException {
+        public InputStream open(String path, long maxBytes) throws IOException {
             byte[] bytes = files.get(path);
             if (bytes == null) {
                 throw new NoSuchFileException(path);
+            }
+            if (bytes.length > maxBytes) {
+                throw new IOException(path + ": more than " + maxBytes + " bytes");
             }
             return new ByteArrayInputStream(bytes);
         }
