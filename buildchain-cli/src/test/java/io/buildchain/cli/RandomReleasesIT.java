@@ -147,6 +147,10 @@ class RandomReleasesIT {
     List<Path> request(String node, String name, Map<String, String> files) throws Exception {
         Path work = dir.resolve("rounds").resolve(name).resolve(node);
         Path dist = work.resolve("dist");
+        // A round retried after a kill or a gap builds its files again, possibly in another shape.
+        if (Files.exists(dist)) {
+            FileTrees.delete(dist);
+        }
         for (Map.Entry<String, String> file : files.entrySet()) {
             Path path = dist.resolve(file.getKey());
             Files.createDirectories(path.getParent());
