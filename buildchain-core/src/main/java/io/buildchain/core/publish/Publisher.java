@@ -12,6 +12,7 @@ import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -139,6 +141,7 @@ public final class Publisher {
                     continue;
                 }
                 Result result = new Result(decision, block, finish(pending, block));
+                new LogWriter(store, signer, log, Clock.systemUTC()).extend(block);
                 abandon(unanswered, release);
                 return result;
             }

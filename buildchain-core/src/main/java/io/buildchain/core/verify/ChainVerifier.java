@@ -76,18 +76,18 @@ public final class ChainVerifier {
         public static final Selector TAIL = new Selector(null, null);
     }
 
-    /** A selected release, the signatures of the blocks before it on its chain, and the branch's tail. */
-    public record Selected(Release release, Set<String> ancestors, Block tail) {
+    /** A selected release, the branch's tail, and how the tail's place in the signer's chain was checked. */
+    public record Selected(Release release, Block tail, History history) {
         /** Remembers the tail once the caller has checked what it needs: later, older tails are refused. */
         public void remember(LastSeen lastSeen) throws IOException {
             if (lastSeen != null) {
-                lastSeen.record(release.project(), release.branch(), tail);
+                history.record(lastSeen, release.project(), release.branch());
             }
         }
     }
 
     /** What a full verification checked. */
-    public record Report(Release release, int chainLength, int filesChecked, String quorum) {
+    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history) {
         public String summary() {
             Block block = release.block();
             StringBuilder out = new StringBuilder();
@@ -100,7 +100,7 @@ public final class ChainVerifier {
                     .append(" files, source time ").append(Long.toUnsignedString(release.manifest().time())).append(")\n");
             out.append("  builder request by ").append(block.request().publicKey()).append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
-            out.append("  chain: ").append(chainLength).append(" block(s) back to the signer's genesis, counters continuous\n");
+            out.append("  chain: ").append(history.description()).append('\n');
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
             out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
                     + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
@@ -158,14 +158,12 @@ public final class ChainVerifier {
      */
     public Selected select(String project, String branch, Selector selector, LastSeen lastSeen) throws IOException {
         Release tail = release(project, branch);
-        Set<String> ancestors = walkChain(tail.block());
-        if (lastSeen != null) {
-            lastSeen.check(project, branch, tail.block(), ancestors);
-        }
+        History history = history(project, branch, tail.block(), lastSeen);
         if ((selector.block() == null && selector.version() == null) || matches(tail, selector)) {
-            return new Selected(tail, ancestors, tail.block());
+            return new Selected(tail, tail.block(), history);
         }
-        List<String> older = new ArrayList<>(ancestors);
+        // An earlier release is found by walking back from the tail, whatever the log says.
+        List<String> older = new ArrayList<>(walkChain(tail.block()));
         for (int i = 0; i < older.size(); i++) {
             String name = older.get(i);
             if (selector.block() != null && !selector.block().equals(name)) {
@@ -177,7 +175,7 @@ public final class ChainVerifier {
                     ? release.record().project().equals(project) && release.record().branch().equals(branch)
                     : evidenceNames(block, project, branch);
             if (onBranch && matches(release, selector)) {
-                return new Selected(release, new LinkedHashSet<>(older.subList(i + 1, older.size())), tail.block());
+                return new Selected(release, tail.block(), history);
             }
             if (selector.block() != null) {
                 throw new VerificationException("block " + name + " is on the chain of " + project + "/" + branch
@@ -217,7 +215,6 @@ public final class ChainVerifier {
     public Report verify(String project, String branch, Selector selector, Options options) throws IOException {
         Selected selected = select(project, branch, selector, options.lastSeen());
         Release release = selected.release();
-        Set<String> ancestors = selected.ancestors();
         int files = 0;
         if (options.checkFiles()) {
             for (Map.Entry<String, Digest> file : release.manifest().files().entrySet()) {
@@ -226,9 +223,19 @@ public final class ChainVerifier {
             }
         }
         String quorum = options.trusted() == null ? null
-                : checkQuorum(release.block(), options.trusted(), options.quorum(), countedBefore(ancestors));
+                : checkQuorum(release.block(), options.trusted(), options.quorum(),
+                        countedBefore(walkChain(release.block())));
         selected.remember(options.lastSeen());
-        return new Report(release, ancestors.size() + 1, files, quorum);
+        return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
+                selected.history());
+    }
+
+    /**
+     * Checks that {@code tail} descends from what {@code lastSeen} (may be null) accepted before and belongs to
+     * the signer's chain: by a short walk, the store's log, or the walk to the genesis ({@link HistoryVerifier}).
+     */
+    public History history(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
+        return new HistoryVerifier(store, pinned, this::checkBlock).check(project, branch, tail, lastSeen);
     }
 
     /**
@@ -366,7 +373,7 @@ public final class ChainVerifier {
         return bytes;
     }
 
-    private Block checkBlock(byte[] bytes, String where) {
+    Block checkBlock(byte[] bytes, String where) {
         Block block = checkPinned(bytes, where);
         new SignatureBatch().addBlock(block, where).verifyAll();
         return block;

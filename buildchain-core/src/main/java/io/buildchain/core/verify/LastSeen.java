@@ -2,14 +2,17 @@ package io.buildchain.core.verify;
 
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.TextRecords;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +61,32 @@ public final class LastSeen {
             throw new VerificationException("fork: tail " + where + " does not descend from block " + seenSignature
                     + " (counter " + seenCounter + ") seen before (" + file + ")");
         }
+    }
+
+    /** A tail accepted before. */
+    public record Seen(long counter, String signature) {
+    }
+
+    /** The tail of {@code project}/{@code branch} in {@code signer}'s chain accepted before, if any. */
+    public Optional<Seen> seen(PublicKey signer, String project, String branch) throws IOException {
+        String[] seen = read().get(signer.base32() + " " + project + " " + branch);
+        return seen == null ? Optional.empty() : Optional.of(new Seen(Long.parseUnsignedLong(seen[0]), seen[1]));
+    }
+
+    /** Every block of {@code signer}'s chain accepted before as a tail of any branch, by counter. */
+    public Map<Long, String> seenBlocks(PublicKey signer) throws IOException {
+        Map<Long, String> blocks = new HashMap<>();
+        read().forEach((key, value) -> {
+            if (key.startsWith(signer.base32() + " ")) {
+                blocks.put(Long.parseUnsignedLong(value[0]), value[1]);
+            }
+        });
+        return blocks;
+    }
+
+    /** The log checkpoints accepted before, kept beside this file. */
+    public SeenCheckpoints checkpoints() {
+        return new SeenCheckpoints(file.resolveSibling(file.getFileName() + "-checkpoints"));
     }
 
     public void record(String project, String branch, Block tail) throws IOException {
