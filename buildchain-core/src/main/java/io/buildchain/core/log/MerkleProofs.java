@@ -38,6 +38,21 @@ public final class MerkleProofs {
         return proof;
     }
 
+    /** Subtree hashes computed from leaf hashes held in memory (a monitor's rebuilt tree, tests). */
+    public static HashSource inMemory(List<byte[]> leaves) {
+        return (height, index) -> {
+            List<byte[]> level = leaves.subList(Math.toIntExact(index << height), Math.toIntExact((index + 1) << height));
+            while (level.size() > 1) {
+                List<byte[]> up = new ArrayList<>(level.size() / 2);
+                for (int i = 0; i < level.size(); i += 2) {
+                    up.add(TreeHash.node(level.get(i), level.get(i + 1)));
+                }
+                level = up;
+            }
+            return level.get(0);
+        };
+    }
+
     /** RFC 9162 section 2.1.3.2. */
     public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
         if (index < 0 || index >= size) {

@@ -5,7 +5,6 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.Genesis;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.log.Checkpoint;
-import io.buildchain.core.log.HashSource;
 import io.buildchain.core.log.MerkleProofs;
 import io.buildchain.core.log.TreeHash;
 import java.io.IOException;
@@ -54,7 +53,7 @@ public final class LogAuditor {
             throw new VerificationException("the log claims " + checkpoint.size() + " blocks before its checkpoint block, "
                     + "the chain has " + leaves.size());
         }
-        byte[] root = MerkleProofs.root(leaves.size(), inMemory(leaves));
+        byte[] root = MerkleProofs.root(leaves.size(), MerkleProofs.inMemory(leaves));
         if (!MessageDigest.isEqual(root, checkpoint.root())) {
             throw new VerificationException("the log's checkpoint of " + checkpoint.size()
                     + " blocks does not match the signer's chain: its root differs from the tree of the blocks");
@@ -66,20 +65,5 @@ public final class LogAuditor {
                 + " block(s) walked back to the genesis, signatures valid, counters continuous; the checkpoint's root "
                 + "is the tree of those blocks (signed by block counter " + Long.toUnsignedString(checkpoint.block().counter())
                 + ")");
-    }
-
-    /** Subtree hashes computed from all leaves in memory: O(N) for one root. */
-    static HashSource inMemory(List<byte[]> leaves) {
-        return (height, index) -> {
-            List<byte[]> level = leaves.subList((int) (index << height), (int) ((index + 1) << height));
-            while (level.size() > 1) {
-                List<byte[]> up = new ArrayList<>(level.size() / 2);
-                for (int i = 0; i < level.size(); i += 2) {
-                    up.add(TreeHash.node(level.get(i), level.get(i + 1)));
-                }
-                level = up;
-            }
-            return level.get(0);
-        };
     }
 }
