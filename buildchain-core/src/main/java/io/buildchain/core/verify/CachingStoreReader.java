@@ -1,5 +1,6 @@
 package io.buildchain.core.verify;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
@@ -106,13 +107,24 @@ public final class CachingStoreReader implements StoreReader {
         return OBJECT.matcher(path).matches() || BLOCK.matcher(path).matches();
     }
 
-    /** True if {@code content} is what {@code path} names: its SHA-384, or a 400-byte block with that signature. */
+    /**
+     * True if {@code content} is what {@code path} names: its SHA-384, or a 400-byte block carrying that
+     * signature, valid for the key inside it (the name alone covers only the signature bytes).
+     */
     static boolean matchesName(String path, byte[] content) {
         String name = path.substring(path.indexOf('/') + 1);
         if (path.startsWith("object/")) {
             return Digest.of(content).base32().equals(name);
         }
-        return content.length == Block.SIZE && Base32.encode(Arrays.copyOf(content, 64)).equals(name);
+        if (content.length != Block.SIZE || !Base32.encode(Arrays.copyOf(content, 64)).equals(name)) {
+            return false;
+        }
+        try {
+            Block.decode(content, path).verifySignature(path);
+            return true;
+        } catch (BuildchainException e) {
+            return false;
+        }
     }
 
     /** The cached copy if it still matches its name; a poisoned one is deleted (and then fetched again). */
