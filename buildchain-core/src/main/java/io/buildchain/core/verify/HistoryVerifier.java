@@ -60,6 +60,10 @@ final class HistoryVerifier {
                     + Long.toUnsignedString(tail.counter()) + ", but counter " + Long.toUnsignedString(mine.get().counter())
                     + " was seen before" + memory);
         }
+        // Walk first only when a block accepted before is that close; otherwise the log is cheaper at once.
+        long nearest = known.keySet().stream().filter(c -> Long.compareUnsigned(c, tail.counter()) <= 0)
+                .max(Long::compareUnsigned).orElse(0L);
+        int walkFirst = nearest > 0 && tail.counter() - nearest <= WALK_BEFORE_LOG ? WALK_BEFORE_LOG : 0;
         Checkpoint checkpoint = null;
         boolean logAsked = false;
         Block current = tail;
@@ -80,7 +84,7 @@ final class HistoryVerifier {
                 return new History(tail, checkpoint, tail.counter() + " block(s) back to the signer's genesis, "
                         + "counters continuous");
             }
-            if (!logAsked && walked == (known.isEmpty() ? 0 : WALK_BEFORE_LOG)) {
+            if (!logAsked && walked == walkFirst) {
                 logAsked = true;
                 checkpoint = newestCheckpoint(lastSeen).orElse(null);
             }
