@@ -194,12 +194,23 @@ public final class LogWriter {
     }
 
     private Path requestDir() {
+        return requestDir(store);
+    }
+
+    private static Path requestDir(Store store) {
         return store.root().resolve("log-requests");
     }
 
-    /** The publisher's request key for checkpoints, made on first use (add it to a signer's allow-list). */
     private SigningKey requestKey() throws IOException {
-        Path file = requestDir().resolve("key");
+        return requestKey(store, log);
+    }
+
+    /**
+     * The publisher's request key for checkpoints in {@code store}, made on first use. A signer with an
+     * allow-list must allow it; the key only lets its holder ask the signer for blocks, as the publisher can.
+     */
+    public static SigningKey requestKey(Store store, Consumer<String> log) throws IOException {
+        Path file = requestDir(store).resolve("key");
         if (Files.exists(file)) {
             return KeyFiles.read(file);
         }
