@@ -97,8 +97,18 @@ class StoreServerTest {
         HttpResponse<byte[]> tail = get("tail/hello/main");
         assertThat(tail.statusCode()).isEqualTo(200);
         assertThat(tail.body()).hasSize(400);
-        assertThat(header(tail, "cache-control")).isEqualTo("no-store");
-        assertThat(header(tail, "etag")).isNull();
+        // A tail moves: revalidated on every use, so a client holding the current one gets a 304.
+        assertThat(header(tail, "cache-control")).isEqualTo("no-cache");
+        assertThat(header(tail, "etag")).isNotNull();
+        HttpResponse<byte[]> again = get("tail/hello/main", "If-None-Match", header(tail, "etag"));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        HttpResponse<byte[]> checkpoint = get("log/" + pinned.base32() + "/checkpoint");
+        assertThat(checkpoint.statusCode()).isEqualTo(200);
+        assertThat(new String(checkpoint.body())).startsWith("buildchain.io/log/" + pinned.base32() + "\n3\n");
+        assertThat(get("log/" + pinned.base32() + "/tile/0/000.p/3").body()).hasSize(96);
+        assertThat(get("log/" + pinned.base32() + "/tree-size").statusCode()).isEqualTo(404);
+        assertThat(get("log-requests/key").statusCode()).isEqualTo(404);
 
         String signature = io.buildchain.core.encoding.Base32.encode(java.util.Arrays.copyOf(tail.body(), 64));
         HttpResponse<byte[]> block = get("block/" + signature);

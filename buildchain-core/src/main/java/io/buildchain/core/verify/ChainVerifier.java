@@ -245,35 +245,20 @@ public final class ChainVerifier {
      * @return base32 signatures of the blocks before {@code tail}
      */
     public Set<String> walkChain(Block tail) throws IOException {
-        Set<String> ancestors = new LinkedHashSet<>();
         // The signatures are checked together, on every core. A broken link met first still reports the
         // earliest bad signature before it, as checking block by block would.
         SignatureBatch signatures = new SignatureBatch();
+        HistoryVerifier chain = new HistoryVerifier(store, pinned, (bytes, where) -> {
+            Block block = checkPinned(bytes, where);
+            signatures.addBlock(block, where);
+            return block;
+        });
+        Set<String> ancestors = new LinkedHashSet<>();
         Block current = tail;
         try {
             while (current.counter() > 1) {
-                String name = Base32.encode(current.previous());
-                String path = "block/" + name;
-                byte[] bytes;
-                try {
-                    bytes = store.read(path, Block.SIZE);
-                } catch (NoSuchFileException e) {
-                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                            + " links to previous block " + name + ", which is not in the store (" + store.describe(path) + ")");
-                }
-                Block previous = checkPinned(bytes, store.describe(path));
-                signatures.addBlock(previous, store.describe(path));
-                if (!previous.signatureBase32().equals(name)) {
-                    throw new VerificationException(store.describe(path) + ": holds block " + previous.signatureBase32()
-                            + ", not the block its name says");
-                }
-                if (previous.counter() != current.counter() - 1) {
-                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                            + " links to a block with counter " + Long.toUnsignedString(previous.counter())
-                            + " (expected " + Long.toUnsignedString(current.counter() - 1) + ")");
-                }
-                ancestors.add(name);
-                current = previous;
+                current = chain.previous(current);
+                ancestors.add(current.signatureBase32());
             }
         } catch (IOException | RuntimeException e) {
             signatures.verifyAll();
