@@ -43,7 +43,8 @@ import java.util.stream.Stream;
 /**
  * Publishes a release, all or nothing: applies the quorum, stores artifacts, manifests and the release's
  * artifacts view, gets the block from the signer (trying each agreeing builder's request in turn), stores
- * block and evidence, checks the chain back to the genesis is whole, then moves the tail. The store lock serialises publishers, and a
+ * block and evidence, checks the chain back to the genesis is whole, then moves the tail, then extends the log of
+ * the signer's chain. The store lock serialises publishers, and a
  * journal entry written before signing lets the next publish finish a release whose publisher died.
  */
 public final class Publisher {
