@@ -7,6 +7,7 @@ import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.Genesis;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
@@ -91,13 +92,42 @@ public final class LogWriter {
         byte[] body = Checkpoint.body(key, newSize, root);
         SignedRequest request = new BuilderChain(requestDir()).request(requestKey(), Digest.of(body),
                 clock.instant().getEpochSecond());
+        // Journaled first: a publisher that dies once the signer answered would otherwise lose a chain block.
+        Path pending = pendingRequest();
+        AtomicFiles.write(pending, store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE, true);
         Block signature = signer.sign(request);
         store.putBlock(signature);
+        Files.delete(pending);
         Checkpoint checkpoint = Checkpoint.signed(key, newSize, root, signature);
         byte[] note = checkpoint.render();
         AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
         return checkpoint;
+    }
+
+    /**
+     * Stores the block of a checkpoint request whose publisher died after sending it: the signer answers the
+     * same request with the same block. Call with the store lock held, before anything else is signed.
+     */
+    public void recover() throws IOException {
+        Path pending = pendingRequest();
+        if (!Files.exists(pending)) {
+            return;
+        }
+        SignedRequest request = SignedRequest.decode(Files.readAllBytes(pending), pending.toString());
+        try {
+            Block block = signer.sign(request);
+            store.putBlock(block);
+            log.accept("log: stored block " + Long.toUnsignedString(block.counter())
+                    + " of the checkpoint an interrupted publish asked for");
+        } catch (SignerRefusedException e) {
+            log.accept("log: the checkpoint request of an interrupted publish was not signed again: " + e.getMessage());
+        }
+        Files.delete(pending);
+    }
+
+    private Path pendingRequest() {
+        return requestDir().resolve("pending-request");
     }
 
     /** Leaf hashes of the blocks after the first {@code size}, walked back from {@code newest}, oldest first. */

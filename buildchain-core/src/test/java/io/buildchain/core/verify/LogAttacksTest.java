@@ -190,6 +190,32 @@ class LogAttacksTest {
         assertThat(audit.checkpoint().block().counter()).isEqualTo(12);
     }
 
+    @Test
+    void aCheckpointBlockSignedJustBeforeThePublisherDiedIsStoredByTheNextPublish() throws Exception {
+        var logKey = LogWriter.requestKey(net.store, line -> { }).publicKey();
+        io.buildchain.core.chain.BlockSigner dying = new io.buildchain.core.chain.BlockSigner() {
+            @Override
+            public Block sign(SignedRequest request) throws java.io.IOException {
+                Block block = net.signer().sign(request);
+                if (request.publicKey().equals(logKey)) {
+                    throw new java.io.IOException("publisher killed after the signer answered");
+                }
+                return block;
+            }
+
+            @Override
+            public String describe() {
+                return "a signer whose publisher dies on the checkpoint";
+            }
+        };
+        new Publisher(net.store, dying, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                net.round("r3", java.util.List.of()), java.util.Optional.empty()));
+        net.publish("r4", 2);
+        assertThat(net.log).anyMatch(line -> line.contains("log: stored block 6 of the checkpoint an interrupted publish"));
+        assertThat(new LogAuditor(StoreReader.of(net.store.root()), net.signerKey.publicKey()).audit(null).blocks())
+                .isEqualTo(7);
+    }
+
     void deleteLog() throws Exception {
         try (var files = Files.walk(net.store.root().resolve("log"))) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
