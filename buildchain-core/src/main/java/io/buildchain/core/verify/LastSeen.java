@@ -1,6 +1,5 @@
 package io.buildchain.core.verify;
 
-import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.store.AtomicFiles;
@@ -13,12 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A client's memory of the newest tail it accepted per signer key, project and branch, so that a mirror
  * or a compromised server cannot roll a branch back to an older release or fork it. One line per tail:
- * {@code SIGNER_KEY PROJECT BRANCH COUNTER BLOCK_SIGNATURE}.
+ * {@code SIGNER_KEY PROJECT BRANCH COUNTER BLOCK_SIGNATURE}. {@link HistoryVerifier} applies it.
  */
 public final class LastSeen {
     private final Path file;
@@ -37,30 +35,6 @@ public final class LastSeen {
 
     public Path file() {
         return file;
-    }
-
-    /**
-     * Fails if {@code tail} is older than, or not a descendant of, the tail seen before.
-     *
-     * @param ancestors signatures (base32) of every block walked back from {@code tail}
-     */
-    public void check(String project, String branch, Block tail, Set<String> ancestors) throws IOException {
-        String[] seen = read().get(key(tail, project, branch));
-        if (seen == null) {
-            return;
-        }
-        long seenCounter = Long.parseUnsignedLong(seen[0]);
-        String seenSignature = seen[1];
-        String where = project + "/" + branch;
-        if (Long.compareUnsigned(tail.counter(), seenCounter) < 0) {
-            throw new VerificationException("rollback: tail " + where + " is at counter "
-                    + Long.toUnsignedString(tail.counter()) + ", but counter " + seenCounter
-                    + " was seen before (" + file + ")");
-        }
-        if (!seenSignature.equals(tail.signatureBase32()) && !ancestors.contains(seenSignature)) {
-            throw new VerificationException("fork: tail " + where + " does not descend from block " + seenSignature
-                    + " (counter " + seenCounter + ") seen before (" + file + ")");
-        }
     }
 
     /** A tail accepted before. */
