@@ -186,6 +186,19 @@ class StoreServerTest {
     }
 
     @Test
+    void aMonitorAuditsTheLogOverHttp() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = io.buildchain.cli.Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        int code = cli.execute("audit", "--key", pinned.base32(), "--url", base,
+                "--last-seen", dir.resolve("monitor/last-seen").toString());
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("audited the log of signer " + pinned)
+                .contains("3 block(s) walked back to the genesis");
+        assertThat(dir.resolve("monitor/last-seen-checkpoints")).content().startsWith(pinned.base32() + " 3 ");
+    }
+
+    @Test
     void fileNamesThatNeedEncodingDownloadFromTheirPageLinks() throws Exception {
         Path storeDir = dir.resolve("names-store");
         io.buildchain.core.crypto.SigningKey signer = io.buildchain.core.crypto.SigningKey.generate(new java.security.SecureRandom());

@@ -181,16 +181,21 @@ public final class CachingStoreReader implements StoreReader {
         return bytes;
     }
 
-    private void store(Path file, byte[] content) throws IOException {
-        Files.createDirectories(dir);
-        Path staging = dir.resolve("tmp");
-        long before = Files.isRegularFile(file) ? Files.size(file) : 0;
-        AtomicFiles.write(file, staging, out -> out.write(content), AtomicFiles.OWNER_READ_WRITE, true);
-        if (used >= 0) {
-            used += content.length - before;
-        }
-        if (used < 0 || used > budget) {
-            evict();
+    /** Keeps an entry; a cache that cannot be written (read-only home, full disk) only costs requests. */
+    private void store(Path file, byte[] content) {
+        try {
+            Files.createDirectories(dir);
+            Path staging = dir.resolve("tmp");
+            long before = Files.isRegularFile(file) ? Files.size(file) : 0;
+            AtomicFiles.write(file, staging, out -> out.write(content), AtomicFiles.OWNER_READ_WRITE, true);
+            if (used >= 0) {
+                used += content.length - before;
+            }
+            if (used < 0 || used > budget) {
+                evict();
+            }
+        } catch (IOException e) {
+            used = -1;
         }
     }
 
