@@ -193,7 +193,7 @@ public final class ChainVerifier {
     }
 
     private boolean hasObject(Digest digest) throws IOException {
-        try (InputStream in = store.open("object/" + digest.base32())) {
+        try (InputStream in = store.open("object/" + digest.base32(), MANIFEST_MAX)) {
             return true;
         } catch (NoSuchFileException e) {
             return false;

@@ -33,9 +33,9 @@ class CachingStoreReaderTest {
     StoreReader counting(StoreReader files) {
         return new StoreReader() {
             @Override
-            public InputStream open(String path) throws IOException {
+            public InputStream open(String path, long maxBytes) throws IOException {
                 fetched.add(path);
-                return files.open(path);
+                return files.open(path, maxBytes);
             }
 
             @Override
@@ -54,7 +54,7 @@ class CachingStoreReaderTest {
         Digest digest = store.putObject("hello".getBytes(StandardCharsets.UTF_8));
         String path = "object/" + digest.base32();
         assertThat(cache(1 << 20).read(path, 100)).asString().isEqualTo("hello");
-        assertThat(new String(cache(1 << 20).open(path).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(new String(cache(1 << 20).open(path, 100).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
         assertThat(fetched).containsExactly(path);
     }
 
@@ -66,7 +66,7 @@ class CachingStoreReaderTest {
         Path entry = dir.resolve("cache").resolve(path);
         Files.writeString(entry, "a trojan release");
         assertThat(cache(1 << 20).read(path, 100)).asString().isEqualTo("the real release");
-        assertThat(cache(1 << 20).open(path).readAllBytes()).asString().isEqualTo("the real release");
+        assertThat(cache(1 << 20).open(path, 100).readAllBytes()).asString().isEqualTo("the real release");
         assertThat(fetched).containsExactly(path, path);
         assertThat(entry).hasContent("the real release");
     }
