@@ -47,6 +47,7 @@ public final class Main {
         SUBCOMMANDS.put("submit", SubmitCommand.class);
         SUBCOMMANDS.put("verify", VerifyCommand.class);
         SUBCOMMANDS.put("download", DownloadCommand.class);
+        SUBCOMMANDS.put("audit", AuditCommand.class);
         SUBCOMMANDS.put("diff", DiffCommand.class);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
     }

@@ -1,5 +1,6 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.verify.CachingStoreReader;
 import io.buildchain.core.verify.StoreReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ final class StoreSource {
     Path store;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "Base URL of a published store, e.g. https://example.org/buildchain/ .")
+            description = "Base URL of a published store, e.g. https://example.org/buildchain/ . Blocks and objects "
+                    + "are cached (checked again on every read) in $XDG_CACHE_HOME/buildchain.")
     URI url;
 
     StoreReader open() throws NoSuchFileException {
@@ -27,6 +29,6 @@ final class StoreSource {
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
             throw new io.buildchain.core.FormatException("--url " + url + ": expected an http:// or https:// URL");
         }
-        return StoreReader.of(url);
+        return CachingStoreReader.wrap(StoreReader.of(url));
     }
 }

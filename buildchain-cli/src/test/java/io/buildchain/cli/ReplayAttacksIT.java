@@ -197,7 +197,8 @@ class ReplayAttacksIT {
 
         Cli.Result seen = verify("--last-seen", "seen", "--quorum", "2", "--trust", "trusted");
         assertThat(seen.exit()).as(seen.err()).isZero();
-        assertThat(seen.out()).contains("counter 2", "version 2.0");
+        // Each release is followed by the block that signs its log checkpoint.
+        assertThat(seen.out()).contains("counter 3", "version 2.0");
         assertThat(Cli.ok(dir, "download", "--key", "signer.pub", "--url", url, "-p", "hello", "-b", "main",
                 "--last-seen", "seen", "bin/tool", "--out", "got").exit()).isZero();
         assertThat(dir.resolve("got")).hasContent("hello 2.0\n");
@@ -220,7 +221,8 @@ class ReplayAttacksIT {
         assertThat(old.exit()).isNotZero();
         assertThat(old.err()).contains("replayed", "quorum not met");
         try (Stream<Path> blocks = Files.list(dir.resolve("store/block"))) {
-            assertThat(blocks.count()).isEqualTo(2);
+            // Two releases, each followed by the block that signs its log checkpoint.
+            assertThat(blocks.count()).isEqualTo(4);
         }
     }
 
@@ -239,7 +241,7 @@ class ReplayAttacksIT {
         assertThat(published.exit()).as(published.err()).isZero();
         // The vote is on stderr (shown before the signer is asked), the published block on stdout.
         assertThat(published.err()).contains("quorum met: 2 distinct").doesNotContain("equivocation");
-        assertThat(published.out()).contains("published hello/main: block 2").doesNotContain("equivocation");
+        assertThat(published.out()).contains("published hello/main: block 3").doesNotContain("equivocation");
 
         // The same through publish's own arguments: the stale votes are marked replayed, the fresh ones count.
         Path old = dir.resolve("build/hello-main-1.0");
@@ -251,7 +253,7 @@ class ReplayAttacksIT {
         Cli.Result third = publish("hello", "main", mixed.toArray(String[]::new));
         assertThat(third.exit()).as(third.err()).isZero();
         assertThat(third.err()).contains("replayed").doesNotContain("equivocation");
-        assertThat(third.out()).contains("published hello/main: block 3").doesNotContain("equivocation");
+        assertThat(third.out()).contains("published hello/main: block 5").doesNotContain("equivocation");
     }
 
     /** Finding 3: hello/main's evidence replayed to another branch and another project publishes nothing. */
@@ -399,7 +401,7 @@ class ReplayAttacksIT {
         assertThat(byVersion.exit()).as(byVersion.err()).isZero();
         assertThat(byVersion.out()).contains("counter 1", "version 1.0", "2 of your 3 trusted builders");
         Cli.Result tail = verify("--no-last-seen", "--quorum", "2", "--trust", "trusted");
-        assertThat(tail.out()).contains("counter 3", "2 of your 3 trusted builders");
+        assertThat(tail.out()).contains("counter 5", "2 of your 3 trusted builders");
         assertThat(verify("--no-last-seen", "--block", v1).out()).contains("counter 1");
         assertThat(Cli.ok(dir, "download", "--key", "signer.pub", "--url", url, "-p", "hello", "-b", "main",
                 "--no-last-seen", "--release", "1.0", "bin/tool", "--out", "old").exit()).isZero();

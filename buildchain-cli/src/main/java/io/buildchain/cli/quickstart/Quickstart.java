@@ -8,6 +8,7 @@ import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.diff.Divergence;
@@ -79,7 +80,15 @@ public final class Quickstart {
         KeyList trusted = KeyList.of(labels);
         Path trustFile = dir.resolve("trusted-builders");
         AtomicFiles.write(trustFile, trusted.render().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        try (SignerSetup signer = startSigner(trustFile, trusted)) {
+        // The signer also signs the publisher's log checkpoints, requested with the store's own request key.
+        Map<PublicKey, String> allowed = new LinkedHashMap<>(labels);
+        allowed.put(LogWriter.requestKey(Store.open(dir.resolve("store")), line -> { }).publicKey(),
+                "publisher (log checkpoints)");
+        KeyList signerAllow = KeyList.of(allowed);
+        Path allowFile = dir.resolve("signer-allow");
+        AtomicFiles.write(allowFile, signerAllow.render().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ,
+                true);
+        try (SignerSetup signer = startSigner(allowFile, signerAllow)) {
             runNetwork(builders, trusted, trustFile, signer);
         }
     }

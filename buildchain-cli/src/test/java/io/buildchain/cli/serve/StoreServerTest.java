@@ -97,8 +97,18 @@ class StoreServerTest {
         HttpResponse<byte[]> tail = get("tail/hello/main");
         assertThat(tail.statusCode()).isEqualTo(200);
         assertThat(tail.body()).hasSize(400);
-        assertThat(header(tail, "cache-control")).isEqualTo("no-store");
-        assertThat(header(tail, "etag")).isNull();
+        // A tail moves: revalidated on every use, so a client holding the current one gets a 304.
+        assertThat(header(tail, "cache-control")).isEqualTo("no-cache");
+        assertThat(header(tail, "etag")).isNotNull();
+        HttpResponse<byte[]> again = get("tail/hello/main", "If-None-Match", header(tail, "etag"));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        HttpResponse<byte[]> checkpoint = get("log/" + pinned.base32() + "/checkpoint");
+        assertThat(checkpoint.statusCode()).isEqualTo(200);
+        assertThat(new String(checkpoint.body())).startsWith("buildchain.io/log/" + pinned.base32() + "\n3\n");
+        assertThat(get("log/" + pinned.base32() + "/tile/0/000.p/3").body()).hasSize(96);
+        assertThat(get("log/" + pinned.base32() + "/tree-size").statusCode()).isEqualTo(404);
+        assertThat(get("log-requests/key").statusCode()).isEqualTo(404);
 
         String signature = io.buildchain.core.encoding.Base32.encode(java.util.Arrays.copyOf(tail.body(), 64));
         HttpResponse<byte[]> block = get("block/" + signature);
@@ -168,10 +178,24 @@ class StoreServerTest {
         ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), pinned);
         ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,
                 KeyList.read(dir.resolve("qs/trusted-builders")), 2, new LastSeen(dir.resolve("seen"))));
-        assertThat(report.chainLength()).isEqualTo(2);
+        // Two releases, the first followed by the block that signs its log checkpoint.
+        assertThat(report.chainLength()).isEqualTo(3);
         // Three files and quickstart's release record.
         assertThat(report.filesChecked()).isEqualTo(4);
         assertThat(report.release().record().project()).isEqualTo("hello");
+    }
+
+    @Test
+    void aMonitorAuditsTheLogOverHttp() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = io.buildchain.cli.Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        int code = cli.execute("audit", "--key", pinned.base32(), "--url", base,
+                "--last-seen", dir.resolve("monitor/last-seen").toString());
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("audited the log of signer " + pinned)
+                .contains("3 block(s) walked back to the genesis");
+        assertThat(dir.resolve("monitor/last-seen-checkpoints")).content().startsWith(pinned.base32() + " 3 ");
     }
 
     @Test

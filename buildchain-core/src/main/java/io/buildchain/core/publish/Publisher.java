@@ -12,6 +12,7 @@ import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -41,8 +43,9 @@ import java.util.stream.Stream;
 /**
  * Publishes a release, all or nothing: applies the quorum, stores artifacts, manifests and the release's
  * artifacts view, gets the block from the signer (trying each agreeing builder's request in turn), stores
- * block and evidence, checks the chain back to the genesis is whole, then moves the tail. The store lock serialises publishers, and a
- * journal entry written before signing lets the next publish finish a release whose publisher died.
+ * block and evidence, checks the chain back to the genesis is whole, then moves the tail, then extends the log of
+ * the signer's chain. The store lock serialises publishers, and a journal entry written before signing lets
+ * the next publish finish a release (or store a log checkpoint's block) whose publisher died.
  */
 public final class Publisher {
     private final Store store;
@@ -79,6 +82,8 @@ public final class Publisher {
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
+            LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC());
+            logWriter.recover();
             List<PendingRelease> unanswered = finishPendingReleases();
             Optional<Result> retry = alreadyPublished(release);
             if (retry.isPresent()) {
@@ -139,6 +144,7 @@ public final class Publisher {
                     continue;
                 }
                 Result result = new Result(decision, block, finish(pending, block));
+                logWriter.extend(block);
                 abandon(unanswered, release);
                 return result;
             }

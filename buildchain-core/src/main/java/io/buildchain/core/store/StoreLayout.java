@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class StoreLayout {
     static final List<String> DIRECTORIES = List.of("object", "block", "tail", "quorum", "pending", "tmp",
-            "submissions", ReleaseViews.RELEASES, ReleaseViews.CURRENT);
+            "submissions", ReleaseViews.RELEASES, ReleaseViews.CURRENT, "log", "log-requests");
     private static final Pattern B32_DIGEST = Pattern.compile("[A-Z2-7]{77}");
     private static final Pattern MANIFEST_LINK = Pattern.compile("object/" + B32_DIGEST.pattern());
     private static final Pattern ARTIFACTS_LINK = Pattern.compile(ReleaseViews.RELEASES + "/" + B32_DIGEST.pattern()

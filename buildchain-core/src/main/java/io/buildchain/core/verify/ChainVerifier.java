@@ -76,18 +76,18 @@ public final class ChainVerifier {
         public static final Selector TAIL = new Selector(null, null);
     }
 
-    /** A selected release, the signatures of the blocks before it on its chain, and the branch's tail. */
-    public record Selected(Release release, Set<String> ancestors, Block tail) {
+    /** A selected release, the branch's tail, and how the tail's place in the signer's chain was checked. */
+    public record Selected(Release release, Block tail, History history) {
         /** Remembers the tail once the caller has checked what it needs: later, older tails are refused. */
         public void remember(LastSeen lastSeen) throws IOException {
             if (lastSeen != null) {
-                lastSeen.record(release.project(), release.branch(), tail);
+                history.record(lastSeen, release.project(), release.branch());
             }
         }
     }
 
     /** What a full verification checked. */
-    public record Report(Release release, int chainLength, int filesChecked, String quorum) {
+    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history) {
         public String summary() {
             Block block = release.block();
             StringBuilder out = new StringBuilder();
@@ -100,7 +100,7 @@ public final class ChainVerifier {
                     .append(" files, source time ").append(Long.toUnsignedString(release.manifest().time())).append(")\n");
             out.append("  builder request by ").append(block.request().publicKey()).append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
-            out.append("  chain: ").append(chainLength).append(" block(s) back to the signer's genesis, counters continuous\n");
+            out.append("  chain: ").append(history.description()).append('\n');
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
             out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
                     + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
@@ -158,26 +158,27 @@ public final class ChainVerifier {
      */
     public Selected select(String project, String branch, Selector selector, LastSeen lastSeen) throws IOException {
         Release tail = release(project, branch);
-        Set<String> ancestors = walkChain(tail.block());
-        if (lastSeen != null) {
-            lastSeen.check(project, branch, tail.block(), ancestors);
-        }
+        History history = history(project, branch, tail.block(), lastSeen);
         if ((selector.block() == null && selector.version() == null) || matches(tail, selector)) {
-            return new Selected(tail, ancestors, tail.block());
+            return new Selected(tail, tail.block(), history);
         }
-        List<String> older = new ArrayList<>(ancestors);
+        // An earlier release is found by walking back from the tail, whatever the log says.
+        List<String> older = new ArrayList<>(walkChain(tail.block()));
         for (int i = 0; i < older.size(); i++) {
             String name = older.get(i);
             if (selector.block() != null && !selector.block().equals(name)) {
                 continue;
             }
             Block block = checkBlock(store.read("block/" + name, Block.SIZE), store.describe("block/" + name));
+            if (selector.block() == null && !hasObject(block.digest())) {
+                continue; // a log checkpoint's block signs the checkpoint's text, not a manifest in the store
+            }
             Release release = releaseOf(project, branch, block);
             boolean onBranch = release.record() != null
                     ? release.record().project().equals(project) && release.record().branch().equals(branch)
                     : evidenceNames(block, project, branch);
             if (onBranch && matches(release, selector)) {
-                return new Selected(release, new LinkedHashSet<>(older.subList(i + 1, older.size())), tail.block());
+                return new Selected(release, tail.block(), history);
             }
             if (selector.block() != null) {
                 throw new VerificationException("block " + name + " is on the chain of " + project + "/" + branch
@@ -189,6 +190,14 @@ public final class ChainVerifier {
         throw new VerificationException("no release " + (selector.block() != null ? "with block " + selector.block()
                 : "with version " + selector.version()) + " on the chain of " + project + "/" + branch
                 + " (tail block " + Long.toUnsignedString(tail.block().counter()) + ")");
+    }
+
+    private boolean hasObject(Digest digest) throws IOException {
+        try (InputStream in = store.open("object/" + digest.base32(), MANIFEST_MAX)) {
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     private static boolean matches(Release release, Selector selector) {
@@ -217,7 +226,6 @@ public final class ChainVerifier {
     public Report verify(String project, String branch, Selector selector, Options options) throws IOException {
         Selected selected = select(project, branch, selector, options.lastSeen());
         Release release = selected.release();
-        Set<String> ancestors = selected.ancestors();
         int files = 0;
         if (options.checkFiles()) {
             for (Map.Entry<String, Digest> file : release.manifest().files().entrySet()) {
@@ -226,9 +234,19 @@ public final class ChainVerifier {
             }
         }
         String quorum = options.trusted() == null ? null
-                : checkQuorum(release.block(), options.trusted(), options.quorum(), countedBefore(ancestors));
+                : checkQuorum(release.block(), options.trusted(), options.quorum(),
+                        countedBefore(walkChain(release.block())));
         selected.remember(options.lastSeen());
-        return new Report(release, ancestors.size() + 1, files, quorum);
+        return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
+                selected.history());
+    }
+
+    /**
+     * Checks that {@code tail} descends from what {@code lastSeen} (may be null) accepted before and belongs to
+     * the signer's chain: by a short walk, the store's log, or the walk to the genesis ({@link HistoryVerifier}).
+     */
+    public History history(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
+        return new HistoryVerifier(store, pinned, this::checkBlock).check(project, branch, tail, lastSeen);
     }
 
     /**
@@ -238,35 +256,20 @@ public final class ChainVerifier {
      * @return base32 signatures of the blocks before {@code tail}
      */
     public Set<String> walkChain(Block tail) throws IOException {
-        Set<String> ancestors = new LinkedHashSet<>();
         // The signatures are checked together, on every core. A broken link met first still reports the
         // earliest bad signature before it, as checking block by block would.
         SignatureBatch signatures = new SignatureBatch();
+        HistoryVerifier chain = new HistoryVerifier(store, pinned, (bytes, where) -> {
+            Block block = checkPinned(bytes, where);
+            signatures.addBlock(block, where);
+            return block;
+        });
+        Set<String> ancestors = new LinkedHashSet<>();
         Block current = tail;
         try {
             while (current.counter() > 1) {
-                String name = Base32.encode(current.previous());
-                String path = "block/" + name;
-                byte[] bytes;
-                try {
-                    bytes = store.read(path, Block.SIZE);
-                } catch (NoSuchFileException e) {
-                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                            + " links to previous block " + name + ", which is not in the store (" + store.describe(path) + ")");
-                }
-                Block previous = checkPinned(bytes, store.describe(path));
-                signatures.addBlock(previous, store.describe(path));
-                if (!previous.signatureBase32().equals(name)) {
-                    throw new VerificationException(store.describe(path) + ": holds block " + previous.signatureBase32()
-                            + ", not the block its name says");
-                }
-                if (previous.counter() != current.counter() - 1) {
-                    throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
-                            + " links to a block with counter " + Long.toUnsignedString(previous.counter())
-                            + " (expected " + Long.toUnsignedString(current.counter() - 1) + ")");
-                }
-                ancestors.add(name);
-                current = previous;
+                current = chain.previous(current);
+                ancestors.add(current.signatureBase32());
             }
         } catch (IOException | RuntimeException e) {
             signatures.verifyAll();
@@ -366,7 +369,7 @@ public final class ChainVerifier {
         return bytes;
     }
 
-    private Block checkBlock(byte[] bytes, String where) {
+    Block checkBlock(byte[] bytes, String where) {
         Block block = checkPinned(bytes, where);
         new SignatureBatch().addBlock(block, where).verifyAll();
         return block;

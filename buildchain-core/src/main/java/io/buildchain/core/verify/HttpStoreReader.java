@@ -41,6 +41,23 @@ final class HttpStoreReader implements StoreReader {
 
     @Override
     public InputStream open(String path, long maxBytes) throws IOException {
+        return connect(path, maxBytes, null);
+    }
+
+    /** A GET with {@code If-None-Match}: a 304 answer means the caller's copy is current. */
+    @Override
+    public Fetched readIfChanged(String path, int maxBytes, String etag) throws IOException {
+        InputStream body = connect(path, maxBytes, etag);
+        if (body == null) {
+            return new Fetched(null, etag);
+        }
+        try (TaggedBody in = (TaggedBody) body) {
+            return new Fetched(in.readAllBytes(), in.etag);
+        }
+    }
+
+    /** The bounded, paced body of a GET; null when {@code etag} was given and the server answered 304. */
+    private InputStream connect(String path, long maxBytes, String etag) throws IOException {
         URI uri = base.resolve(path);
         String where = "GET " + uri;
         HttpURLConnection connection = (HttpURLConnection) toUrl(uri).openConnection();
@@ -48,6 +65,9 @@ final class HttpStoreReader implements StoreReader {
         connection.setConnectTimeout(timeout);
         connection.setReadTimeout(timeout);
         connection.setInstanceFollowRedirects(true);
+        if (etag != null) {
+            connection.setRequestProperty("If-None-Match", etag);
+        }
         int status;
         try {
             status = connection.getResponseCode();
@@ -60,6 +80,10 @@ final class HttpStoreReader implements StoreReader {
             throw new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
         } catch (IOException e) {
             throw new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        if (status == 304 && etag != null) {
+            connection.disconnect();
+            return null;
         }
         if (status / 100 != 2) {
             connection.disconnect();
@@ -74,7 +98,18 @@ final class HttpStoreReader implements StoreReader {
             throw new IOException(where + ": Content-Length " + length + " is larger than the " + maxBytes
                     + " bytes expected");
         }
-        return new BoundedInputStream(new PacedStream(connection, where), maxBytes, where);
+        return new TaggedBody(new BoundedInputStream(new PacedStream(connection, where), maxBytes, where),
+                connection.getHeaderField("ETag"));
+    }
+
+    /** A body together with the validator the server sent for it (null: none). */
+    private static final class TaggedBody extends FilterInputStream {
+        private final String etag;
+
+        TaggedBody(InputStream in, String etag) {
+            super(in);
+            this.etag = etag;
+        }
     }
 
     private static URL toUrl(URI uri) throws IOException {

@@ -1,21 +1,22 @@
 package io.buildchain.core.verify;
 
-import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.TextRecords;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * A client's memory of the newest tail it accepted per signer key, project and branch, so that a mirror
  * or a compromised server cannot roll a branch back to an older release or fork it. One line per tail:
- * {@code SIGNER_KEY PROJECT BRANCH COUNTER BLOCK_SIGNATURE}.
+ * {@code SIGNER_KEY PROJECT BRANCH COUNTER BLOCK_SIGNATURE}. {@link HistoryVerifier} applies it.
  */
 public final class LastSeen {
     private final Path file;
@@ -36,28 +37,30 @@ public final class LastSeen {
         return file;
     }
 
-    /**
-     * Fails if {@code tail} is older than, or not a descendant of, the tail seen before.
-     *
-     * @param ancestors signatures (base32) of every block walked back from {@code tail}
-     */
-    public void check(String project, String branch, Block tail, Set<String> ancestors) throws IOException {
-        String[] seen = read().get(key(tail, project, branch));
-        if (seen == null) {
-            return;
-        }
-        long seenCounter = Long.parseUnsignedLong(seen[0]);
-        String seenSignature = seen[1];
-        String where = project + "/" + branch;
-        if (Long.compareUnsigned(tail.counter(), seenCounter) < 0) {
-            throw new VerificationException("rollback: tail " + where + " is at counter "
-                    + Long.toUnsignedString(tail.counter()) + ", but counter " + seenCounter
-                    + " was seen before (" + file + ")");
-        }
-        if (!seenSignature.equals(tail.signatureBase32()) && !ancestors.contains(seenSignature)) {
-            throw new VerificationException("fork: tail " + where + " does not descend from block " + seenSignature
-                    + " (counter " + seenCounter + ") seen before (" + file + ")");
-        }
+    /** A tail accepted before. */
+    public record Seen(long counter, String signature) {
+    }
+
+    /** The tail of {@code project}/{@code branch} in {@code signer}'s chain accepted before, if any. */
+    public Optional<Seen> seen(PublicKey signer, String project, String branch) throws IOException {
+        String[] seen = read().get(signer.base32() + " " + project + " " + branch);
+        return seen == null ? Optional.empty() : Optional.of(new Seen(Long.parseUnsignedLong(seen[0]), seen[1]));
+    }
+
+    /** Every block of {@code signer}'s chain accepted before as a tail of any branch, by counter. */
+    public Map<Long, String> seenBlocks(PublicKey signer) throws IOException {
+        Map<Long, String> blocks = new HashMap<>();
+        read().forEach((key, value) -> {
+            if (key.startsWith(signer.base32() + " ")) {
+                blocks.put(Long.parseUnsignedLong(value[0]), value[1]);
+            }
+        });
+        return blocks;
+    }
+
+    /** The log checkpoints accepted before, kept beside this file. */
+    public SeenCheckpoints checkpoints() {
+        return new SeenCheckpoints(file.resolveSibling(file.getFileName() + "-checkpoints"));
     }
 
     public void record(String project, String branch, Block tail) throws IOException {

@@ -21,6 +21,24 @@ public interface StoreReader {
         }
     }
 
+    /**
+     * What a conditional read returns: the content and its validator, or (when the reader was given the
+     * validator of the content it still has) null content meaning "not modified".
+     */
+    record Fetched(byte[] bytes, String etag) {
+        public boolean notModified() {
+            return bytes == null;
+        }
+    }
+
+    /**
+     * Reads {@code path} unless it still has validator {@code etag} (null: no copy yet). Readers without
+     * validators always read.
+     */
+    default Fetched readIfChanged(String path, int maxBytes, String etag) throws IOException {
+        return new Fetched(read(path, maxBytes), null);
+    }
+
     /** A stream for large objects, failing once more than {@code maxBytes} arrive; the caller checks the digest. */
     InputStream open(String path, long maxBytes) throws IOException;
 

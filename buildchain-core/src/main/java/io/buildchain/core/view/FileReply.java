@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * How to answer an HTTP request for a store file, whichever server sends it ({@code serve}'s Jetty or
  * Jenkins): status, headers, and which bytes. Content-addressed files are cached forever under their
- * digest as ETag; tails never, since they move.
+ * digest as ETag; tails and checkpoints, which move, carry an ETag of their content and are revalidated.
  *
  * @param first first byte of the body
  * @param count body length; the body is empty unless the status is 200 or 206
@@ -31,10 +31,11 @@ public record FileReply(Path file, int status, Map<String, String> headers, long
         headers.put("Content-Type", file.contentType());
         headers.put("Accept-Ranges", "bytes");
         headers.put("X-Content-Type-Options", "nosniff");
-        if (file.immutable()) {
+        if (file.etag() != null) {
             String etag = "\"" + file.etag() + "\"";
             headers.put("ETag", etag);
-            headers.put("Cache-Control", "public, max-age=31536000, immutable");
+            // What moves (a tail, a checkpoint) is revalidated on every use: a client's copy costs a 304.
+            headers.put("Cache-Control", file.immutable() ? "public, max-age=31536000, immutable" : "no-cache");
             if (etag.equals(ifNoneMatch)) {
                 return new FileReply(file.file(), 304, headers, 0, 0);
             }

@@ -3,6 +3,7 @@ package io.buildchain.core.view;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.ManifestNames;
+import io.buildchain.core.log.Tiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 public final class StoreRoutes {
     private static final Pattern B32_SIGNATURE = Pattern.compile("[A-Z2-7]{103}");
     private static final Pattern B32_DIGEST = Pattern.compile("[A-Z2-7]{77}");
+    private static final Pattern B32_KEY = Pattern.compile("[A-Z2-7]{52}");
+    private static final int MUTABLE_ETAG_MAX = 64 * 1024;
     private static final String BINARY = "application/octet-stream";
     private static final String JSON = "application/json";
 
@@ -81,8 +84,9 @@ public final class StoreRoutes {
                         .filter(b -> allows(b.project(), b.branch())).toList())) : notFound(path);
                 case "style.css" -> parts.length == 1 ? new Page(200, "text/css; charset=utf-8", ChainPages.STYLESHEET)
                         : notFound(path);
-                case "tail" -> parts.length == 3 && allows(parts[1], parts[2]) ? file(store.tailPath(parts[1], parts[2]), BINARY, false, null, null, path)
-                        : notFound(path);
+                case "tail" -> parts.length == 3 && allows(parts[1], parts[2])
+                        ? mutable(store.tailPath(parts[1], parts[2]), BINARY, path) : notFound(path);
+                case "log" -> logFile(parts, path);
                 case "block" -> parts.length == 2 && B32_SIGNATURE.matcher(parts[1]).matches()
                         ? file(store.root().resolve(path), BINARY, true, parts[1], null, path) : notFound(path);
                 case "object" -> parts.length == 2 && B32_DIGEST.matcher(parts[1]).matches() && objectInScope(parts[1])
@@ -151,6 +155,33 @@ public final class StoreRoutes {
         }
         ManifestNames.check(path.substring("artifacts/".length()));
         return file(store.root().resolve(path), BINARY, false, null, parts[parts.length - 1], path);
+    }
+
+    /**
+     * {@code log/SIGNER_KEY/checkpoint} and {@code log/SIGNER_KEY/tile/...}: the log of a signer's chain. Like
+     * blocks, it is served to every scope, as it names blocks by hash only.
+     */
+    private Answer logFile(String[] parts, String path) throws IOException {
+        if (parts.length < 3 || !B32_KEY.matcher(parts[1]).matches()) {
+            return notFound(path);
+        }
+        String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        if (rest.equals("checkpoint")) {
+            return mutable(store.root().resolve(path), "text/plain; charset=utf-8", path);
+        }
+        return Tiles.PATH.matcher(rest).matches()
+                ? file(store.root().resolve(path), BINARY, true, "tile-" + parts[1] + "-" + rest.replace('/', '.'), null, path)
+                : notFound(path);
+    }
+
+    /** A small file that moves: its ETag is a digest of its content, so a client's copy costs one 304. */
+    private Answer mutable(Path file, String contentType, String path) throws IOException {
+        Answer answer = file(file, contentType, false, null, null, path);
+        if (!(answer instanceof StoreFile checked) || Files.size(checked.file()) > MUTABLE_ETAG_MAX) {
+            return answer;
+        }
+        String etag = Digest.of(Files.readAllBytes(checked.file())).base32();
+        return new StoreFile(checked.file(), contentType, false, etag, null);
     }
 
     private boolean allows(String project, String branch) {

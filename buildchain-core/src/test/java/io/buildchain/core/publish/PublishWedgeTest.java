@@ -37,6 +37,7 @@ class PublishWedgeTest {
     @TempDir
     Path dir;
 
+    /** The tail's block counter; each release is followed by its log checkpoint's block (release n: 2n-1). */
     long verify(Network net, String project) throws Exception {
         ChainVerifier.Report report = new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey())
                 .verify(project, "main", ChainVerifier.Options.defaults());
@@ -59,10 +60,10 @@ class PublishWedgeTest {
         Network net = new Network(dir, "a", "b");
         publish(net, "proj", "r1", Map.of("x", "file x"));
         publish(net, "proj", "r2", Map.of("x/y", "file x/y"));
-        assertThat(verify(net, "proj")).isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(3);
         assertThat(artifact(net, "artifacts/x/y")).isEqualTo("file x/y");
         publish(net, "proj", "r3", Map.of("x", "file x again"));
-        assertThat(verify(net, "proj")).isEqualTo(3);
+        assertThat(verify(net, "proj")).isEqualTo(5);
         assertThat(artifact(net, "artifacts/x")).isEqualTo("file x again");
         assertThat(artifact(net, "current/proj/main/artifacts/x")).isEqualTo("file x again");
         assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
@@ -74,8 +75,8 @@ class PublishWedgeTest {
         publish(net, "one", "r1", Map.of("x", "one's x"));
         publish(net, "two", "r1", Map.of("x/y", "two's x/y"));
         publish(net, "one", "r2", Map.of("x", "one's x, second release", "z", "one's z"));
-        assertThat(verify(net, "one")).isEqualTo(3);
-        assertThat(verify(net, "two")).isEqualTo(2);
+        assertThat(verify(net, "one")).isEqualTo(5);
+        assertThat(verify(net, "two")).isEqualTo(3);
         assertThat(artifact(net, "current/one/main/artifacts/x")).isEqualTo("one's x, second release");
         assertThat(artifact(net, "current/two/main/artifacts/x/y")).isEqualTo("two's x/y");
         assertThat(artifact(net, "current/two/main/manifest.json")).contains("\"x/y\"");
@@ -120,7 +121,7 @@ class PublishWedgeTest {
         Publisher.Result second = publish3(net, "r2");
         assertThat(second.decision().votes()).anyMatch(v -> v.submission().source().equals("a")
                 && v.reason() != null && v.reason().contains("--resume-after 1"));
-        assertThat(verify(net, "proj")).isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(3);
 
         // The builder resumes above the counter it was told, and counts again.
         FileTreesForTest.delete(dir.resolve("nodes/a/state"));
@@ -135,7 +136,7 @@ class PublishWedgeTest {
         Publisher.Result third = net.publisher().publish(new Publisher.Release("proj", "main", 1,
                 net.trusted("a"), round, Optional.empty()));
         assertThat(third.block().request().publicKey()).isEqualTo(net.builders.get("a").publicKey());
-        assertThat(verify(net, "proj")).isEqualTo(3);
+        assertThat(verify(net, "proj")).isEqualTo(5);
     }
 
     Publisher.Result publish3(Network net, String release) throws IOException {
@@ -163,7 +164,7 @@ class PublishWedgeTest {
         assertThat(verify(net, "proj")).isEqualTo(1);
         assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
         publish(net, "proj", "r3", Map.of("app", "3"));
-        assertThat(verify(net, "proj")).isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(3);
     }
 
     /** pihsm answers a request it will not sign with silence; this signer does the same over a local node. */
@@ -213,11 +214,11 @@ class PublishWedgeTest {
                 Map.of("app", "2")));
         Publisher.Result result = silent.publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
                 Optional.empty()));
-        assertThat(result.block().counter()).isEqualTo(2);
+        assertThat(result.block().counter()).isEqualTo(3);
         assertThat(journal).doesNotExist();
         assertThat(net.log).anyMatch(line -> line.startsWith("abandoning the interrupted release of other/main: stale "
                 + "counter") && line.contains("--resume-after"));
-        assertThat(verify(net, "proj")).isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(3);
     }
 
     @Test
@@ -229,14 +230,14 @@ class PublishWedgeTest {
         assertThatThrownBy(() -> publish(net, "proj", "r3", Map.of("app", "3")))
                 .isInstanceOf(ChainIncompleteException.class)
                 .hasMessageContaining(unseen.signatureBase32())
-                .hasMessageContaining("counters with no block in the store: 2")
+                .hasMessageContaining("counters with no block in the store: 3")
                 .hasMessageContaining("import-blocks");
         assertThat(verify(net, "proj")).isEqualTo(1);
 
         // The block comes in from the signer's own audit chain; the waiting release and the next are published.
         assertThat(BlockImport.into(net.store, List.of(dir.resolve("signer-state"))).imported()).isEqualTo(1);
         publish(net, "proj", "r4", Map.of("app", "4"));
-        assertThat(verify(net, "proj")).isEqualTo(4);
+        assertThat(verify(net, "proj")).isEqualTo(5);
         assertThat(net.log).anyMatch(line -> line.contains("finishing the interrupted release of proj/main"));
     }
 

@@ -97,8 +97,9 @@ class PublisherTest {
         Publisher.Result third = net.publish("r3", 2);
         assertThat(net.log).anyMatch(line -> line.contains("finishing the interrupted release of proj/main"));
         assertThat(net.store.blockPath(signedButLost.signature())).exists();
-        assertThat(third.block().counter()).isEqualTo(3);
-        assertThat(verify(net).chainLength()).isEqualTo(3);
+        // r1 (1) and its log checkpoint (2), the finished release (3), then r3 (4) and its checkpoint (5).
+        assertThat(third.block().counter()).isEqualTo(4);
+        assertThat(verify(net).chainLength()).isEqualTo(4);
         assertThat(journal).doesNotExist();
     }
 
@@ -126,10 +127,11 @@ class PublisherTest {
             for (Future<Publisher.Result> result : results) {
                 maxCounter = Math.max(maxCounter, result.get().block().counter());
             }
-            assertThat(maxCounter).isEqualTo(8);
+            // Each release is followed by the block that signs its log checkpoint.
+            assertThat(maxCounter).isEqualTo(15);
             ChainVerifier.Report report = verify(net);
-            assertThat(report.release().block().counter()).isEqualTo(8);
-            assertThat(report.chainLength()).isEqualTo(8);
+            assertThat(report.release().block().counter()).isEqualTo(15);
+            assertThat(report.chainLength()).isEqualTo(15);
         } finally {
             pool.shutdownNow();
         }
@@ -142,9 +144,10 @@ class PublisherTest {
         net.publisher().publish(new Publisher.Release("proj", "next", 2, net.trusted(),
                 net.round("n1", List.of()), Optional.empty()));
         net.publish("r2", 2);
-        assertThat(verify(net).chainLength()).isEqualTo(3);
+        // r1, checkpoint, n1, checkpoint, r2, checkpoint: one chain, one log.
+        assertThat(verify(net).chainLength()).isEqualTo(5);
         assertThat(new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey())
-                .verify("proj", "next", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(2);
+                .verify("proj", "next", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(3);
         assertThat(Files.readSymbolicLink(net.store.tailPath("proj", "next")).toString()).startsWith("../../block/");
         assertThat(Files.readSymbolicLink(net.store.root().resolve("artifacts/docs/README")).toString())
                 .startsWith("../../../../object/");
@@ -166,8 +169,8 @@ class PublisherTest {
         }
         net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), empty, Optional.empty()));
         assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
-        assertThat(net.publish("r2", 2).block().counter()).isEqualTo(2);
-        assertThat(verify(net).chainLength()).isEqualTo(2);
+        assertThat(net.publish("r2", 2).block().counter()).isEqualTo(3);
+        assertThat(verify(net).chainLength()).isEqualTo(3);
     }
 
     @Test

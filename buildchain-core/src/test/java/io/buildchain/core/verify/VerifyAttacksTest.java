@@ -52,7 +52,8 @@ class VerifyAttacksTest {
     void anHonestStoreVerifiesWithHistoryFilesAndQuorum() throws Exception {
         ChainVerifier.Report report = verifier().verify("proj", "main",
                 new ChainVerifier.Options(true, net.trusted(), 2, new LastSeen(dir.resolve("seen"))));
-        assertThat(report.chainLength()).isEqualTo(2);
+        // r1, the block signing r1's log checkpoint, r2.
+        assertThat(report.chainLength()).isEqualTo(3);
         assertThat(report.filesChecked()).isEqualTo(2);
         assertThat(report.quorum()).contains("2 of your 3 trusted builders");
         assertThat(report.release().block()).isEqualTo(second.block());
@@ -108,7 +109,7 @@ class VerifyAttacksTest {
         net.store.setTail("proj", "main", first.block());
         assertThatThrownBy(() -> verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen)))
                 .isInstanceOf(VerificationException.class).hasMessageContaining("rollback")
-                .hasMessageContaining("counter 1").hasMessageContaining("counter 2 was seen before");
+                .hasMessageContaining("counter 1").hasMessageContaining("counter 3 was seen before");
     }
 
     @Test
@@ -124,16 +125,21 @@ class VerifyAttacksTest {
     void forkedChainIsCaughtByLastSeen() throws Exception {
         LastSeen seen = new LastSeen(dir.resolve("seen"));
         verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen));
-        // A cloned signer (same key) signs a different block 2 after block 1 and the tail is pointed at it.
+        // A cloned signer (same key) signs a different block 3 after block 2 and the tail is pointed at it.
         var request = new io.buildchain.core.chain.BuilderChain(dir.resolve("fork-builder"))
                 .request(net.builders.get("a"), first.block().digest(), 5);
-        Block sibling = Block.decode(new io.buildchain.core.chain.ChainSigner(net.signerKey, first.block().signature(), 1)
+        Block sibling = Block.decode(new io.buildchain.core.chain.ChainSigner(net.signerKey, second.block().previous(), 2)
                 .sign(request.bytes(), 1800000000L), "sibling");
         net.store.putBlock(sibling);
         net.store.setTail("proj", "main", sibling);
-        // On its own the forked chain is well formed...
-        assertThat(verifier().verify("proj", "main", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(2);
-        // ...but a client that saw the real block 2 refuses it.
+        // The log holds the real block 2, so even a first-time client refuses the sibling...
+        assertThatThrownBy(() -> verifier().verify("proj", "main", ChainVerifier.Options.defaults()))
+                .isInstanceOf(VerificationException.class).hasMessageContaining("not in the log")
+                .hasMessageContaining("is not leaf 2");
+        // ...and without a log, on its own the forked chain is well formed...
+        deleteLog();
+        assertThat(verifier().verify("proj", "main", ChainVerifier.Options.defaults()).chainLength()).isEqualTo(3);
+        // ...but a client that saw the real tail refuses it.
         assertThatThrownBy(() -> verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen)))
                 .isInstanceOf(VerificationException.class).hasMessageContaining("fork");
     }
@@ -143,8 +149,22 @@ class VerifyAttacksTest {
         Path block = net.store.blockPath(first.block().signature());
         block.toFile().setWritable(true);
         Files.delete(block);
+        // With a log, clients rely on its proofs; the monitor's walk is what finds the hole.
+        assertThatThrownBy(() -> new LogAuditor(StoreReader.of(net.store.root()), net.signerKey.publicKey()).audit(null))
+                .isInstanceOf(VerificationException.class)
+                .hasMessageContaining("chain broken").hasMessageContaining("not in the store");
+        deleteLog();
         assertThatThrownBy(this::verify).isInstanceOf(VerificationException.class)
                 .hasMessageContaining("chain broken").hasMessageContaining("not in the store");
+    }
+
+    /** Makes the store one that no log-aware publisher touched (an old mirror): verify walks the chain. */
+    void deleteLog() throws Exception {
+        try (var files = Files.walk(net.store.root().resolve("log"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test

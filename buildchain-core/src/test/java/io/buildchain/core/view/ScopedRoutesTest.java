@@ -45,6 +45,13 @@ class ScopedRoutesTest {
         assertThat(status(routes, "manifest.json")).isEqualTo(404);
         // Blocks are served by signature: a chain walked back passes through other branches' blocks.
         assertThat(routes.resolve("block/" + theirSig)).isInstanceOf(StoreRoutes.StoreFile.class);
+        // So is the log of the shared signer chain (the Jenkins job URL serves it), but not the publisher's files.
+        String log = "log/" + net.signerKey.publicKey() + "/";
+        assertThat(routes.resolve(log + "checkpoint")).isInstanceOf(StoreRoutes.StoreFile.class);
+        assertThat(routes.resolve(log + "tile/0/000.p/3")).isInstanceOf(StoreRoutes.StoreFile.class);
+        assertThat(status(routes, log + "tree-size")).isEqualTo(404);
+        assertThat(status(routes, log + "tile/0/../../../log-requests/key")).isEqualTo(404);
+        assertThat(status(routes, "log-requests/key")).isEqualTo(404);
 
         // A file of the job's release, as every release file is, by digest too.
         String fileDigest = ((StoreRoutes.StoreFile) routes.resolve("files/" + mineSig + "/app.bin")).etag();
@@ -83,8 +90,10 @@ class ScopedRoutesTest {
         assertThat(unsatisfiable.hasBody()).isFalse();
 
         var tail = (StoreRoutes.StoreFile) routes.resolve("tail/proj/main");
-        assertThat(FileReply.plan(tail, null, null).headers()).containsEntry("Cache-Control", "no-store")
-                .doesNotContainKey("ETag");
+        // A tail moves: it is revalidated on every use, and a client holding the current one gets a 304.
+        FileReply tailReply = FileReply.plan(tail, null, null);
+        assertThat(tailReply.headers()).containsEntry("Cache-Control", "no-cache").containsKey("ETag");
+        assertThat(FileReply.plan(tail, tailReply.headers().get("ETag"), null).status()).isEqualTo(304);
     }
 
     @Test

@@ -1,0 +1,252 @@
+package io.buildchain.core.log;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.VerificationException;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.BuilderChain;
+import io.buildchain.core.chain.Genesis;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerRefusedException;
+import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.encoding.Base32;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The publisher's side of the log: an append-only Merkle tree over every block of one signer's chain (leaf
+ * i is the block with counter i + 1), kept as tiles in {@code log/SIGNER_KEY/} beside the original layout,
+ * and a checkpoint signed by the signer itself. The first run backfills the chain already in the store;
+ * each later run appends the blocks since, reading and writing only the right edge (O(log N)).
+ *
+ * <p>The checkpoint is signed by asking the signer to sign a request for SHA-384 of its text, made with the
+ * publisher's own request key ({@code log-requests/key}, never served): the answer is an ordinary block of
+ * the same chain, so users pin nothing new and the original tools see one more block.
+ */
+public final class LogWriter {
+    private final Store store;
+    private final BlockSigner signer;
+    private final Consumer<String> log;
+    private final Clock clock;
+
+    public LogWriter(Store store, BlockSigner signer, Consumer<String> log, Clock clock) {
+        this.store = store;
+        this.signer = signer;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Where the log of {@code signer}'s chain lives in a store. */
+    public static Path directory(Store store, PublicKey signer) {
+        return store.root().resolve("log").resolve(signer.base32());
+    }
+
+    /**
+     * Appends every block up to {@code newest} (already stored) and publishes a checkpoint signed by the
+     * signer; call with the store lock held. A log that cannot be extended is reported and left as it was:
+     * clients then verify the newer blocks by walking the chain.
+     */
+    public Optional<Checkpoint> extend(Block newest) throws IOException {
+        try {
+            return Optional.of(extendOrFail(newest));
+        } catch (BuildchainException | IOException e) {
+            log.accept("log of signer " + newest.publicKey() + " not extended (verify walks the chain instead): "
+                    + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Checkpoint extendOrFail(Block newest) throws IOException {
+        PublicKey key = newest.publicKey();
+        Path dir = directory(store, key);
+        long size = readSize(dir);
+        if (Long.compareUnsigned(newest.counter(), size) <= 0) {
+            throw new VerificationException("block counter " + Long.toUnsignedString(newest.counter())
+                    + " is already in the log of size " + size);
+        }
+        List<byte[]> leaves = newLeaves(dir, size, newest);
+        if (size == 0) {
+            log.accept("log: building the log of signer " + key + " over " + leaves.size() + " block(s)");
+        }
+        append(dir, size, leaves);
+        long newSize = size + leaves.size();
+        AtomicFiles.write(dir.resolve("tree-size"), store.tmp(),
+                out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_READ_WRITE, true);
+        byte[] root = MerkleProofs.root(newSize, tiles(dir, newSize));
+        byte[] body = Checkpoint.body(key, newSize, root);
+        SignedRequest request = new BuilderChain(requestDir()).request(requestKey(), Digest.of(body),
+                clock.instant().getEpochSecond());
+        // Journaled first: a publisher that dies once the signer answered would otherwise lose a chain block.
+        Path pending = pendingRequest();
+        AtomicFiles.write(pending, store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE, true);
+        Block signature = signer.sign(request);
+        store.putBlock(signature);
+        Files.delete(pending);
+        Checkpoint checkpoint = Checkpoint.signed(key, newSize, root, signature);
+        byte[] note = checkpoint.render();
+        AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
+                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        return checkpoint;
+    }
+
+    /**
+     * Stores the block of a checkpoint request whose publisher died after sending it: the signer answers the
+     * same request with the same block. Call with the store lock held, before anything else is signed.
+     */
+    public void recover() throws IOException {
+        Path pending = pendingRequest();
+        if (!Files.exists(pending)) {
+            return;
+        }
+        SignedRequest request = SignedRequest.decode(Files.readAllBytes(pending), pending.toString());
+        try {
+            Block block = signer.sign(request);
+            store.putBlock(block);
+            log.accept("log: stored block " + Long.toUnsignedString(block.counter())
+                    + " of the checkpoint an interrupted publish asked for");
+        } catch (SignerRefusedException e) {
+            log.accept("log: the checkpoint request of an interrupted publish was not signed again: " + e.getMessage());
+        }
+        Files.delete(pending);
+    }
+
+    private Path pendingRequest() {
+        return requestDir().resolve("pending-request");
+    }
+
+    /** Leaf hashes of the blocks after the first {@code size}, walked back from {@code newest}, oldest first. */
+    private List<byte[]> newLeaves(Path dir, long size, Block newest) throws IOException {
+        List<byte[]> leaves = new ArrayList<>();
+        Block current = newest;
+        current.verifySignature("block " + current.signatureBase32());
+        leaves.add(TreeHash.leaf(current.bytes()));
+        while (current.counter() > size + 1) {
+            Block previous = storedBlock(current.previous());
+            if (!previous.publicKey().equals(current.publicKey()) || previous.counter() != current.counter() - 1) {
+                throw new VerificationException("block " + previous.signatureBase32() + " does not precede block counter "
+                        + Long.toUnsignedString(current.counter()) + " in the chain");
+            }
+            previous.verifySignature("block " + previous.signatureBase32());
+            leaves.add(TreeHash.leaf(previous.bytes()));
+            current = previous;
+        }
+        if (size == 0) {
+            Genesis.of(current.publicKey(), current.previous()).verify("genesis of signer " + current.publicKey());
+        } else {
+            byte[] lastLeaf = tiles(dir, size).subtree(0, size - 1);
+            if (!MessageDigest.isEqual(lastLeaf, TreeHash.leaf(storedBlock(current.previous()).bytes()))) {
+                throw new VerificationException("the chain in the store does not continue the log at size " + size);
+            }
+        }
+        Collections.reverse(leaves);
+        return leaves;
+    }
+
+    private Block storedBlock(byte[] signature) throws IOException {
+        Path file = store.blockPath(signature);
+        if (!Files.exists(file)) {
+            throw new VerificationException("block " + Base32.encode(signature) + " is not in the store");
+        }
+        return Block.decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Adds {@code leaves} after the first {@code size}, level by level, rewriting only right-edge tiles. */
+    private void append(Path dir, long size, List<byte[]> leaves) throws IOException {
+        List<byte[]> added = leaves;
+        long before = size;
+        for (int level = 0; !added.isEmpty(); level++) {
+            long firstTile = before / Tiles.WIDTH;
+            int kept = (int) (before % Tiles.WIDTH);
+            List<byte[]> entries = new ArrayList<>();
+            if (kept > 0) {
+                Path partial = dir.resolve(Tiles.path(level, firstTile, kept));
+                entries.addAll(Tiles.parse(Files.readAllBytes(partial), kept, partial.toString()));
+            }
+            entries.addAll(added);
+            List<byte[]> completed = new ArrayList<>();
+            for (int from = 0; from < entries.size(); from += Tiles.WIDTH) {
+                List<byte[]> tile = entries.subList(from, Math.min(entries.size(), from + Tiles.WIDTH));
+                writeTile(dir, level, firstTile + from / Tiles.WIDTH, tile);
+                if (tile.size() == Tiles.WIDTH) {
+                    completed.add(Tiles.subtreeOf(tile, 0, Tiles.WIDTH));
+                }
+            }
+            added = completed;
+            before = firstTile;
+        }
+    }
+
+    private void writeTile(Path dir, int level, long index, List<byte[]> hashes) throws IOException {
+        Path target = dir.resolve(Tiles.path(level, index, hashes.size()));
+        AtomicFiles.write(target, store.tmp(), out -> {
+            for (byte[] hash : hashes) {
+                out.write(hash);
+            }
+        }, AtomicFiles.OWNER_WRITE_ALL_READ, true);
+    }
+
+    private Tiles tiles(Path dir, long size) {
+        return new Tiles((path, max) -> {
+            Path file = dir.resolve(path);
+            if (!Files.isRegularFile(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            return Files.readAllBytes(file);
+        }, size);
+    }
+
+    private static long readSize(Path dir) throws IOException {
+        Path file = dir.resolve("tree-size");
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!text.matches("[0-9]{1,18}")) {
+            throw new VerificationException(file + ": expected the tree size as a decimal number");
+        }
+        return Long.parseLong(text);
+    }
+
+    private Path requestDir() {
+        return requestDir(store);
+    }
+
+    private static Path requestDir(Store store) {
+        return store.root().resolve("log-requests");
+    }
+
+    private SigningKey requestKey() throws IOException {
+        return requestKey(store, log);
+    }
+
+    /**
+     * The publisher's request key for checkpoints in {@code store}, made on first use. A signer with an
+     * allow-list must allow it; the key only lets its holder ask the signer for blocks, as the publisher can.
+     */
+    public static SigningKey requestKey(Store store, Consumer<String> log) throws IOException {
+        Path file = requestDir(store).resolve("key");
+        if (Files.exists(file)) {
+            return KeyFiles.read(file);
+        }
+        SigningKey key = KeyFiles.create(file, new SecureRandom());
+        log.accept("log: checkpoint request key " + key.publicKey() + " created in " + file
+                + " (a signer with an allow-list must allow it)");
+        return key;
+    }
+}
