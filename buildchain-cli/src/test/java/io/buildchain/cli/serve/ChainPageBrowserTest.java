@@ -114,8 +114,8 @@ class ChainPageBrowserTest {
         Path evidenceFile = store.evidencePath(tail);
         Evidence stored = Evidence.parse(Files.readAllBytes(evidenceFile), evidenceFile.toString());
         Files.write(evidenceFile, new Evidence(stored.format(), stored.project(), stored.branch(), stored.quorum(),
-                stored.manifest(), stored.block(), stored.trusted(), stored.submissions(), null, List.of(explanation))
-                .toJson());
+                stored.manifest(), stored.block(), stored.trusted(), stored.submissions(), null, List.of(explanation),
+                stored.operators()).toJson());
         try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0);
                 HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium-profile"))) {
             chromium.phone();

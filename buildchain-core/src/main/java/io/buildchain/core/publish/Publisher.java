@@ -10,6 +10,7 @@ import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
@@ -76,6 +77,8 @@ public final class Publisher {
     public Result publish(Release release) throws IOException {
         Store.checkName(release.project(), "project");
         Store.checkName(release.branch(), "branch");
+        // A buildinfo is outside the vote, but one not signed by its builder for its manifest is refused here.
+        release.submissions().forEach(Submission::checkedBuildInfo);
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
@@ -353,7 +356,8 @@ public final class Publisher {
         for (Map.Entry<Digest, Vote> other : firstByDigest.entrySet()) {
             if (!other.getKey().equals(reference.get())) {
                 explanations.add(Divergence.explain(accepted, new Divergence.Side(sources(decision, other.getKey()),
-                        other.getValue().manifest(), other.getValue().submission().artifacts())));
+                        other.getValue().manifest(), other.getValue().submission().artifacts()))
+                        .withCausesFirst(environmentCauses(decision, reference.get(), other.getKey())));
             }
         }
         return explanations;
@@ -363,5 +367,23 @@ public final class Publisher {
     private static String sources(QuorumDecision decision, Digest manifest) {
         return String.join(", ", decision.votes().stream().filter(v -> manifest.equals(v.digest()))
                 .map(decision::builderName).distinct().toList());
+    }
+
+    /**
+     * The environment differences, read first: the recorded buildinfo of each builder of {@code dissenting}
+     * against the reference builders'.
+     */
+    private static List<Explanation.Cause> environmentCauses(QuorumDecision decision, Digest reference,
+            Digest dissenting) {
+        List<EnvironmentCauses.Builder> builders = new ArrayList<>();
+        for (Vote vote : decision.votes()) {
+            if (vote.manifest() != null && vote.request() != null
+                    && (reference.equals(vote.digest()) || dissenting.equals(vote.digest()))) {
+                vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new EnvironmentCauses.Builder(
+                        vote.submission().source(), vote.digest(), info.environment())));
+            }
+        }
+        return EnvironmentCauses.lines(builders, reference, decision.accepted().isPresent()).stream()
+                .map(line -> new Explanation.Cause("environment", line, null, 1)).toList();
     }
 }

@@ -48,6 +48,14 @@ public final class Network {
         return KeyList.of(labels);
     }
 
+    /** All builders trusted, with the operators given (builder name to operator name) for some of them. */
+    public KeyList trustedWithOperators(Map<String, String> operatorOf) {
+        Map<PublicKey, String> operators = new LinkedHashMap<>();
+        operatorOf.forEach((name, operator) -> operators.put(builders.get(name).publicKey(), operator));
+        return KeyList.of(trusted().keys().stream().collect(LinkedHashMap::new,
+                (m, k) -> m.put(k, trusted().label(k).orElse("")), Map::putAll), operators);
+    }
+
     public LocalSigner signer() {
         return new LocalSigner(signerKey, root.resolve("signer-state"), null, Clock.systemUTC());
     }
