@@ -120,8 +120,13 @@ public final class BuildInfo {
         if (!fields.containsKey(MANIFEST) || !fields.containsKey(BUILDER)) {
             throw new FormatException(source + ": expected the manifest and builder fields");
         }
-        Digest manifest = Digest.parse(fields.remove(MANIFEST), source + ": manifest");
-        PublicKey builder = PublicKey.parse(fields.remove(BUILDER), source + ": builder");
+        String manifestText = fields.remove(MANIFEST);
+        String builderText = fields.remove(BUILDER);
+        Digest manifest = Digest.parse(manifestText, source + ": manifest");
+        PublicKey builder = PublicKey.parse(builderText, source + ": builder");
+        if (!manifest.base32().equals(manifestText) || !builder.base32().equals(builderText)) {
+            throw new FormatException(source + ": manifest and builder must be in canonical base32 (upper case)");
+        }
         return new BuildInfo(bytes.clone(), manifest, builder, fields);
     }
 

@@ -2,7 +2,13 @@ package io.buildchain.core.build;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.store.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A buildinfo file's bytes and its detached signature, as they travel (from an agent, in an upload, into the
@@ -25,6 +31,51 @@ public record SignedBuildInfo(byte[] bytes, byte[] signature) implements Seriali
 
     public static SignedBuildInfo sign(BuildInfo info, SigningKey key) {
         return new SignedBuildInfo(info.bytes(), info.sign(key));
+    }
+
+    /** Where a request's buildinfo lives: {@code REQ.buildinfo}, with its signature in {@code REQ.buildinfo.sig}. */
+    public static Path besideRequest(Path request) {
+        return request.resolveSibling(request.getFileName() + ".buildinfo");
+    }
+
+    private static Path signatureOf(Path buildinfo) {
+        return buildinfo.resolveSibling(buildinfo.getFileName() + ".sig");
+    }
+
+    /** The buildinfo beside {@code request}, if there is one; a buildinfo without its signature is refused. */
+    public static Optional<SignedBuildInfo> readBeside(Path request) throws IOException {
+        Path info = besideRequest(request);
+        if (!Files.exists(info)) {
+            return Optional.empty();
+        }
+        Path signature = signatureOf(info);
+        if (!Files.exists(signature)) {
+            throw new FormatException(info + ": its detached signature " + signature.getFileName() + " is missing");
+        }
+        return Optional.of(read(info, signature));
+    }
+
+    /** Reads a buildinfo and its signature file, each within its bound. */
+    public static SignedBuildInfo read(Path info, Path signature) throws IOException {
+        return new SignedBuildInfo(readBounded(info, BuildInfo.MAX_BYTES), readBounded(signature,
+                SigningKey.SIGNATURE_LENGTH));
+    }
+
+    /** Writes {@code REQ.buildinfo} and {@code REQ.buildinfo.sig}, each atomically. */
+    public void writeBeside(Path request) throws IOException {
+        Path info = besideRequest(request);
+        AtomicFiles.write(info, bytes, AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        AtomicFiles.write(signatureOf(info), signature, AtomicFiles.OWNER_WRITE_ALL_READ, true);
+    }
+
+    private static byte[] readBounded(Path file, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw new FormatException(file + ": larger than the " + max + " bytes expected");
+            }
+            return bytes;
+        }
     }
 
     @Override
