@@ -2,6 +2,7 @@ package io.buildchain.core.build;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.hash.Digest;
 import io.buildchain.core.store.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +60,21 @@ public record SignedBuildInfo(byte[] bytes, byte[] signature) implements Seriali
     public static SignedBuildInfo read(Path info, Path signature) throws IOException {
         return new SignedBuildInfo(readBounded(info, BuildInfo.MAX_BYTES), readBounded(signature,
                 SigningKey.SIGNATURE_LENGTH));
+    }
+
+    /** The buildinfo at {@code file} with its signature at {@code file.sig}. */
+    public static SignedBuildInfo read(Path file) throws IOException {
+        return read(file, signatureOf(file));
+    }
+
+    /**
+     * The buildinfo, refused unless it names {@code manifest} and is signed by the builder key it names (for a
+     * reader who holds no request, such as {@code diff}; the publisher checks against the request's key).
+     */
+    public BuildInfo verifiedFor(Digest manifest, String where) {
+        BuildInfo info = BuildInfo.parse(bytes, where);
+        info.verify(signature, info.builder(), manifest, where);
+        return info;
     }
 
     /** Writes {@code REQ.buildinfo} and {@code REQ.buildinfo.sig}, each atomically. */

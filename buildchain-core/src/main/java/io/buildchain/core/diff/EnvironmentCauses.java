@@ -1,6 +1,8 @@
 package io.buildchain.core.diff;
 
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.quorum.QuorumDecision;
+import io.buildchain.core.quorum.Vote;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +34,24 @@ public final class EnvironmentCauses {
 
     /** One builder as the explanation sees it: its name, the manifest it signed, its recorded environment. */
     public record Builder(String name, Digest manifest, Map<String, String> environment) {
+    }
+
+    /** The builders of a vote whose buildinfo holds for their request, with their recorded environments. */
+    public static List<Builder> builders(QuorumDecision decision) {
+        List<Builder> builders = new ArrayList<>();
+        for (Vote vote : decision.votes()) {
+            if (vote.manifest() != null && vote.request() != null) {
+                vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new Builder(
+                        vote.submission().source(), vote.digest(), info.environment())));
+            }
+        }
+        return builders;
+    }
+
+    /** The same differences as causes of an explanation, to be read before the artifacts' causes. */
+    public static List<Explanation.Cause> causes(List<Builder> builders, Digest reference, boolean accepted) {
+        return lines(builders, reference, accepted).stream()
+                .map(line -> new Explanation.Cause("environment", line, null, 1)).toList();
     }
 
     /**

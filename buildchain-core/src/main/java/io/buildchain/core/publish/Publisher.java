@@ -375,15 +375,8 @@ public final class Publisher {
      */
     private static List<Explanation.Cause> environmentCauses(QuorumDecision decision, Digest reference,
             Digest dissenting) {
-        List<EnvironmentCauses.Builder> builders = new ArrayList<>();
-        for (Vote vote : decision.votes()) {
-            if (vote.manifest() != null && vote.request() != null
-                    && (reference.equals(vote.digest()) || dissenting.equals(vote.digest()))) {
-                vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new EnvironmentCauses.Builder(
-                        vote.submission().source(), vote.digest(), info.environment())));
-            }
-        }
-        return EnvironmentCauses.lines(builders, reference, decision.accepted().isPresent()).stream()
-                .map(line -> new Explanation.Cause("environment", line, null, 1)).toList();
+        List<EnvironmentCauses.Builder> builders = EnvironmentCauses.builders(decision).stream()
+                .filter(b -> reference.equals(b.manifest()) || dissenting.equals(b.manifest())).toList();
+        return EnvironmentCauses.causes(builders, reference, decision.accepted().isPresent());
     }
 }
