@@ -82,4 +82,22 @@ class RunRecordTest {
         assertThat(owners.branches("other")).containsExactly(new String[] {"hello", "dev"});
         assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
     }
+
+    @Test
+    void keepsEachBuildersBuildinfoAndRefusesAnotherBuildersOne() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        List<Submission> round = net.round("r1", List.of());
+        Submission a = net.withBuildInfo(round.get(0), "a", java.util.Map.of("jdk-version", "17.0.15", "host", "agent-a"));
+        Submission b = net.withBuildInfo(round.get(1), "b", java.util.Map.of("jdk-version", "21.0.7", "host", "agent-b"));
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.reserve("a");
+        run.record("a", "agent-a", a.manifest(), a.request(), a.buildinfo());
+        run.reserve("b");
+        assertThatThrownBy(() -> run.record("b", "agent-b", b.manifest(), b.request(), a.buildinfo()))
+                .isInstanceOf(io.buildchain.core.VerificationException.class).hasMessageContaining("buildinfo names builder");
+        run.abandon("b");
+        Submission recorded = run.entries().get(0).submission();
+        assertThat(recorded.checkedBuildInfo().orElseThrow().environment()).containsEntry("host", "agent-a");
+        assertThat(run.entries()).hasSize(1);
+    }
 }

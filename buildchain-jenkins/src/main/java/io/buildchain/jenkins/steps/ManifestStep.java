@@ -8,6 +8,7 @@ import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.DirScanner;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
@@ -15,6 +16,8 @@ import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -147,7 +150,8 @@ public class ManifestStep extends Step {
             Path copy = record.reserve(id);
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
-                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000);
+                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
+                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName);
                 if (release != null) {
                     String version = release[2] != null ? release[2] : env == null ? null : env.get("BUILD_NUMBER");
                     if (version == null) {
@@ -160,11 +164,13 @@ public class ManifestStep extends Step {
                 // The publisher needs the files; they are checked against the manifest again when imported.
                 output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
                         "buildchain output of " + id);
-                record.record(id, nodeName, built.manifest(), built.request());
+                record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);
                 listener.getLogger().println("buildchain: " + id + " on " + nodeName + ": " + built.files()
                         + " files in " + dir + ", manifest " + built.manifestDigest());
+                listener.getLogger().println("buildchain: environment of " + id + ": " + BuildInfo.parse(
+                        built.buildinfo().bytes(), "buildinfo").summary());
                 var trusted = BuildchainConfiguration.get().trustedKeys();
                 listener.getLogger().println(builderKeyLine(nodeName, key.toString(), built.keyCreated(),
                         agentRoot.child("buildchain").getRemote(), trusted.contains(key) ? trusted.describe(key) : null));
