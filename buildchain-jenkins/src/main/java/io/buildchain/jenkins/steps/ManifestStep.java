@@ -28,8 +28,9 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * {@code buildchainManifest dir: 'dist', id: 'linux-a'}: hashes the output on the agent, signs the request with
- * the agent's builder key, and records manifest, request and a copy of the files in the run. Returns the
- * manifest's digest.
+ * the agent's builder key, records the build's environment in a buildinfo signed by the same key, and records
+ * manifest, request, buildinfo and a copy of the files in the run. The id defaults to the agent's name. Returns
+ * the manifest's digest.
  */
 public class ManifestStep extends Step {
     private final String dir;
@@ -43,7 +44,8 @@ public class ManifestStep extends Step {
     @DataBoundConstructor
     public ManifestStep(String dir, String id) {
         this.dir = StepArguments.outputDir(dir);
-        this.id = StepArguments.name(id, "id");
+        // Without an id the submission is named after the agent: unique in a fan-out, one branch per agent.
+        this.id = id == null || id.isBlank() ? null : StepArguments.name(id, "id");
     }
 
     public String getDir() {
@@ -145,6 +147,7 @@ public class ManifestStep extends Step {
             }
             String nodeName = computer.getName().isEmpty() ? "built-in" : computer.getName();
             FilePath output = workspace.child(dir);
+            String id = this.id != null ? this.id : StepArguments.name(nodeName, "id (the agent's name)");
 
             RunRecord record = JenkinsPaths.runRecord(run);
             Path copy = record.reserve(id);
