@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.KeyList;
-import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.testing.Network;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +34,8 @@ class SubmissionBuildInfoTest {
         inbox = new SubmissionInbox(net.store, trusted, 1 << 20);
     }
 
-    static byte[] pack(Submission s) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SubmissionPackage.write(out, s.manifest(), Manifest.parse(s.manifest(), "m"), s.request(), s.buildinfo(),
-                s.artifacts().get());
-        return out.toByteArray();
-    }
-
     SubmissionInbox.Accepted accept(Submission s) throws Exception {
-        return inbox.accept("proj", "main", new ByteArrayInputStream(pack(s)));
+        return inbox.accept("proj", "main", new ByteArrayInputStream(SubmissionInboxTest.pack(s)));
     }
 
     void refused(Submission s, String message) throws Exception {
