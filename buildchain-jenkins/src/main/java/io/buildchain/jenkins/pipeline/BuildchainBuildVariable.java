@@ -1,6 +1,7 @@
 package io.buildchain.jenkins.pipeline;
 
 import hudson.Extension;
+import io.buildchain.core.build.BuildEnvironment;
 import org.jenkinsci.plugins.workflow.cps.CpsScript;
 import org.jenkinsci.plugins.workflow.cps.GlobalVariable;
 
@@ -25,7 +26,8 @@ public class BuildchainBuildVariable extends GlobalVariable {
     @Override
     public Object getValue(CpsScript script) throws Exception {
         // Loaded through the script's class loader so that Pipeline compiles it with the CPS transformation.
-        return script.getClass().getClassLoader().loadClass(GROOVY_CLASS).getConstructor(CpsScript.class)
-                .newInstance(script);
+        return script.getClass().getClassLoader().loadClass(GROOVY_CLASS)
+                .getConstructor(CpsScript.class, String.class, String.class, String.class)
+                .newInstance(script, BuildEnvironment.PROBE, BuildEnvironment.IMAGE_VARIABLE, BuildEnvironment.PROBE_VARIABLE);
     }
 }

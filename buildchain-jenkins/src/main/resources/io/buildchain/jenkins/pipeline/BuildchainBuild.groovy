@@ -2,14 +2,22 @@ package io.buildchain.jenkins.pipeline
 
 /**
  * The fan-out behind buildchainBuild: composes existing steps and decides nothing. The agents come from the
- * buildchainAgents step (AgentChoice in core); the environment probe is BuildEnvironment.PROBE in core.
+ * buildchainAgents step (AgentChoice in core); the environment probe and the variable names are core's
+ * BuildEnvironment constants, handed in by BuildchainBuildVariable (a sandboxed script may not read Java fields).
  */
 class BuildchainBuild implements Serializable {
     private static final long serialVersionUID = 1L
     private final org.jenkinsci.plugins.workflow.cps.CpsScript script
+    private final String probe
+    private final String imageVariable
+    private final String probeVariable
 
-    BuildchainBuild(org.jenkinsci.plugins.workflow.cps.CpsScript script) {
+    BuildchainBuild(org.jenkinsci.plugins.workflow.cps.CpsScript script, String probe, String imageVariable,
+            String probeVariable) {
         this.script = script
+        this.probe = probe
+        this.imageVariable = imageVariable
+        this.probeVariable = probeVariable
     }
 
     def call(Map args, Closure body) {
@@ -23,10 +31,8 @@ class BuildchainBuild implements Serializable {
                     if (image) {
                         script.docker.image(image).inside {
                             // Observed inside the container, where the build runs: its JDK is not the agent's.
-                            String probe = script.sh(script: io.buildchain.core.build.BuildEnvironment.PROBE,
-                                    returnStdout: true)
-                            script.withEnv(["${io.buildchain.core.build.BuildEnvironment.IMAGE_VARIABLE}=${image}",
-                                    "${io.buildchain.core.build.BuildEnvironment.PROBE_VARIABLE}=${probe}"]) {
+                            String observed = script.sh(script: probe, returnStdout: true)
+                            script.withEnv(["${imageVariable}=${image}", "${probeVariable}=${observed}"]) {
                                 body()
                             }
                         }

@@ -12,8 +12,9 @@ import org.codehaus.groovy.control.CompilerConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fan-out's Groovy, compiled by the Groovy that Jenkins bundles and run against recording stand-ins for the
- * Pipeline steps it composes (there is no Jenkins here). It shows what it calls and in which order; how CPS
+ * The fan-out's Groovy, loaded by {@link BuildchainBuildVariable} as Pipeline would (through the script's class
+ * loader), compiled by the Groovy that Jenkins bundles and run against recording stand-ins for the Pipeline steps it
+ * composes (there is no Jenkins here). It shows what it calls and in which order; how CPS
  * persists and resumes it can only be seen in a real Jenkins.
  */
 class BuildchainBuildGroovyTest {
@@ -42,7 +43,7 @@ class BuildchainBuildGroovyTest {
 
     @Test
     void runsTheBodyOncePerChosenAgentInsideTheImageWithTheContainersEnvironment() throws Exception {
-        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuild(this).call(label: 'builder', builders: 2,"
+        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2,"
                 + " image: 'maven@sha256:" + "ab".repeat(32) + "') { calls << \"body on ${where}\" }");
         String image = "maven@sha256:" + "ab".repeat(32);
         String firstProbeLine = BuildEnvironment.PROBE.lines().findFirst().orElseThrow();
@@ -55,7 +56,7 @@ class BuildchainBuildGroovyTest {
 
     @Test
     void withoutAnImageTheBodyRunsOnTheAgentItself() throws Exception {
-        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuild(this).call(label: 'builder', builders: 2)"
+        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2)"
                 + " { calls << \"body on ${where}\" }");
         assertThat(calls).extracting(Object::toString).containsExactly("agents builder 2", "parallel [linux-a, linux-c]",
                 "node linux-a", "body on linux-a", "node linux-c", "body on linux-c");
