@@ -40,7 +40,7 @@ class AgentCallablesTest {
             Path dist = Files.createDirectories(dir.resolve("agent-" + agent + "/dist"));
             Files.writeString(dist.resolve("hello"), "hello");
             BuildOnAgent callable = new BuildOnAgent(dir.resolve("agent-" + agent + "/home").toString(), 1600000000L,
-                    null, 1700000000L);
+                    null, 1700000000L, Map.of(), "agent-" + agent);
             callable.withRelease("hello", "main", "42", "abc123");
             manifests[agent] = overTheChannel(overTheChannel(callable).invoke(dist.toFile(), null)).manifest();
         }
