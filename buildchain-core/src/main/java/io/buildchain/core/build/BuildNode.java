@@ -35,11 +35,16 @@ public final class BuildNode {
      * What a build produced, small enough to send back from an agent.
      *
      * @param keyCreated whether this call created the builder key (worth telling the user: it must be trusted)
-     * @param buildinfo  the build environment, signed by the builder key
+     * @param buildinfo  the build environment ({@link #signedBuildInfo}), as JDK values only
+     * @param buildinfoSignature its detached signature by the builder key
      */
     public record Output(byte[] manifest, byte[] request, String builderKey, String manifestDigest, int files,
-            boolean keyCreated, SignedBuildInfo buildinfo) implements Serializable {
+            boolean keyCreated, byte[] buildinfo, byte[] buildinfoSignature) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        public SignedBuildInfo signedBuildInfo() {
+            return new SignedBuildInfo(buildinfo, buildinfoSignature);
+        }
     }
 
     /** @param environment the build's environment fields (see {@link BuildEnvironment}), recorded in the buildinfo */
@@ -68,7 +73,8 @@ public final class BuildNode {
                 .request(key, manifest.digest(), requestTime);
         SignedBuildInfo buildinfo = SignedBuildInfo.sign(BuildInfo.of(manifest.digest(), key.publicKey(), environment), key);
         return new Output(manifest.render(), request.bytes(), key.publicKey().toString(),
-                manifest.digest().toString(), manifest.files().size(), created[0], buildinfo);
+                manifest.digest().toString(), manifest.files().size(), created[0], buildinfo.bytes(),
+                buildinfo.signature());
     }
 
     /** The node's builder key, created on first use. */

@@ -49,8 +49,8 @@ class BuildNodeTest {
         assertThat(request.digest()).isEqualTo(manifest.digest());
         assertThat(request.publicKey().toString()).isEqualTo(first.builderKey()).isEqualTo(node.publicKey().toString());
         assertThat(first.manifestDigest()).isEqualTo(manifest.digest().toString());
-        BuildInfo info = BuildInfo.parse(first.buildinfo().bytes(), "buildinfo");
-        info.verify(first.buildinfo().signature(), request.publicKey(), manifest.digest(), "buildinfo");
+        BuildInfo info = BuildInfo.parse(first.signedBuildInfo().bytes(), "buildinfo");
+        info.verify(first.signedBuildInfo().signature(), request.publicKey(), manifest.digest(), "buildinfo");
         assertThat(info.environment()).containsEntry("jdk-version", "17.0.15").containsEntry("host", "agent-a");
 
         BuildNode.Output second = new BuildNode(dir.resolve("agent-root/buildchain")).build(dist(), 1700000000L,

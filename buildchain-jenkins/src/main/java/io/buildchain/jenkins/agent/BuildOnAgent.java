@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
@@ -27,7 +28,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
     private final String sourceDateEpoch;
     private final long requestTime;
     private String[] release;
-    private final HashMap<String, String> environment;
+    private final TreeMap<String, String> environment;
     private final String agentName;
 
     /** What one build produced: the manifest, the signed request, the builder key that signed it and the buildinfo. */
@@ -43,8 +44,8 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         private final byte[] buildinfoSignature;
 
         Reply(BuildNode.Output output) {
-            this.buildinfo = output.buildinfo().bytes();
-            this.buildinfoSignature = output.buildinfo().signature();
+            this.buildinfo = output.buildinfo().clone();
+            this.buildinfoSignature = output.buildinfoSignature().clone();
             this.manifest = output.manifest().clone();
             this.request = output.request().clone();
             this.builderKey = output.builderKey();
@@ -98,7 +99,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         this.time = time;
         this.sourceDateEpoch = sourceDateEpoch;
         this.requestTime = requestTime;
-        this.environment = new HashMap<>(environment);
+        this.environment = new TreeMap<>(environment);
         this.agentName = agentName;
     }
 
