@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.build.SignedBuildInfo;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.testing.Network;
@@ -45,10 +46,12 @@ class PublisherBuildInfoTest {
         assertThat(stored.submissions()).allSatisfy(e -> assertThat(e.checkedBuildInfo()).isPresent());
         assertThat(stored.submissions().get(2).checkedBuildInfo().orElseThrow().environment())
                 .containsEntry("jdk-version", "25.0.1");
-        assertThat(stored.divergence().get(0))
+        Explanation.Cause first = stored.explanations().get(0).causes().get(0);
+        assertThat(first.kind()).isEqualTo("environment");
+        assertThat(first.summary())
                 .isEqualTo("builder c ran JDK 25.0.1; the agreeing builders ran 17.0.15 (usual fix: pin the JDK, e.g. "
                         + "build in one image pinned by digest)");
-        assertThat(stored.divergence()).noneMatch(line -> line.contains("ran host"));
+        assertThat(stored.divergenceLines()).noneMatch(line -> line.contains("ran host"));
     }
 
     @Test
@@ -56,7 +59,9 @@ class PublisherBuildInfoTest {
         Network net = new Network(dir, "a", "b", "c");
         assertThatThrownBy(() -> net.publisher().publish(new Publisher.Release("proj", "main", 3, net.trusted(),
                 round(net), Optional.empty()))).isInstanceOfSatisfying(QuorumNotMetException.class,
-                        e -> assertThat(e.divergence().get(0)).startsWith("builder c ran JDK 25.0.1; the builders of manifest"));
+                        e -> assertThat(e.divergence().stream().filter(line -> line.startsWith("  * ")).findFirst())
+                                .hasValueSatisfying(cause -> assertThat(cause)
+                                        .startsWith("  * builder c ran JDK 25.0.1; the builders of manifest")));
     }
 
     @Test
