@@ -84,8 +84,9 @@ class OperatorsAndBuildInfoIT {
         Cli.Result published = publish("a1/manifest.json:a1/req:a1/dist", "a2/manifest.json:a2/req",
                 "b/manifest.json:b/req", "odd/manifest.json:odd/req:odd/dist");
         assertThat(published.exit()).as(published.err()).isZero();
-        assertThat(published.out()).contains("quorum met: 2 distinct trusted operator(s)", "operator alice",
-                "operator bob", "same-operator");
+        assertThat(published.err()).as("the vote is logged on stderr")
+                .contains("quorum met: 2 distinct trusted operator(s)", "operator alice",
+                        "operator bob", "same-operator");
         assertThat(evidence().submissions()).extracting(Evidence.Entry::operator)
                 .containsExactly("alice", "alice", "bob", "olga");
         assertThat(evidence().operators()).hasSize(4);
@@ -139,7 +140,7 @@ class OperatorsAndBuildInfoIT {
         assertThat(evidence.submissions()).allSatisfy(e -> assertThat(e.checkedBuildInfo()).isPresent());
         assertThat(evidence.submissions().get(2).checkedBuildInfo().orElseThrow().environment())
                 .containsEntry("host", "odd").containsEntry("image", "maven:3-eclipse-temurin-25");
-        assertThat(evidence.divergence().get(0)).isEqualTo("builder odd/manifest.json ran image "
+        assertThat(evidence.explanations().get(0).causes().get(0).summary()).isEqualTo("builder odd/manifest.json ran image "
                 + "maven:3-eclipse-temurin-25; the agreeing builders ran " + IMAGE
                 + " (usual fix: give every builder the same image, pinned by digest)");
         assertThat(published.out()).contains("builder odd/manifest.json ran image");
@@ -147,7 +148,8 @@ class OperatorsAndBuildInfoIT {
         Cli.Result diff = Cli.run(dir, "diff", "a1/manifest.json", "odd/manifest.json", "--buildinfo-a", "a1/req.buildinfo",
                 "--buildinfo-b", "odd/req.buildinfo");
         assertThat(diff.exit()).isEqualTo(1);
-        assertThat(diff.out().lines().findFirst().orElseThrow()).startsWith("builder B ran image maven:3-eclipse-temurin-25;");
+        assertThat(diff.out().lines().filter(line -> line.startsWith("  * ")).findFirst())
+                .hasValueSatisfying(cause -> assertThat(cause).startsWith("  * builder B ran image maven:3-eclipse-temurin-25;"));
     }
 
     @Test
@@ -204,7 +206,7 @@ class OperatorsAndBuildInfoIT {
 
             Cli.Result published = publish("--from-submissions");
             assertThat(published.exit()).as(published.err()).isZero();
-            assertThat(published.out()).contains("quorum met: 2 distinct trusted operator(s)");
+            assertThat(published.err()).contains("quorum met: 2 distinct trusted operator(s)");
             assertThat(evidence().submissions()).allSatisfy(e -> assertThat(e.checkedBuildInfo()).isPresent());
         } finally {
             server.destroy();
