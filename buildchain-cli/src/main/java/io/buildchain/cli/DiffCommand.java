@@ -1,8 +1,11 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
 import io.buildchain.core.Programs;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.manifest.Manifest;
 import java.io.PrintWriter;
@@ -52,6 +55,14 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the explanation as JSON, for tools.")
     boolean json;
 
+    @Option(names = "--buildinfo-a", paramLabel = "FILE",
+            description = "Build A's signed buildinfo (FILE and FILE.sig, from 'request --buildinfo'): its environment "
+                    + "is compared first.")
+    Path buildinfoA;
+
+    @Option(names = "--buildinfo-b", paramLabel = "FILE", description = "Build B's signed buildinfo.")
+    Path buildinfoB;
+
     @Option(names = "--diffoscope", description = "Also run diffoscope on each differing pair (needs both --artifacts).")
     boolean diffoscope;
 
@@ -71,6 +82,7 @@ final class DiffCommand implements Callable<Integer> {
             Explanation explanation = Divergence.explain(
                     new Divergence.Side(nameA != null ? nameA : manifestA.toString(), a, Optional.ofNullable(artifactsA)),
                     new Divergence.Side(nameB != null ? nameB : manifestB.toString(), b, Optional.ofNullable(artifactsB)));
+            explanation = explanation.withCausesFirst(environmentCauses(a, b));
             out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
             out.flush();
             if (!explanation.same() && artifactsA != null && artifactsB != null) {
@@ -82,6 +94,22 @@ final class DiffCommand implements Callable<Integer> {
             err.flush();
             return TROUBLE;
         }
+    }
+
+    /** The builds' environment differences from their signed buildinfo files, read first; none without them. */
+    private List<Explanation.Cause> environmentCauses(Manifest a, Manifest b) throws Exception {
+        if (buildinfoA == null && buildinfoB == null) {
+            return List.of();
+        }
+        if (buildinfoA == null || buildinfoB == null) {
+            throw new FormatException("--buildinfo-a and --buildinfo-b go together");
+        }
+        Map<String, String> envA = SignedBuildInfo.read(buildinfoA).verifiedFor(a.digest(), buildinfoA.toString())
+                .environment();
+        Map<String, String> envB = SignedBuildInfo.read(buildinfoB).verifiedFor(b.digest(), buildinfoB.toString())
+                .environment();
+        return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder("A", a.digest(), envA),
+                new EnvironmentCauses.Builder("B", b.digest(), envB)), a.digest(), false);
     }
 
     private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {

@@ -1,6 +1,7 @@
 package io.buildchain.cli;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.publish.QuorumNotMetException;
@@ -34,11 +35,12 @@ final class PublishCommand implements Callable<Integer> {
     ChainOptions chain;
 
     @Option(names = "--quorum", required = true, paramLabel = "K",
-            description = "How many distinct trusted builders must agree.")
+            description = "How many distinct trusted operators must agree (a key without an operator is its own).")
     int quorum;
 
     @Option(names = "--trust", required = true, paramLabel = "TRUSTED_KEYS_FILE",
-            description = "Trusted builder public keys, one per line: BASE32KEY [label].")
+            description = {"Trusted builder public keys, one per line: BASE32KEY [label] [operator=NAME].",
+                "Keys of one operator count once toward the quorum; a key without operator= is its own operator."})
     Path trust;
 
     @Option(names = "--artifacts", paramLabel = "DIR",
@@ -60,7 +62,8 @@ final class PublishCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "0..*",
             description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "
-                    + "(to explain a divergence inside archives)."})
+                    + "(to explain a divergence inside archives). A signed buildinfo beside the request "
+                    + "(REQUEST.buildinfo and .sig, from 'request --buildinfo') is checked and kept in the evidence."})
     List<String> submissions;
 
     @Override
@@ -109,6 +112,8 @@ final class PublishCommand implements Callable<Integer> {
         Path manifest = Path.of(parts[0]);
         Path request = Path.of(parts[1]);
         Optional<Path> dir = parts.length == 3 && !parts[2].isEmpty() ? Optional.of(Path.of(parts[2])) : Optional.empty();
-        return new Submission(manifest.toString(), Files.readAllBytes(manifest), Files.readAllBytes(request), dir);
+        Submission submission = new Submission(manifest.toString(), Files.readAllBytes(manifest),
+                Files.readAllBytes(request), dir);
+        return SignedBuildInfo.readBeside(request).map(submission::withBuildInfo).orElse(submission);
     }
 }

@@ -1,22 +1,35 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.build.BuildEnvironment;
+import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.store.AtomicFiles;
+import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "request", mixinStandardHelpOptions = true,
         description = {"As a build node, sign a 224-byte request for a manifest with your builder key.",
             "The builder's own request chain (genesis, last request) lives in --state; each request's counter is "
                     + "one more than the last."})
 final class RequestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--key", required = true, paramLabel = "BUILDER_KEY", description = "The build node's private key.")
     Path key;
 
@@ -34,6 +47,22 @@ final class RequestCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "REQ", description = "Where to write the request.")
     Path out;
 
+    @Option(names = "--buildinfo",
+            description = {"Also record this machine's build environment (OS, architecture, kernel, JDK, TZ, umask, "
+                    + "locale, container image, host) in REQ.buildinfo, signed by the builder key in REQ.buildinfo.sig. "
+                    + "'publish' and 'submit' take it from beside REQ. It is evidence, outside the vote; the request "
+                    + "itself stays the original 224 bytes."})
+    boolean buildinfo;
+
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "With --buildinfo: the container image the build ran in, pinned by digest "
+                    + "(NAME@sha256:…) to record the digest too (default: $BUILDCHAIN_IMAGE).")
+    String image;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "With --buildinfo: the host name to record "
+            + "(default: this machine's).")
+    String host;
+
     @Parameters(paramLabel = "MANIFEST", description = "The manifest to request a signature for.")
     Path manifest;
 
@@ -41,11 +70,24 @@ final class RequestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Manifest parsed = Manifest.parseCanonical(Files.readAllBytes(manifest), manifest.toString());
         long seconds = timestamp != null ? timestamp : System.currentTimeMillis() / 1000;
-        SignedRequest request = new BuilderChain(state).request(KeyFiles.read(key), parsed.digest(), seconds,
-                resumeAfter);
+        SigningKey builder = KeyFiles.read(key);
+        SignedRequest request = new BuilderChain(state).request(builder, parsed.digest(), seconds, resumeAfter);
         AtomicFiles.write(out, request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        System.out.println("request " + Long.toUnsignedString(request.counter()) + " by " + request.publicKey()
+        PrintWriter printed = spec.commandLine().getOut();
+        printed.println("request " + Long.toUnsignedString(request.counter()) + " by " + request.publicKey()
                 + " for manifest " + request.digest() + " -> " + out);
+        if (buildinfo) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (image != null) {
+                env.put(BuildEnvironment.IMAGE_VARIABLE, image);
+            }
+            Map<String, String> fields = BuildEnvironment.ofThisJvm(env, state,
+                    host != null ? host : InetAddress.getLocalHost().getHostName());
+            BuildInfo info = BuildInfo.of(parsed.digest(), builder.publicKey(), fields);
+            SignedBuildInfo.sign(info, builder).writeBeside(out);
+            printed.println("buildinfo " + info.summary() + " -> " + SignedBuildInfo.besideRequest(out));
+        }
+        printed.flush();
         return 0;
     }
 }

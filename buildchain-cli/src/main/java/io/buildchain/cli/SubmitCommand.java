@@ -2,9 +2,11 @@ package io.buildchain.cli;
 
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.hash.FileHasher;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionPackage;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +41,8 @@ final class SubmitCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(names = "--request", required = true, paramLabel = "REQ",
-            description = "Your signed request for that manifest, as 'buildchain request' wrote it.")
+            description = "Your signed request for that manifest, as 'buildchain request' wrote it; a buildinfo "
+                    + "beside it (REQ.buildinfo and .sig) is sent too.")
     Path request;
 
     @Option(names = "--artifacts", required = true, paramLabel = "DIR", description = "The build's output directory.")
@@ -60,10 +64,13 @@ final class SubmitCommand implements Callable<Integer> {
                 throw new FormatException(artifacts.resolve(file.getKey()) + ": does not match the manifest");
             }
         }
+        Optional<SignedBuildInfo> buildinfo = SignedBuildInfo.readBeside(request);
+        // Checked here as the publisher will: signed by this request's key, for this manifest.
+        new Submission(request.toString(), manifestBytes, signed.bytes(), Optional.empty(), buildinfo).checkedBuildInfo();
         Path upload = Files.createTempFile("buildchain-submit", ".tar");
         try {
             try (OutputStream out = Files.newOutputStream(upload)) {
-                SubmissionPackage.write(out, manifestBytes, parsed, signed.bytes(), artifacts);
+                SubmissionPackage.write(out, manifestBytes, parsed, signed.bytes(), buildinfo, artifacts);
             }
             String base = url.toString().endsWith("/") ? url.toString() : url + "/";
             URI target = URI.create(base + "submit/" + chain.project + "/" + chain.branch);

@@ -133,7 +133,7 @@ class HpiArchiveIT {
                         .containsExactly("constructor=" + String.join(",", c.dataBoundConstructorParameters));
             }
         }
-        assertThat(constructors).isEqualTo(3);
+        assertThat(constructors).as("the four steps").isEqualTo(4);
         int webMethods = 0;
         for (ClassInfo c : classes.values()) {
             for (var method : c.webMethods.entrySet()) {

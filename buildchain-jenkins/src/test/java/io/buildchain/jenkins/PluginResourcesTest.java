@@ -3,6 +3,7 @@ package io.buildchain.jenkins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.buildchain.jenkins.config.BuildchainConfiguration;
+import io.buildchain.jenkins.steps.AgentsStep;
 import io.buildchain.jenkins.steps.ManifestStep;
 import io.buildchain.jenkins.steps.PublishStep;
 import io.buildchain.jenkins.steps.SignStep;
@@ -38,7 +39,7 @@ class PluginResourcesTest {
 
     @Test
     void everyStepArgumentAndSettingHasHelp() {
-        for (Class<?> step : List.of(ManifestStep.class, SignStep.class, PublishStep.class)) {
+        for (Class<?> step : List.of(ManifestStep.class, SignStep.class, PublishStep.class, AgentsStep.class)) {
             Path views = CLASSES.resolve(step.getName().replace('.', '/'));
             assertThat(views.resolve("help.html")).exists();
             assertThat(views.resolve("config.jelly")).exists();
@@ -63,6 +64,13 @@ class PluginResourcesTest {
     }
 
     @Test
+    void theFanOutVariableHasHelpAndItsGroovyIsPackagedBesideIt() {
+        Path views = CLASSES.resolve("io/buildchain/jenkins/pipeline");
+        assertThat(views.resolve("BuildchainBuildVariable/help.jelly")).content().startsWith("<?jelly escape-by-default='true'?>");
+        assertThat(views.resolve("BuildchainBuild.groovy")).exists();
+    }
+
+    @Test
     void theExtensionIndexIsGeneratedAndNoStubIsPackaged() throws IOException {
         Path index = CLASSES.resolve("META-INF/annotations/hudson.Extension");
         assertThat(index).isNotEmptyFile();
@@ -71,6 +79,8 @@ class PluginResourcesTest {
                 "io.buildchain.jenkins.steps.ManifestStep$DescriptorImpl",
                 "io.buildchain.jenkins.steps.SignStep$DescriptorImpl",
                 "io.buildchain.jenkins.steps.PublishStep$DescriptorImpl",
+                "io.buildchain.jenkins.steps.AgentsStep$DescriptorImpl",
+                "io.buildchain.jenkins.pipeline.BuildchainBuildVariable",
                 "io.buildchain.jenkins.web.ActionFactories$ForJobs",
                 "io.buildchain.jenkins.web.ActionFactories$ForRuns",
                 "io.buildchain.jenkins.web.ActionFactories$ForAgents");

@@ -1,6 +1,9 @@
 package io.buildchain.cli.quickstart;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.build.BuildEnvironment;
+import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.AuditVerifier;
 import io.buildchain.core.chain.BuilderChain;
@@ -12,11 +15,14 @@ import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.publish.Publisher;
-import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.quorum.QuorumDecision;
 import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.quorum.Vote;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
@@ -145,6 +151,7 @@ public final class Quickstart {
         Store store = Store.open(dir.resolve("store"));
         Publisher publisher = new Publisher(store, signer, line -> out.println("[publish] " + line));
         List<Submission> lastRound = List.of();
+        QuorumDecision lastDecision = null;
         for (int release = 0; release < VERSIONS.length; release++) {
             String version = VERSIONS[release];
             out.println();
@@ -155,6 +162,11 @@ public final class Quickstart {
             lastRound = buildEverywhere(builders, source, version, sourceTime);
             Publisher.Result result = publisher.publish(new Publisher.Release(PROJECT, BRANCH, QUORUM, trusted, lastRound,
                     Optional.empty()));
+            for (Vote vote : result.decision().votes()) {
+                out.println("[vote] " + vote.submission().source() + " " + vote.status().label() + ": "
+                        + vote.submission().checkedBuildInfo().map(BuildInfo::summary).orElse("(no buildinfo)"));
+            }
+            lastDecision = result.decision();
             out.println("[publish] signed block " + result.block().counter() + " " + result.block().signatureBase32()
                     + "; tail " + PROJECT + "/" + BRANCH + " moved");
         }
@@ -181,6 +193,8 @@ public final class Quickstart {
                 new Divergence.Side(reference.source(), Manifest.parse(reference.manifest(), reference.source()),
                         reference.artifacts()),
                 new Divergence.Side(odd.source(), Manifest.parse(odd.manifest(), odd.source()), odd.artifacts()))
+                .withCausesFirst(EnvironmentCauses.causes(EnvironmentCauses.builders(lastDecision),
+                        lastDecision.accepted().orElseThrow(), true))
                 .render().lines().forEach(line -> out.println("[diff] " + line));
 
         String verb = Files.isExecutable(Path.of("bin", "buildchain")) ? "bin/buildchain" : "buildchain";
@@ -225,10 +239,18 @@ public final class Quickstart {
             SignedRequest request = new BuilderChain(node.resolve("state")).request(builder.getValue(), manifest.digest(),
                     System.currentTimeMillis() / 1000);
             AtomicFiles.write(work.resolve("request.bin"), request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+            Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.ofThisJvm(System.getenv(), node, name));
+            if (!reproducible) {
+                // The odd build writes its files group-writable, as a build under umask 0002 does: record that.
+                environment.put("umask", "0002");
+            }
+            SignedBuildInfo buildinfo = SignedBuildInfo.sign(BuildInfo.of(manifest.digest(),
+                    builder.getValue().publicKey(), environment), builder.getValue());
+            buildinfo.writeBeside(work.resolve("request.bin"));
             out.println("[build] " + name + ": " + manifest.files().size() + " files, manifest "
                     + manifest.digest().base32().substring(0, 16) + "…, request " + request.counter()
                     + (reproducible ? "" : "  (not reproducible: wall-clock timestamps, umask-dependent modes)"));
-            submissions.add(new Submission(name, manifestBytes, request.bytes(), Optional.of(dist)));
+            submissions.add(new Submission(name, manifestBytes, request.bytes(), Optional.of(dist), Optional.of(buildinfo)));
         }
         return submissions;
     }

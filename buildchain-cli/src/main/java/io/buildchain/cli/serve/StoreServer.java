@@ -143,8 +143,9 @@ public final class StoreServer implements AutoCloseable {
                     message = "accepted " + accepted.files() + " file(s) of manifest " + accepted.manifest() + " from "
                             + accepted.builder() + " for " + accepted.project() + "/" + accepted.branch()
                             + (accepted.replaced() ? " (replacing its earlier submission)" : "")
-                            + "; it waits in submissions/ until the publisher runs "
-                            + "'buildchain publish --from-submissions' and the quorum is met";
+                            + "; " + accepted.agreeing().size() + " distinct trusted operator(s) have now submitted it ("
+                            + String.join(", ", accepted.agreeing()) + "); it waits in submissions/ until the publisher "
+                            + "runs 'buildchain publish --from-submissions' and the quorum is met";
                 } catch (SubmissionRejectedException e) {
                     status = e.status();
                     message = e.getMessage();

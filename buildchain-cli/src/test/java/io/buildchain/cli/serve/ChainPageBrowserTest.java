@@ -37,6 +37,13 @@ class ChainPageBrowserTest {
     @TempDir
     Path dir;
 
+    static String sh(String command) throws Exception {
+        Process process = new ProcessBuilder("sh", "-c", command).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        process.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
     @Test
     void chainPageDownloadAndDivergenceInARealBrowser() throws Exception {
         new Quickstart(dir.resolve("qs"), new PrintStream(OutputStream.nullOutputStream())).run();
@@ -55,6 +62,9 @@ class ChainPageBrowserTest {
             assertThat(chromium.evaluate("location.pathname")).isEqualTo("/chain/hello/main");
             String text = chromium.evaluate("document.body.innerText");
             assertThat(text).contains("Verify this yourself", pinned.base32(), "Block 2", "builder-d", "hello-1.1.jar");
+            // Each builder's signed environment beside its vote; the odd builder's umask among them.
+            assertThat(text).contains("Environment", "host builder-a", "host builder-d", "umask 0002",
+                    "jdk-version " + System.getProperty("java.version")).doesNotContain("signature does not verify");
             chromium.screenshot(screenshots.resolve("chain-page.png"));
 
             chromium.click("a[href$='/hello-1.1.jar']");
@@ -78,6 +88,11 @@ class ChainPageBrowserTest {
                     .isLessThan(divergence.indexOf("Evidence:"));
             assertThat(chromium.evaluate("document.querySelectorAll('section.explanation').length")).isEqualTo("1");
             String divergenceUrl = chromium.evaluate("location.href");
+            if (!"0002".equals(sh("umask"))) {
+                // Environment differences come before the file differences.
+                assertThat(divergence).contains("builder builder-d ran umask 0002; the agreeing builders ran " + sh("umask"));
+                assertThat(divergence.indexOf("ran umask 0002")).isLessThan(divergence.indexOf("0644 vs builder-d 0664 in"));
+            }
             chromium.screenshot(screenshots.resolve("divergence-page.png"));
 
             chromium.phone();
@@ -114,8 +129,8 @@ class ChainPageBrowserTest {
         Path evidenceFile = store.evidencePath(tail);
         Evidence stored = Evidence.parse(Files.readAllBytes(evidenceFile), evidenceFile.toString());
         Files.write(evidenceFile, new Evidence(stored.format(), stored.project(), stored.branch(), stored.quorum(),
-                stored.manifest(), stored.block(), stored.trusted(), stored.submissions(), null, List.of(explanation))
-                .toJson());
+                stored.manifest(), stored.block(), stored.trusted(), stored.submissions(), null, List.of(explanation),
+                stored.operators()).toJson());
         try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0);
                 HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium-profile"))) {
             chromium.phone();

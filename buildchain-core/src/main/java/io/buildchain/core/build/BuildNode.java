@@ -14,6 +14,7 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Map;
 
 /**
  * A build node's side of a release, as one call: hash the output tree, then sign the 224-byte request with
@@ -34,22 +35,30 @@ public final class BuildNode {
      * What a build produced, small enough to send back from an agent.
      *
      * @param keyCreated whether this call created the builder key (worth telling the user: it must be trusted)
+     * @param buildinfo  the build environment ({@link #signedBuildInfo}), as JDK values only
+     * @param buildinfoSignature its detached signature by the builder key
      */
     public record Output(byte[] manifest, byte[] request, String builderKey, String manifestDigest, int files,
-            boolean keyCreated) implements Serializable {
+            boolean keyCreated, byte[] buildinfo, byte[] buildinfoSignature) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        public SignedBuildInfo signedBuildInfo() {
+            return new SignedBuildInfo(buildinfo, buildinfoSignature);
+        }
     }
 
-    public Output build(Path outputDir, long sourceTime, long requestTime) throws IOException {
-        return build(outputDir, sourceTime, requestTime, null, null, null, null);
+    /** @param environment the build's environment fields (see {@link BuildEnvironment}), recorded in the buildinfo */
+    public Output build(Path outputDir, long sourceTime, long requestTime, Map<String, String> environment)
+            throws IOException {
+        return build(outputDir, sourceTime, requestTime, environment, null, null, null, null);
     }
 
     /**
-     * As {@link #build(Path, long, long)}; with a {@code project}, also writes the release record (see
+     * As {@link #build(Path, long, long, Map)}; with a {@code project}, also writes the release record (see
      * {@link ReleaseRecord}) into the output before the manifest is signed.
      */
-    public Output build(Path outputDir, long sourceTime, long requestTime, String project, String branch, String version,
-            String revision) throws IOException {
+    public Output build(Path outputDir, long sourceTime, long requestTime, Map<String, String> environment,
+            String project, String branch, String version, String revision) throws IOException {
         if (!Files.isDirectory(outputDir)) {
             throw new java.nio.file.NoSuchFileException(outputDir.toString(), null,
                     "no such output directory (did the build write its files somewhere else?)");
@@ -62,8 +71,10 @@ public final class BuildNode {
         SigningKey key = key(created);
         SignedRequest request = new BuilderChain(home.resolve(REQUEST_CHAIN_DIR))
                 .request(key, manifest.digest(), requestTime);
+        SignedBuildInfo buildinfo = SignedBuildInfo.sign(BuildInfo.of(manifest.digest(), key.publicKey(), environment), key);
         return new Output(manifest.render(), request.bytes(), key.publicKey().toString(),
-                manifest.digest().toString(), manifest.files().size(), created[0]);
+                manifest.digest().toString(), manifest.files().size(), created[0], buildinfo.bytes(),
+                buildinfo.signature());
     }
 
     /** The node's builder key, created on first use. */

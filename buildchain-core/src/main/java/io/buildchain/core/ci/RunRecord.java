@@ -1,6 +1,7 @@
 package io.buildchain.core.ci;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.hash.Digest;
@@ -30,7 +31,7 @@ import java.util.function.Predicate;
  * complete and checked, so a crash never leaves a half-recorded one.
  *
  * <pre>
- * submissions/ID/manifest.json, request, node, files/...
+ * submissions/ID/manifest.json, request, node, files/..., and buildinfo + buildinfo.sig when recorded
  * blocks/BLOCK_SIGNATURE           (400 bytes)
  * releases                         (PROJECT BRANCH BLOCK_SIGNATURE per line)
  * </pre>
@@ -42,11 +43,11 @@ public final class RunRecord {
         this.dir = dir;
     }
 
-    /** One recorded builder submission. */
+    /** One recorded builder submission; its buildinfo, when there is one, is its builder's for its manifest. */
     public record Entry(String id, String node, byte[] manifestBytes, Manifest manifest, SignedRequest request,
-            Path files) {
+            Path files, Optional<SignedBuildInfo> buildinfo) {
         public Submission submission() {
-            return new Submission(id + " (" + node + ")", manifestBytes, request.bytes(), Optional.of(files));
+            return new Submission(id + " (" + node + ")", manifestBytes, request.bytes(), Optional.of(files), buildinfo);
         }
     }
 
@@ -81,19 +82,31 @@ public final class RunRecord {
 
     /** Checks and records the builder's manifest and request for a reserved id. */
     public Entry record(String id, String node, byte[] manifest, byte[] request) throws IOException {
+        return record(id, node, manifest, request, Optional.empty());
+    }
+
+    /** As {@link #record(String, String, byte[], byte[])}, with the builder's signed buildinfo. */
+    public Entry record(String id, String node, byte[] manifest, byte[] request, Optional<SignedBuildInfo> buildinfo)
+            throws IOException {
         Path staged = staging(id);
         if (!Files.isDirectory(staged)) {
             throw new FormatException("id \"" + id + "\" was not reserved in " + dir);
         }
-        Entry entry = check(id, node, manifest, request, staged.resolve("files"));
+        Entry entry = check(id, node, manifest, request, staged.resolve("files"), buildinfo);
         AtomicFiles.write(staged.resolve("manifest.json"), manifest, AtomicFiles.OWNER_WRITE_ALL_READ, false);
         AtomicFiles.write(staged.resolve("request"), request, AtomicFiles.OWNER_WRITE_ALL_READ, false);
+        if (buildinfo.isPresent()) {
+            AtomicFiles.write(staged.resolve(BUILDINFO), buildinfo.get().bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, false);
+            AtomicFiles.write(staged.resolve(BUILDINFO + ".sig"), buildinfo.get().signature(),
+                    AtomicFiles.OWNER_WRITE_ALL_READ, false);
+        }
         AtomicFiles.write(staged.resolve("node"), node.getBytes(StandardCharsets.UTF_8),
                 AtomicFiles.OWNER_WRITE_ALL_READ, false);
         Path target = dir.resolve("submissions").resolve(id);
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsyncDirectory(target.getParent());
-        return new Entry(id, node, entry.manifestBytes(), entry.manifest(), entry.request(), target.resolve("files"));
+        return new Entry(id, node, entry.manifestBytes(), entry.manifest(), entry.request(), target.resolve("files"),
+                buildinfo);
     }
 
     /** Drops a reservation whose recording failed. */
@@ -111,9 +124,11 @@ public final class RunRecord {
         }
         for (Path entry : sorted(submissions, p -> !p.getFileName().toString().endsWith(".partial"))) {
             String id = entry.getFileName().toString();
+            Optional<SignedBuildInfo> buildinfo = Files.exists(entry.resolve(BUILDINFO))
+                    ? Optional.of(SignedBuildInfo.read(entry.resolve(BUILDINFO))) : Optional.empty();
             entries.add(check(id, Files.readString(entry.resolve("node"), StandardCharsets.UTF_8),
                     Files.readAllBytes(entry.resolve("manifest.json")), Files.readAllBytes(entry.resolve("request")),
-                    entry.resolve("files")));
+                    entry.resolve("files"), buildinfo));
         }
         return entries;
     }
@@ -177,8 +192,10 @@ public final class RunRecord {
     }
 
     private static final String RELEASE_LAYOUT = "PROJECT BRANCH BLOCK";
+    private static final String BUILDINFO = "buildinfo";
 
-    private static Entry check(String id, String node, byte[] manifest, byte[] request, Path files) {
+    private static Entry check(String id, String node, byte[] manifest, byte[] request, Path files,
+            Optional<SignedBuildInfo> buildinfo) {
         Manifest parsed = Manifest.parseCanonical(manifest, id + "/manifest.json");
         SignedRequest signed = SignedRequest.decode(request, id + "/request");
         signed.verifySignature(id + "/request");
@@ -187,7 +204,9 @@ public final class RunRecord {
             throw new FormatException(id + "/request: signs manifest " + signed.digest() + ", not this manifest ("
                     + digest + ")");
         }
-        return new Entry(id, node, manifest, parsed, signed, files);
+        Entry entry = new Entry(id, node, manifest, parsed, signed, files, buildinfo);
+        entry.submission().checkedBuildInfo();
+        return entry;
     }
 
     private Path staging(String id) {

@@ -64,10 +64,11 @@ public final class SettingsCheck {
             return Result.warning("No builder is trusted yet, so no quorum can be met. Add one key per line "
                     + "(BASE32KEY [label]), or trust a key from the agent's Build chain page.");
         }
-        return Result.ok(keys.size() + " trusted builder key(s)");
+        return Result.ok(keys.size() + " trusted builder key(s)" + (keys.hasOperators() ? ", run by "
+                + keys.operatorCount() + " distinct operator(s)" : ""));
     }
 
-    /** The trusted builder keys field: one {@code BASE32KEY [label]} per line, '#' comments. */
+    /** The trusted builder keys field: one {@code BASE32KEY [label] [operator=NAME]} per line, '#' comments. */
     public static KeyList parseTrustedKeys(String text) {
         return KeyList.parse(text == null ? "" : text, "trusted builder keys");
     }
@@ -98,13 +99,14 @@ public final class SettingsCheck {
         return Result.ok("");
     }
 
+    /** @param trustedKeys how many distinct operators run the trusted keys (a key without one is its own) */
     public static Result quorum(int quorum, int trustedKeys) {
         if (quorum < 1) {
             return Result.error("The quorum must be at least 1");
         }
         if (trustedKeys > 0 && quorum > trustedKeys) {
             return Result.error("A quorum of " + quorum + " can never be met by the " + trustedKeys
-                    + " trusted builder key(s)");
+                    + " trusted builder key(s) (counted by operator)");
         }
         if (quorum == 1) {
             return Result.warning("A quorum of 1 trusts a single builder: one compromised agent could publish "

@@ -10,6 +10,7 @@ import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
+import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.log.LogWriter;
@@ -79,6 +80,8 @@ public final class Publisher {
     public Result publish(Release release) throws IOException {
         Store.checkName(release.project(), "project");
         Store.checkName(release.branch(), "branch");
+        // A buildinfo is outside the vote, but one not signed by its builder for its manifest is refused here.
+        release.submissions().forEach(Submission::checkedBuildInfo);
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
@@ -359,7 +362,8 @@ public final class Publisher {
         for (Map.Entry<Digest, Vote> other : firstByDigest.entrySet()) {
             if (!other.getKey().equals(reference.get())) {
                 explanations.add(Divergence.explain(accepted, new Divergence.Side(sources(decision, other.getKey()),
-                        other.getValue().manifest(), other.getValue().submission().artifacts())));
+                        other.getValue().manifest(), other.getValue().submission().artifacts()))
+                        .withCausesFirst(environmentCauses(decision, reference.get(), other.getKey())));
             }
         }
         return explanations;
@@ -369,5 +373,16 @@ public final class Publisher {
     private static String sources(QuorumDecision decision, Digest manifest) {
         return String.join(", ", decision.votes().stream().filter(v -> manifest.equals(v.digest()))
                 .map(decision::builderName).distinct().toList());
+    }
+
+    /**
+     * The environment differences, read first: the recorded buildinfo of each builder of {@code dissenting}
+     * against the reference builders'.
+     */
+    private static List<Explanation.Cause> environmentCauses(QuorumDecision decision, Digest reference,
+            Digest dissenting) {
+        List<EnvironmentCauses.Builder> builders = EnvironmentCauses.builders(decision).stream()
+                .filter(b -> reference.equals(b.manifest()) || dissenting.equals(b.manifest())).toList();
+        return EnvironmentCauses.causes(builders, reference, decision.accepted().isPresent());
     }
 }

@@ -2,8 +2,10 @@ package io.buildchain.core.quorum;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
@@ -11,13 +13,12 @@ import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The record of one release's vote, stored as {@code quorum/<block signature>.json} beside the original
@@ -28,11 +29,13 @@ import java.util.Set;
  * @param block      base32 signature of the block; null while the release is pending
  * @param divergence   the text lines older publishers stored instead of {@code explanations}; read, no longer written
  * @param explanations why each dissenting manifest differs from the accepted one (one per distinct manifest),
- *                     so pages render it without the artifacts
+ *                     so pages render it without the artifacts; environment causes first
+ * @param operators    the operator of each trusted key that has one (base32 key to name); absent when none has
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Evidence(String format, String project, String branch, int quorum, String manifest, String block,
-        List<String> trusted, List<Entry> submissions, List<String> divergence, List<Explanation> explanations) {
+        List<String> trusted, List<Entry> submissions, List<String> divergence, List<Explanation> explanations,
+        Map<String, String> operators) {
 
     public static final String FORMAT = "buildchain-quorum/1";
 
@@ -40,33 +43,73 @@ public record Evidence(String format, String project, String branch, int quorum,
      * One submission as it was counted.
      *
      * @param source   the builder's label in the publisher's trusted-keys file, or its key
-     *
      * @param request  the 224-byte request, hex
      * @param manifest base32 SHA-384 of the builder's manifest bytes (an object in the store)
+     * @param operator who runs the key, when the trusted list says so
+     * @param buildinfo the builder's signed buildinfo (its build environment), as text; outside the vote
+     * @param buildinfoSignature its detached Ed25519 signature by the builder key, hex
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String source, String key, String status, String manifest, String request, String reason) {
+    public record Entry(String source, String key, String operator, String status, String manifest, String request,
+            String reason, String buildinfo, String buildinfoSignature) {
+
+        /** The recorded buildinfo, if any, and whether its signature holds for this entry's request. */
+        public Optional<BuildInfo> checkedBuildInfo() {
+            if (buildinfo == null || buildinfoSignature == null || manifest == null) {
+                return Optional.empty();
+            }
+            try {
+                Optional<SignedRequest> request = decodeRequest(this);
+                if (request.isEmpty()) {
+                    return Optional.empty();
+                }
+                BuildInfo info = BuildInfo.parse(buildinfo.getBytes(StandardCharsets.UTF_8), "evidence entry " + source);
+                info.verify(HexFormat.of().parseHex(buildinfoSignature), request.get().publicKey(),
+                        Digest.parse(manifest, "evidence entry " + source), "evidence entry " + source);
+                return Optional.of(info);
+            } catch (BuildchainException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     public static Evidence of(String project, String branch, QuorumDecision decision, List<Explanation> explanations) {
+        KeyList trusted = decision.trusted();
         List<Entry> entries = decision.votes().stream().map(v -> new Entry(decision.builderName(v),
-                v.key() == null ? null : v.key().base32(), v.status().label(),
+                v.key() == null ? null : v.key().base32(),
+                v.key() == null ? null : trusted.operator(v.key()).orElse(null), v.status().label(),
                 v.digest() == null ? null : v.digest().base32(),
-                HexFormat.of().formatHex(v.submission().request()), v.reason())).toList();
+                HexFormat.of().formatHex(v.submission().request()), v.reason(),
+                v.submission().buildinfo().map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(null),
+                v.submission().buildinfo().map(b -> HexFormat.of().formatHex(b.signature())).orElse(null))).toList();
+        Map<String, String> operators = new LinkedHashMap<>();
+        trusted.keys().forEach(k -> trusted.operator(k).ifPresent(o -> operators.put(k.base32(), o)));
         return new Evidence(FORMAT, project, branch, decision.quorum(),
                 decision.accepted().map(Object::toString).orElse(null), null,
-                decision.trusted().keys().stream().map(PublicKey::base32).toList(), entries,
-                null, explanations.isEmpty() ? null : List.copyOf(explanations));
+                trusted.keys().stream().map(PublicKey::base32).toList(), entries,
+                null, explanations.isEmpty() ? null : List.copyOf(explanations), operators.isEmpty() ? null : operators);
     }
 
     public Evidence withBlock(String blockSignature) {
         return new Evidence(format, project, branch, quorum, manifest, blockSignature, trusted, submissions, divergence,
-                explanations);
+                explanations, operators);
     }
 
     /** The divergence as text lines, from the explanations or, in older evidence, as stored. */
     public List<String> divergenceLines() {
         return explanations != null ? Explanation.lines(explanations) : divergence != null ? divergence : List.of();
+    }
+
+    /** The trusted keys and operators the publisher counted with, to recount as it did (for the pages). */
+    public KeyList publisherTrust() {
+        Map<PublicKey, String> keys = new LinkedHashMap<>();
+        Map<PublicKey, String> named = new LinkedHashMap<>();
+        for (String key : trusted == null ? List.<String>of() : trusted) {
+            keys.put(PublicKey.parse(key, "evidence trusted key"), "");
+        }
+        (operators == null ? Map.<String, String>of() : operators)
+                .forEach((key, name) -> named.put(PublicKey.parse(key, "evidence operator key"), name));
+        return KeyList.of(keys, named);
     }
 
     public byte[] toJson() {
@@ -90,21 +133,21 @@ public record Evidence(String format, String project, String branch, int quorum,
     }
 
     /**
-     * Recounts the vote from the recorded request bytes alone, with the caller's own trusted keys: the
-     * distinct trusted keys whose requests verify and sign {@link #manifest}, leaving out any key that
-     * also signed a different manifest. Recorded statuses are ignored; requests {@code freshness} calls stale
-     * (counted in an earlier release) count zero, as they do in {@link Quorum}.
+     * Recounts the vote from the recorded request bytes alone, with the caller's own trusted keys and
+     * operators, by {@link Quorum#count}: the distinct trusted operators whose keys' requests verify and sign
+     * {@link #manifest}. Recorded statuses are ignored; requests {@code freshness} calls stale (counted in an
+     * earlier release) count zero, as they do in {@link Quorum}.
+     *
+     * @return who counted: operator names, or the key for a key that is its own operator
      */
-    public int recount(KeyList trusted, Freshness freshness) {
-        Map<PublicKey, Set<Digest>> signed = new HashMap<>();
+    public List<String> recount(KeyList trusted, Freshness freshness) {
+        List<Quorum.Ballot> ballots = new ArrayList<>();
         for (Entry entry : submissions) {
             decodeRequest(entry).filter(r -> r.signatureValid() && trusted.contains(r.publicKey())
                     && freshness.staleness(r).isEmpty())
-                    .ifPresent(r -> signed.computeIfAbsent(r.publicKey(), k -> new HashSet<>()).add(r.digest()));
+                    .ifPresent(r -> ballots.add(new Quorum.Ballot(r.publicKey(), r.digest())));
         }
-        return (int) signed.values().stream()
-                .filter(digests -> digests.size() == 1 && digests.iterator().next().base32().equals(manifest))
-                .count();
+        return Quorum.count(ballots, trusted).operatorsOf(Digest.parse(manifest, "evidence manifest"), trusted);
     }
 
     /** The recorded request of {@code entry}, if it is a well-formed 224-byte request. */

@@ -10,7 +10,7 @@ import java.util.Optional;
  * The outcome of comparing submissions: the manifest that at least {@code quorum} distinct trusted
  * builders signed, if there is exactly one, and how every submission counted.
  *
- * @param tally distinct counting trusted keys per manifest digest, most votes first
+ * @param tally distinct counting trusted operators per manifest digest, most votes first
  */
 public record QuorumDecision(int quorum, KeyList trusted, Optional<Digest> accepted, List<Vote> votes,
         Map<Digest, Integer> tally, String summary) {
@@ -45,6 +45,9 @@ public record QuorumDecision(int quorum, KeyList trusted, Optional<Digest> accep
         for (Vote vote : votes) {
             out.append("  ").append(String.format("%-16s", vote.status().label()))
                     .append(vote.key() == null ? "(unreadable request)" : trusted.describe(vote.key()));
+            if (vote.key() != null && trusted.operator(vote.key()).isPresent()) {
+                out.append("  ").append(trusted.describeOperator(vote.key()));
+            }
             if (vote.digest() != null) {
                 out.append("  manifest ").append(vote.digest().base32(), 0, 16).append('…');
             }

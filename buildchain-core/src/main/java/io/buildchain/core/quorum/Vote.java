@@ -29,6 +29,8 @@ public record Vote(Submission submission, Status status, PublicKey key, Digest d
         REPLAYED,
         /** The same key again for the same manifest: counts once. */
         DUPLICATE_KEY,
+        /** Another key of an operator already counted for this manifest: an operator counts once. */
+        SAME_OPERATOR,
         /** One key signed different manifests for this release: none of its votes count. */
         EQUIVOCATION,
         /** The request does not verify, or signs another digest than this manifest's. */

@@ -1,6 +1,8 @@
 package io.buildchain.core.submit;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
@@ -10,6 +12,7 @@ import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.ManifestNames;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.RequestLedger;
+import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.AtomicFiles;
@@ -71,8 +74,14 @@ public final class SubmissionInbox {
         return maxBytes;
     }
 
-    /** What was accepted. */
-    public record Accepted(String project, String branch, Digest manifest, PublicKey builder, int files, boolean replaced) {
+    /**
+     * What was accepted.
+     *
+     * @param agreeing the distinct trusted operators whose waiting submissions are for this manifest, counted by
+     *                 {@link Quorum#count} (operator names, or the key for a key that is its own operator)
+     */
+    public record Accepted(String project, String branch, Digest manifest, PublicKey builder, int files, boolean replaced,
+            List<String> agreeing) {
     }
 
     /**
@@ -91,7 +100,7 @@ public final class SubmissionInbox {
             try {
                 Files.write(staging.resolve(SubmissionPackage.MANIFEST), head.manifestBytes());
                 Files.write(staging.resolve(SubmissionPackage.REQUEST), head.request().bytes());
-                Map<String, Digest> artifacts = extractArtifacts(tar, staging, head.manifest(), slot);
+                Map<String, Digest> artifacts = extractArtifacts(tar, staging, head, slot);
                 checkArtifacts(head.manifest(), artifacts);
                 checkRelease(project, branch, staging, head.manifest());
                 Path target = root.resolve(project).resolve(branch).resolve(head.digest().base32())
@@ -105,7 +114,7 @@ public final class SubmissionInbox {
                         SignedRequest incoming = head.request();
                         if (waiting.equals(incoming)) {
                             return new Accepted(project, branch, head.digest(), incoming.publicKey(), artifacts.size(),
-                                    true);
+                                    true, agreeing(project, branch, head.digest()));
                         }
                         if (Long.compareUnsigned(incoming.counter(), waiting.counter()) < 0) {
                             throw new SubmissionRejectedException(409, "a newer request of this builder (counter "
@@ -117,7 +126,7 @@ public final class SubmissionInbox {
                     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                     AtomicFiles.fsyncDirectory(target.getParent());
                     return new Accepted(project, branch, head.digest(), head.request().publicKey(), artifacts.size(),
-                            replaced);
+                            replaced, agreeing(project, branch, head.digest()));
                 }
             } finally {
                 if (Files.exists(staging)) {
@@ -125,6 +134,18 @@ public final class SubmissionInbox {
                 }
             }
         }
+    }
+
+    /** Who has submitted {@code manifest} so far, by the quorum's own counting rule. */
+    private List<String> agreeing(String project, String branch, Digest manifest) throws IOException {
+        List<Quorum.Ballot> ballots = new ArrayList<>();
+        for (Submission submission : pending(project, branch)) {
+            SignedRequest request = SignedRequest.decode(submission.request(), submission.source());
+            if (request.signatureValid() && trusted.contains(request.publicKey())) {
+                ballots.add(new Quorum.Ballot(request.publicKey(), request.digest()));
+            }
+        }
+        return Quorum.count(ballots, trusted).operatorsOf(manifest, trusted);
     }
 
     /** The submissions waiting for a branch, as the publisher takes them. */
@@ -137,10 +158,16 @@ public final class SubmissionInbox {
         try (Stream<Path> walk = Files.walk(dir, 2)) {
             for (Path builder : walk.filter(p -> dir.relativize(p).getNameCount() == 2).sorted().toList()) {
                 PublicKey key = PublicKey.parse(builder.getFileName().toString(), builder.toString());
-                submissions.add(new Submission(trusted.label(key).orElse(key.base32().substring(0, 12)),
+                Submission submission = new Submission(trusted.label(key).orElse(key.base32().substring(0, 12)),
                         Files.readAllBytes(builder.resolve(SubmissionPackage.MANIFEST)),
                         Files.readAllBytes(builder.resolve(SubmissionPackage.REQUEST)),
-                        Optional.of(builder.resolve("artifacts"))));
+                        Optional.of(builder.resolve("artifacts")));
+                Path buildinfo = builder.resolve(SubmissionPackage.BUILDINFO);
+                if (Files.exists(buildinfo)) {
+                    submission = submission.withBuildInfo(SignedBuildInfo.read(buildinfo,
+                            builder.resolve(SubmissionPackage.BUILDINFO_SIGNATURE)));
+                }
+                submissions.add(submission);
             }
         }
         return submissions;
@@ -253,10 +280,16 @@ public final class SubmissionInbox {
         return new Authenticated(manifestBytes, manifest, request, digest);
     }
 
-    /** The artifacts after the head: only names the manifest lists, each charged to the staging limit first. */
-    private Map<String, Digest> extractArtifacts(TarArchiveInputStream tar, Path staging, Manifest manifest,
+    /**
+     * The artifacts after the head: only names the manifest lists, each charged to the staging limit first. A
+     * buildinfo and its signature are read into memory within their bound and checked as soon as both are in:
+     * before any artifact when they come first, else right after they arrive.
+     */
+    private Map<String, Digest> extractArtifacts(TarArchiveInputStream tar, Path staging, Authenticated head,
             UploadLimits.Slot slot) {
+        Manifest manifest = head.manifest();
         Map<String, Digest> artifacts = new HashMap<>();
+        Map<String, byte[]> buildinfo = new HashMap<>();
         try {
             TarArchiveEntry entry;
             int count = 0;
@@ -271,9 +304,27 @@ public final class SubmissionInbox {
                 if (!entry.isFile()) {
                     throw new SubmissionRejectedException(400, "entry \"" + name + "\" is not a regular file");
                 }
+                if (name.equals(SubmissionPackage.BUILDINFO) || name.equals(SubmissionPackage.BUILDINFO_SIGNATURE)) {
+                    byte[] content = tar.readNBytes(BuildInfo.MAX_BYTES + 1);
+                    if (content.length > BuildInfo.MAX_BYTES) {
+                        throw new SubmissionRejectedException(413, name + " is larger than " + BuildInfo.MAX_BYTES
+                                + " bytes");
+                    }
+                    if (buildinfo.put(name, content) != null) {
+                        throw new SubmissionRejectedException(400, "entry \"" + name + "\" appears twice");
+                    }
+                    if (buildinfo.size() == 2) {
+                        checkBuildInfo(buildinfo, head);
+                        for (Map.Entry<String, byte[]> file : buildinfo.entrySet()) {
+                            Files.write(staging.resolve(file.getKey()), file.getValue());
+                        }
+                    }
+                    continue;
+                }
                 if (!name.startsWith(SubmissionPackage.ARTIFACTS)) {
                     throw new SubmissionRejectedException(400, "unexpected entry \"" + name
-                            + "\" (expected manifest.json, request.bin and artifacts/NAME)");
+                            + "\" (expected manifest.json, request.bin, artifacts/NAME and optionally "
+                            + SubmissionPackage.BUILDINFO + " with " + SubmissionPackage.BUILDINFO_SIGNATURE + ")");
                 }
                 String artifact = name.substring(SubmissionPackage.ARTIFACTS.length());
                 String problem = ManifestNames.problem(artifact);
@@ -301,6 +352,10 @@ public final class SubmissionInbox {
         } catch (IOException e) {
             throw new SubmissionRejectedException(400, "upload broken or not a tar: " + e.getMessage());
         }
+        if (buildinfo.size() == 1) {
+            throw new SubmissionRejectedException(400, SubmissionPackage.BUILDINFO + " and "
+                    + SubmissionPackage.BUILDINFO_SIGNATURE + " go together");
+        }
         return artifacts;
     }
 
@@ -314,6 +369,18 @@ public final class SubmissionInbox {
                 throw new SubmissionRejectedException(400, "artifact \"" + file.getKey() + "\" does not match its "
                         + "manifest digest");
             }
+        }
+    }
+
+    /** A buildinfo travels with its signature, by this request's builder key, for this manifest, or not at all. */
+    private static void checkBuildInfo(Map<String, byte[]> buildinfo, Authenticated head) {
+        try {
+            SignedBuildInfo signed = new SignedBuildInfo(buildinfo.get(SubmissionPackage.BUILDINFO),
+                    buildinfo.get(SubmissionPackage.BUILDINFO_SIGNATURE));
+            BuildInfo.parse(signed.bytes(), SubmissionPackage.BUILDINFO).verify(signed.signature(),
+                    head.request().publicKey(), head.digest(), SubmissionPackage.BUILDINFO);
+        } catch (BuildchainException e) {
+            throw new SubmissionRejectedException(400, e.getMessage());
         }
     }
 

@@ -1,29 +1,45 @@
 package io.buildchain.core.submit;
 
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.manifest.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** What a remote build node uploads: one uncompressed tar of manifest.json, request.bin and artifacts/NAME. */
+/**
+ * What a remote build node uploads: one uncompressed tar of manifest.json, request.bin and artifacts/NAME, and
+ * optionally the builder's signed buildinfo (buildinfo.txt with its detached signature buildinfo.sig).
+ */
 public final class SubmissionPackage {
     public static final String MANIFEST = "manifest.json";
     public static final String REQUEST = "request.bin";
     public static final String ARTIFACTS = "artifacts/";
+    public static final String BUILDINFO = "buildinfo.txt";
+    public static final String BUILDINFO_SIGNATURE = "buildinfo.sig";
 
     private SubmissionPackage() {
     }
 
     public static void write(OutputStream out, byte[] manifestBytes, Manifest manifest, byte[] request, Path artifacts)
             throws IOException {
+        write(out, manifestBytes, manifest, request, Optional.empty(), artifacts);
+    }
+
+    public static void write(OutputStream out, byte[] manifestBytes, Manifest manifest, byte[] request,
+            Optional<SignedBuildInfo> buildinfo, Path artifacts) throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         add(tar, MANIFEST, manifestBytes);
         add(tar, REQUEST, request);
+        if (buildinfo.isPresent()) {
+            add(tar, BUILDINFO, buildinfo.get().bytes());
+            add(tar, BUILDINFO_SIGNATURE, buildinfo.get().signature());
+        }
         for (String name : manifest.files().keySet()) {
             Path file = artifacts.resolve(name);
             TarArchiveEntry entry = new TarArchiveEntry(ARTIFACTS + name);

@@ -325,12 +325,15 @@ public final class ChainVerifier {
             throw new VerificationException(store.describe(path) + ": the request inside the block is not among the "
                     + "recorded submissions");
         }
-        int count = evidence.recount(trusted, freshness);
-        if (count < quorum) {
-            throw new VerificationException("quorum not met: " + count + " of your trusted builders signed manifest "
-                    + block.digest() + ", " + quorum + " required");
+        List<String> operators = evidence.recount(trusted, freshness);
+        String who = operators.isEmpty() ? "" : " (" + String.join(", ", operators) + ")";
+        String counted = trusted.hasOperators() ? "operators" : "builders";
+        if (operators.size() < quorum) {
+            throw new VerificationException("quorum not met: " + operators.size() + " of your trusted " + counted
+                    + " signed manifest " + block.digest() + who + ", " + quorum + " required");
         }
-        return count + " of your " + trusted.size() + " trusted builders signed this manifest (required " + quorum + ")";
+        return operators.size() + " of your " + trusted.operatorCount() + " trusted " + counted + " signed this manifest"
+                + who + " (required " + quorum + ")";
     }
 
     /**

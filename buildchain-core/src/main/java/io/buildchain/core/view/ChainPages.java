@@ -1,5 +1,6 @@
 package io.buildchain.core.view;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.crypto.KeyList;
@@ -10,6 +11,7 @@ import io.buildchain.core.hash.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Freshness;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -252,8 +254,9 @@ public final class ChainPages {
                 + Long.toUnsignedString(block.request().counter()));
         if (release.evidence() != null) {
             Evidence e = release.evidence();
-            long agree = e.submissions().stream().filter(s -> "agree".equals(s.status())).count();
-            row(body, "Quorum", agree + " agreeing trusted builder(s), " + e.quorum() + " required"
+            List<String> counted = recount(e);
+            row(body, "Quorum", counted.size() + " agreeing trusted " + (e.operators() == null ? "builder(s)"
+                    : "operator(s) (" + escape(String.join(", ", counted)) + ")") + ", " + e.quorum() + " required"
                     + (release.diverged() ? " &middot; <a href=\"" + chainLink(release.project(), release.branch()) + "/"
                             + block.signatureBase32() + "/divergence\">why builders disagreed</a>" : ""));
         }
@@ -279,16 +282,35 @@ public final class ChainPages {
             body.append("<p class=\"muted\">No quorum evidence recorded for this block.</p>");
             return;
         }
-        body.append("<div class=\"scroll\"><table><tr><th>Builder</th><th>Vote</th><th>Key</th><th>Manifest</th></tr>");
+        body.append("<div class=\"scroll\"><table><tr><th>Builder</th><th>Vote</th><th>Operator</th><th>Key</th>"
+                + "<th>Manifest</th><th>Environment</th></tr>");
         for (Evidence.Entry entry : evidence.submissions()) {
             String css = "agree".equals(entry.status()) ? "agree" : "dissent";
             body.append("<tr><td>").append(escape(entry.source())).append("</td><td class=\"").append(css).append("\">")
                     .append(escape(entry.status())).append(entry.reason() == null ? "" : ": " + escape(entry.reason()))
+                    .append("</td><td>").append(entry.operator() == null ? "" : escape(entry.operator()))
                     .append("</td><td class=\"digest\">").append(entry.key() == null ? "" : escape(entry.key()))
                     .append("</td><td class=\"digest\">").append(entry.manifest() == null ? "" : escape(entry.manifest()))
-                    .append("</td></tr>");
+                    .append("</td><td class=\"environment\">").append(environment(entry)).append("</td></tr>");
         }
         body.append("</table></div>");
+    }
+
+    /** The vote as the publisher's own trust counted it, by the one counting routine (not recorded statuses). */
+    private static List<String> recount(Evidence evidence) {
+        try {
+            return evidence.recount(evidence.publisherTrust(), Freshness.UNCHECKED);
+        } catch (BuildchainException e) {
+            return List.of();
+        }
+    }
+
+    private static String environment(Evidence.Entry entry) {
+        if (entry.buildinfo() == null) {
+            return "<span class=\"muted\">not recorded</span>";
+        }
+        return entry.checkedBuildInfo().map(info -> escape(info.summary()))
+                .orElse("<span class=\"dissent\">buildinfo signature does not verify</span>");
     }
 
     private String chainLink(String project, String branch) {

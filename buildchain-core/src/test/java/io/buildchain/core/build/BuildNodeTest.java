@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BuildNodeTest {
+    static final Map<String, String> ENV = Map.of("jdk-version", "17.0.15", "host", "agent-a");
+
     @TempDir
     Path dir;
 
@@ -35,7 +37,7 @@ class BuildNodeTest {
     @Test
     void firstBuildCreatesAPrivateKeyAndLaterBuildsReuseItWithTheNextCounter() throws Exception {
         BuildNode node = new BuildNode(dir.resolve("agent-root/buildchain"));
-        BuildNode.Output first = node.build(dist(), 1700000000L, 1700000100L);
+        BuildNode.Output first = node.build(dist(), 1700000000L, 1700000100L, ENV);
         Path key = dir.resolve("agent-root/buildchain/builder.key");
         assertThat(first.keyCreated()).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
@@ -47,9 +49,12 @@ class BuildNodeTest {
         assertThat(request.digest()).isEqualTo(manifest.digest());
         assertThat(request.publicKey().toString()).isEqualTo(first.builderKey()).isEqualTo(node.publicKey().toString());
         assertThat(first.manifestDigest()).isEqualTo(manifest.digest().toString());
+        BuildInfo info = BuildInfo.parse(first.signedBuildInfo().bytes(), "buildinfo");
+        info.verify(first.signedBuildInfo().signature(), request.publicKey(), manifest.digest(), "buildinfo");
+        assertThat(info.environment()).containsEntry("jdk-version", "17.0.15").containsEntry("host", "agent-a");
 
         BuildNode.Output second = new BuildNode(dir.resolve("agent-root/buildchain")).build(dist(), 1700000000L,
-                1700000200L);
+                1700000200L, ENV);
         assertThat(second.keyCreated()).isFalse();
         assertThat(second.builderKey()).isEqualTo(first.builderKey());
         SignedRequest next = SignedRequest.decode(second.request(), "request");
@@ -64,7 +69,7 @@ class BuildNodeTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<BuildNode.Output>> outputs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            outputs.add(pool.submit(() -> node.build(dist, 1L, 2L)));
+            outputs.add(pool.submit(() -> node.build(dist, 1L, 2L, ENV)));
         }
         Set<String> keys = new HashSet<>();
         Set<Long> counters = new HashSet<>();
@@ -83,7 +88,7 @@ class BuildNodeTest {
 
     @Test
     void aMissingOutputDirectoryIsNamed() {
-        assertThatThrownBy(() -> new BuildNode(dir.resolve("home")).build(dir.resolve("ws/nowhere"), 1L, 2L))
+        assertThatThrownBy(() -> new BuildNode(dir.resolve("home")).build(dir.resolve("ws/nowhere"), 1L, 2L, ENV))
                 .hasMessageContaining("nowhere").hasMessageContaining("no such output directory");
         assertThat(dir.resolve("home/builder.key")).doesNotExist();
     }

@@ -82,4 +82,42 @@ class RunRecordTest {
         assertThat(owners.branches("other")).containsExactly(new String[] {"hello", "dev"});
         assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
     }
+
+    @Test
+    void keepsEachBuildersBuildinfoAndRefusesAnotherBuildersOne() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        List<Submission> round = net.round("r1", List.of());
+        Submission a = net.withBuildInfo(round.get(0), "a", java.util.Map.of("jdk-version", "17.0.15", "host", "agent-a"));
+        Submission b = net.withBuildInfo(round.get(1), "b", java.util.Map.of("jdk-version", "21.0.7", "host", "agent-b"));
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.reserve("a");
+        run.record("a", "agent-a", a.manifest(), a.request(), a.buildinfo());
+        run.reserve("b");
+        assertThatThrownBy(() -> run.record("b", "agent-b", b.manifest(), b.request(), a.buildinfo()))
+                .isInstanceOf(io.buildchain.core.VerificationException.class).hasMessageContaining("buildinfo names builder");
+        run.abandon("b");
+        Submission recorded = run.entries().get(0).submission();
+        assertThat(recorded.checkedBuildInfo().orElseThrow().environment()).containsEntry("host", "agent-a");
+        assertThat(run.entries()).hasSize(1);
+    }
+
+    /** What buildchainPublish does: the run's submissions, the settings' trusted keys text, the publisher. */
+    @Test
+    void theJenkinsPublishCountsTwoAgentsOfOneOperatorOnce() throws Exception {
+        Network net = new Network(dir, "a1", "a2", "b");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        for (Submission s : net.round("r1", List.of("b"))) {
+            Files.writeString(run.reserve(s.source()).resolve("app.bin"), "copy");
+            run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
+        }
+        String settings = "# trusted builder keys\n" + net.builders.get("a1").publicKey() + " a1 operator=alice\n"
+                + net.builders.get("a2").publicKey() + " a2 operator=alice\n" + net.builders.get("b").publicKey() + " b\n";
+        io.buildchain.core.crypto.KeyList trusted = SettingsCheck.parseTrustedKeys(settings);
+        assertThatThrownBy(() -> net.publisher().publish(new io.buildchain.core.publish.Publisher.Release("proj", "main", 2,
+                trusted, run.submissions(), java.util.Optional.empty())))
+                .isInstanceOf(io.buildchain.core.publish.QuorumNotMetException.class)
+                .hasMessageContaining("because their operator was already counted");
+        assertThat(SettingsCheck.trustedKeys(settings).message()).isEqualTo("3 trusted builder key(s), run by 2 distinct "
+                + "operator(s)");
+    }
 }

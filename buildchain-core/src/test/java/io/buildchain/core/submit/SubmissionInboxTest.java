@@ -35,7 +35,8 @@ class SubmissionInboxTest {
 
     static byte[] pack(Submission s) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SubmissionPackage.write(out, s.manifest(), Manifest.parse(s.manifest(), "m"), s.request(), s.artifacts().get());
+        SubmissionPackage.write(out, s.manifest(), Manifest.parse(s.manifest(), "m"), s.request(), s.buildinfo(),
+                s.artifacts().get());
         return out.toByteArray();
     }
 

@@ -1,11 +1,14 @@
 package io.buildchain.core.testing;
 
+import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.publish.Publisher;
@@ -48,6 +51,14 @@ public final class Network {
         return KeyList.of(labels);
     }
 
+    /** All builders trusted, with the operators given (builder name to operator name) for some of them. */
+    public KeyList trustedWithOperators(Map<String, String> operatorOf) {
+        Map<PublicKey, String> operators = new LinkedHashMap<>();
+        operatorOf.forEach((name, operator) -> operators.put(builders.get(name).publicKey(), operator));
+        return KeyList.of(trusted().keys().stream().collect(LinkedHashMap::new,
+                (m, k) -> m.put(k, trusted().label(k).orElse("")), Map::putAll), operators);
+    }
+
     public LocalSigner signer() {
         return new LocalSigner(signerKey, root.resolve("signer-state"), null, Clock.systemUTC());
     }
@@ -68,6 +79,13 @@ public final class Network {
         SignedRequest request = new BuilderChain(root.resolve("nodes").resolve(name).resolve("state"))
                 .request(builders.get(name), manifest.digest(), 1700000000L);
         return new Submission(name, manifest.render(), request.bytes(), Optional.of(dist));
+    }
+
+    /** {@code submission} with a buildinfo of {@code environment}, signed by builder {@code name}'s key. */
+    public Submission withBuildInfo(Submission submission, String name, Map<String, String> environment) {
+        SigningKey key = builders.get(name);
+        BuildInfo info = BuildInfo.of(Digest.of(submission.manifest()), key.publicKey(), environment);
+        return submission.withBuildInfo(SignedBuildInfo.sign(info, key));
     }
 
     /** Every builder builds the same files, except those listed in {@code odd} which add a line. */

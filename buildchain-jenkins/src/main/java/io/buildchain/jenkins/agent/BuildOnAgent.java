@@ -1,17 +1,22 @@
 package io.buildchain.jenkins.agent;
 
 import hudson.remoting.VirtualChannel;
+import io.buildchain.core.build.BuildEnvironment;
 import io.buildchain.core.build.BuildNode;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.build.SourceTime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
  * Runs on the agent that owns the output directory: hashes it and signs the request with the agent's builder
- * key, kept under the agent's root. Only the manifest and the 224-byte request travel back.
+ * key, kept under the agent's root, and signs a buildinfo of the build's environment with the same key. Only the
+ * manifest, the 224-byte request and the buildinfo travel back.
  *
  * <p>What crosses the channel is a class of this plugin's own jar holding JDK values: Jenkins' class filter
  * rejects classes of bundled library jars such as buildchain-core's {@code BuildNode.Output}.
@@ -23,8 +28,10 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
     private final String sourceDateEpoch;
     private final long requestTime;
     private String[] release;
+    private final TreeMap<String, String> environment;
+    private final String agentName;
 
-    /** What one build produced: the manifest, the signed request and the builder key that signed it. */
+    /** What one build produced: the manifest, the signed request, the builder key that signed it and the buildinfo. */
     public static final class Reply implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private final byte[] manifest;
@@ -33,8 +40,12 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         private final String manifestDigest;
         private final int files;
         private final boolean keyCreated;
+        private final byte[] buildinfo;
+        private final byte[] buildinfoSignature;
 
         Reply(BuildNode.Output output) {
+            this.buildinfo = output.buildinfo().clone();
+            this.buildinfoSignature = output.buildinfoSignature().clone();
             this.manifest = output.manifest().clone();
             this.request = output.request().clone();
             this.builderKey = output.builderKey();
@@ -63,6 +74,11 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
             return files;
         }
 
+        /** The build's environment, signed by the builder key (checked against the request when recorded). */
+        public SignedBuildInfo buildinfo() {
+            return new SignedBuildInfo(buildinfo, buildinfoSignature);
+        }
+
         /** Whether this build created the agent's builder key (it must be trusted before it counts). */
         public boolean keyCreated() {
             return keyCreated;
@@ -73,12 +89,31 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
      * @param builderHome     absolute path on the agent holding its builder key and request chain
      * @param time            the source time given to the step, or null to find it on the agent
      * @param sourceDateEpoch the build's SOURCE_DATE_EPOCH, or null
+     * @param environment     the build's environment variables that describe it (TZ, LANG, LC_ALL,
+     *                        {@value BuildEnvironment#IMAGE_VARIABLE}, {@value BuildEnvironment#PROBE_VARIABLE})
+     * @param agentName       the agent's name, recorded as the host
      */
-    public BuildOnAgent(String builderHome, Long time, String sourceDateEpoch, long requestTime) {
+    public BuildOnAgent(String builderHome, Long time, String sourceDateEpoch, long requestTime,
+            Map<String, String> environment, String agentName) {
         this.builderHome = builderHome;
         this.time = time;
         this.sourceDateEpoch = sourceDateEpoch;
         this.requestTime = requestTime;
+        this.environment = new TreeMap<>(environment);
+        this.agentName = agentName;
+    }
+
+    /** The variables of a build's environment that {@link BuildOnAgent} reads. */
+    public static Map<String, String> describingVariables(Map<String, String> env) {
+        Map<String, String> picked = new HashMap<>();
+        for (String name : new String[] {"TZ", "LANG", "LC_ALL", BuildEnvironment.IMAGE_VARIABLE,
+            BuildEnvironment.PROBE_VARIABLE}) {
+            String value = env.get(name);
+            if (value != null) {
+                picked.put(name, value);
+            }
+        }
+        return picked;
     }
 
     /** Also writes the release record: project, branch, version, revision (or null). */
@@ -93,7 +128,11 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         long sourceTime = SourceTime.resolve(time, sourceDateEpoch == null ? Map.of()
                 : Map.of("SOURCE_DATE_EPOCH", sourceDateEpoch), dir);
         String[] r = release == null ? new String[4] : release;
-        return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, r[0], r[1], r[2],
-                r[3]));
+        // Inside a container the agent JVM is not the build's: the probe, run where the build ran, says what was.
+        String probe = environment.get(BuildEnvironment.PROBE_VARIABLE);
+        Map<String, String> fields = probe != null ? BuildEnvironment.fromProbe(probe, environment, agentName)
+                : BuildEnvironment.ofThisJvm(environment, Path.of(builderHome), agentName);
+        return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, fields, r[0], r[1],
+                r[2], r[3]));
     }
 }

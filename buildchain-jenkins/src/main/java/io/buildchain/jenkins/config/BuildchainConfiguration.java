@@ -190,7 +190,8 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         int trusted;
         try {
-            trusted = SettingsCheck.parseTrustedKeys(trustedBuilderKeys).size();
+            // The quorum counts operators: keys of one operator count once.
+            trusted = SettingsCheck.parseTrustedKeys(trustedBuilderKeys).operatorCount();
         } catch (BuildchainException e) {
             trusted = 0;
         }

@@ -8,6 +8,7 @@ import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.DirScanner;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
@@ -15,6 +16,8 @@ import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -25,8 +28,9 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * {@code buildchainManifest dir: 'dist', id: 'linux-a'}: hashes the output on the agent, signs the request with
- * the agent's builder key, and records manifest, request and a copy of the files in the run. Returns the
- * manifest's digest.
+ * the agent's builder key, records the build's environment in a buildinfo signed by the same key, and records
+ * manifest, request, buildinfo and a copy of the files in the run. The id defaults to the agent's name. Returns
+ * the manifest's digest.
  */
 public class ManifestStep extends Step {
     private final String dir;
@@ -40,7 +44,8 @@ public class ManifestStep extends Step {
     @DataBoundConstructor
     public ManifestStep(String dir, String id) {
         this.dir = StepArguments.outputDir(dir);
-        this.id = StepArguments.name(id, "id");
+        // Without an id the submission is named after the agent: unique in a fan-out, one branch per agent.
+        this.id = id == null || id.isBlank() ? null : StepArguments.name(id, "id");
     }
 
     public String getDir() {
@@ -142,12 +147,14 @@ public class ManifestStep extends Step {
             }
             String nodeName = computer.getName().isEmpty() ? "built-in" : computer.getName();
             FilePath output = workspace.child(dir);
+            String id = this.id != null ? this.id : StepArguments.name(nodeName, "id (the agent's name)");
 
             RunRecord record = JenkinsPaths.runRecord(run);
             Path copy = record.reserve(id);
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
-                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000);
+                        env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
+                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName);
                 if (release != null) {
                     String version = release[2] != null ? release[2] : env == null ? null : env.get("BUILD_NUMBER");
                     if (version == null) {
@@ -160,11 +167,13 @@ public class ManifestStep extends Step {
                 // The publisher needs the files; they are checked against the manifest again when imported.
                 output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
                         "buildchain output of " + id);
-                record.record(id, nodeName, built.manifest(), built.request());
+                record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);
                 listener.getLogger().println("buildchain: " + id + " on " + nodeName + ": " + built.files()
                         + " files in " + dir + ", manifest " + built.manifestDigest());
+                listener.getLogger().println("buildchain: environment of " + id + ": " + BuildInfo.parse(
+                        built.buildinfo().bytes(), "buildinfo").summary());
                 var trusted = BuildchainConfiguration.get().trustedKeys();
                 listener.getLogger().println(builderKeyLine(nodeName, key.toString(), built.keyCreated(),
                         agentRoot.child("buildchain").getRemote(), trusted.contains(key) ? trusted.describe(key) : null));

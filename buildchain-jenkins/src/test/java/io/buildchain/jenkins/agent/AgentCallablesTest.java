@@ -3,6 +3,8 @@ package io.buildchain.jenkins.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.buildchain.core.build.BuildEnvironment;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
@@ -18,6 +20,7 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +40,7 @@ class AgentCallablesTest {
             Path dist = Files.createDirectories(dir.resolve("agent-" + agent + "/dist"));
             Files.writeString(dist.resolve("hello"), "hello");
             BuildOnAgent callable = new BuildOnAgent(dir.resolve("agent-" + agent + "/home").toString(), 1600000000L,
-                    null, 1700000000L);
+                    null, 1700000000L, Map.of(), "agent-" + agent);
             callable.withRelease("hello", "main", "42", "abc123");
             manifests[agent] = overTheChannel(overTheChannel(callable).invoke(dist.toFile(), null)).manifest();
         }
@@ -63,7 +66,8 @@ class AgentCallablesTest {
         Files.writeString(workspace.resolve("dist/docs/README"), "readme");
         String agentHome = dir.resolve("agent-root/buildchain").toString();
 
-        BuildOnAgent.Reply first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L))
+        BuildOnAgent.Reply first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L,
+                Map.of("TZ", "Europe/Paris", BuildEnvironment.IMAGE_VARIABLE, "alpine:3"), "linux-a"))
                 .invoke(workspace.resolve("dist").toFile(), null);
         first = overTheChannel(first);
         Manifest manifest = Manifest.parseCanonical(first.manifest(), "manifest");
@@ -72,6 +76,11 @@ class AgentCallablesTest {
         request.verifySignature("request");
         assertThat(request.digest()).isEqualTo(manifest.digest());
         assertThat(first.keyCreated()).isTrue();
+        // The buildinfo crossed the channel with the manifest, signed by the same key, describing this agent.
+        BuildInfo info = BuildInfo.parse(first.buildinfo().bytes(), "buildinfo");
+        info.verify(first.buildinfo().signature(), request.publicKey(), manifest.digest(), "buildinfo");
+        assertThat(info.environment()).containsEntry("tz", "Europe/Paris").containsEntry("image", "alpine:3")
+                .containsEntry("host", "linux-a").containsEntry("jdk-version", System.getProperty("java.version"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 dir.resolve("agent-root/buildchain/builder.key")))).isEqualTo("rw-------");
 
@@ -79,17 +88,25 @@ class AgentCallablesTest {
         // step's time argument win over it.
         String commitTime = gitOutput(workspace, "log", "-1", "--format=%ct").strip();
         assertThat(manifest.time()).isEqualTo(Long.parseLong(commitTime));
-        BuildOnAgent.Reply withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L)
+        BuildOnAgent.Reply withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L, Map.of(), "linux-a")
                 .invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withEpoch.manifest(), "m").time()).isEqualTo(1234L);
-        BuildOnAgent.Reply withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L)
+        BuildOnAgent.Reply withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L, Map.of(), "linux-a")
                 .invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withTime.manifest(), "m").time()).isEqualTo(99L);
         assertThat(withTime.keyCreated()).isFalse();
         assertThat(withTime.builderKey()).isEqualTo(first.builderKey());
         assertThat(SignedRequest.decode(withTime.request(), "r").counter()).isEqualTo(request.counter() + 2);
 
-        assertThatThrownBy(() -> new BuildOnAgent(agentHome, null, null, 1L).invoke(dir.resolve("nowhere").toFile(),
+        // Inside a container, the probe's view of the build's environment is recorded instead of the agent JVM's.
+        BuildOnAgent.Reply inContainer = new BuildOnAgent(agentHome, 99L, null, 1700000003L, Map.of(
+                BuildEnvironment.PROBE_VARIABLE, "os Linux\njdk-vendor Eclipse Adoptium\njdk-version 25.0.1\n",
+                BuildEnvironment.IMAGE_VARIABLE, "maven@sha256:" + "cd".repeat(32)), "linux-a")
+                .invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(BuildInfo.parse(inContainer.buildinfo().bytes(), "b").environment()).containsEntry("jdk-version", "25.0.1")
+                .containsEntry("image-digest", "sha256:" + "cd".repeat(32)).doesNotContainKey("umask");
+
+        assertThatThrownBy(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "a").invoke(dir.resolve("nowhere").toFile(),
                 null)).hasMessageContaining("not in a git checkout");
     }
 
@@ -98,7 +115,7 @@ class AgentCallablesTest {
         Path dist = dir.resolve("dist");
         Files.createDirectories(dist);
         Files.writeString(dist.resolve("hello"), "hello");
-        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L);
+        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L, Map.of("host", "b"));
         try (SocatPtyPair pty = SocatPtyPair.start(dir);
                 RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("signer-state"), null)) {
             String pinned = signer.key.publicKey().toString();
@@ -111,7 +128,7 @@ class AgentCallablesTest {
 
             // A signer with another key than the pinned one is refused, naming both keys.
             String other = new BuildNode(dir.resolve("other")).publicKey().toString();
-            BuildNode.Output next = new BuildNode(dir.resolve("builder")).build(dist, 1L, 3L);
+            BuildNode.Output next = new BuildNode(dir.resolve("builder")).build(dist, 1L, 3L, Map.of("host", "b"));
             assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, other,
                     next.request()).call()).hasMessageContaining(other).hasMessageContaining(pinned);
         }
@@ -122,7 +139,7 @@ class AgentCallablesTest {
         Path dist = dir.resolve("dist");
         Files.createDirectories(dist);
         Files.writeString(dist.resolve("hello"), "hello");
-        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L);
+        BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L, Map.of("host", "b"));
         try (SocatPtyPair pty = SocatPtyPair.start(dir)) {
             assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, null,
                     built.request()).call()).hasMessageContaining(pty.clientEnd.toString());

@@ -27,7 +27,7 @@ class AgentSignerTest {
     void noSignerLabelIsAOneLineRefusal() throws Exception {
         Path dist = Files.createDirectories(dir.resolve("dist"));
         Files.writeString(dist.resolve("hello"), "hello");
-        SignedRequest request = SignedRequest.decode(new BuildNode(dir.resolve("b")).build(dist, 1L, 2L).request(),
+        SignedRequest request = SignedRequest.decode(new BuildNode(dir.resolve("b")).build(dist, 1L, 2L, java.util.Map.of()).request(),
                 "request");
         assertThatThrownBy(() -> new AgentSigner(" ", "/dev/pts/3", 57600, null, null).sign(request))
                 .isExactlyInstanceOf(AbortException.class).hasMessageStartingWith("no signer is configured");

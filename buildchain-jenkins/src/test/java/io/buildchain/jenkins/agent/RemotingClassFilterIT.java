@@ -64,13 +64,13 @@ class RemotingClassFilterIT {
         Path dist = Files.createDirectories(dir.resolve("workspace/dist"));
         Files.writeString(dist.resolve("hello"), "hello");
         String agentHome = dir.resolve("agent-root/buildchain").toString();
-        BuildOnAgent withTime = new BuildOnAgent(agentHome, 1700000000L, "1234", 1700000001L);
+        BuildOnAgent withTime = new BuildOnAgent(agentHome, 1700000000L, "1234", 1700000001L, Map.of("TZ", "UTC"), "agent-a");
         crosses(withTime);
-        crosses(new BuildOnAgent(agentHome, null, null, 1700000002L));
-        crosses(new BuildOnAgent(agentHome, null, null, 1700000003L).withRelease("hello", "main", "42", "abc123"));
+        crosses(new BuildOnAgent(agentHome, null, null, 1700000002L, Map.of(), "agent-a"));
+        crosses(new BuildOnAgent(agentHome, null, null, 1700000003L, Map.of(), "agent-a").withRelease("hello", "main", "42", "abc123"));
         BuildOnAgent.Reply built = withTime.invoke(dist.toFile(), null);
         crosses(built);
-        crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L).invoke(dir.resolve("nowhere").toFile(),
+        crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "agent-a").invoke(dir.resolve("nowhere").toFile(),
                 null)));
 
         SignOnAgent sign = new SignOnAgent(dir.resolve("no-such-port").toString(), SerialLine.DEFAULT_BAUD,
@@ -86,7 +86,7 @@ class RemotingClassFilterIT {
     void aClassOfABundledLibraryJarIsRejected() throws Exception {
         Path dist = Files.createDirectories(dir.resolve("dist"));
         Files.writeString(dist.resolve("hello"), "hello");
-        BuildNode.Output output = new BuildNode(dir.resolve("home")).build(dist, 1L, 2L);
+        BuildNode.Output output = new BuildNode(dir.resolve("home")).build(dist, 1L, 2L, Map.of("host", "h"));
         assertThatThrownBy(() -> crosses(output)).isInstanceOf(SecurityException.class)
                 .hasMessageStartingWith("Rejected: io.buildchain.core.build.BuildNode$Output");
     }
@@ -103,9 +103,9 @@ class RemotingClassFilterIT {
         rule.contributed.put(BuildNode.Output.class.getName(), true);
         Path dist = Files.createDirectories(dir.resolve("dist"));
         Files.writeString(dist.resolve("hello"), "hello");
-        crosses(new BuildNode(dir.resolve("home")).build(dist, 1L, 2L));
+        crosses(new BuildNode(dir.resolve("home")).build(dist, 1L, 2L, Map.of("host", "h")));
         rule.contributed.put(BuildOnAgent.class.getName(), false);
-        assertThatThrownBy(() -> crosses(new BuildOnAgent("h", null, null, 1L)))
+        assertThatThrownBy(() -> crosses(new BuildOnAgent("h", null, null, 1L, Map.of(), "h")))
                 .hasMessageStartingWith("Rejected: " + BuildOnAgent.class.getName());
     }
 

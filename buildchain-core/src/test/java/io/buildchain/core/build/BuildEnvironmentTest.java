@@ -1,0 +1,64 @@
+package io.buildchain.core.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.FormatException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildEnvironmentTest {
+    @TempDir
+    Path dir;
+
+    static String sh(String script) throws Exception {
+        Process process = new ProcessBuilder("sh", "-c", script).redirectErrorStream(false).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void thisJvmsEnvironmentMatchesWhatTheShellSees() throws Exception {
+        Map<String, String> env = BuildEnvironment.ofThisJvm(Map.of("TZ", "Europe/Paris", "LANG", "C.UTF-8",
+                BuildEnvironment.IMAGE_VARIABLE, "maven:3.9.9@sha256:" + "0f".repeat(32)), dir, "agent-a");
+        assertThat(env).containsEntry("os", "Linux").containsEntry("tz", "Europe/Paris").containsEntry("locale", "C.UTF-8")
+                .containsEntry("jdk-version", System.getProperty("java.version")).containsEntry("host", "agent-a")
+                .containsEntry("image-digest", "sha256:" + "0f".repeat(32))
+                .containsEntry("kernel", sh("uname -r").strip());
+        // The JVM's umask is its parent's: the shell started from it reports the same.
+        assertThat(env.get("umask")).isEqualTo(sh("umask").strip());
+        BuildInfo.of(io.buildchain.core.hash.Digest.of(new byte[0]),
+                io.buildchain.core.crypto.SigningKey.generate(io.buildchain.core.testing.Network.RANDOM).publicKey(), env);
+    }
+
+    @Test
+    void theProbeRunByARealShellIsParsed() throws Exception {
+        String output = sh("umask 0027; TZ=UTC; export TZ; " + BuildEnvironment.PROBE);
+        Map<String, String> env = BuildEnvironment.fromProbe(output, Map.of(BuildEnvironment.IMAGE_VARIABLE, "alpine:3"),
+                "agent-b");
+        assertThat(env).containsEntry("os", "Linux").containsEntry("umask", "0027").containsEntry("tz", "UTC")
+                .containsEntry("kernel", sh("uname -r").strip()).containsEntry("image", "alpine:3")
+                .doesNotContainKey("image-digest").containsEntry("host", "agent-b");
+        if (!sh("command -v java || true").isBlank()) {
+            assertThat(env).containsKeys("jdk-version", "jdk-vendor");
+        }
+    }
+
+    @Test
+    void probeOutputCannotForgeTheHostTheImageOrTheSignedFields() {
+        for (String forged : new String[] {"host evil", "image evil", "image-digest sha256:00", "builder X", "manifest Y",
+            "shell bash"}) {
+            assertThatThrownBy(() -> BuildEnvironment.fromProbe("os Linux\n" + forged + "\n", Map.of(), "a"))
+                    .isInstanceOf(FormatException.class).hasMessageContaining("unexpected field");
+        }
+        assertThatThrownBy(() -> BuildEnvironment.fromProbe("os Linux\nos Linux\n", Map.of(), "a"))
+                .hasMessageContaining("given twice");
+        assertThatThrownBy(() -> BuildEnvironment.fromProbe("os " + "x".repeat(5000), Map.of(), "a"))
+                .hasMessageContaining("at most 4096 bytes");
+    }
+}

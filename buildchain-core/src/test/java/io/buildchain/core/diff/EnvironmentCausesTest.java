@@ -1,0 +1,31 @@
+package io.buildchain.core.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.core.hash.Digest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentCausesTest {
+    static final Digest GOOD = Digest.of(new byte[] {1});
+    static final Digest ODD = Digest.of(new byte[] {2});
+
+    @Test
+    void namesWhatTheDissenterDidDifferentlyFromWhatAllTheAgreeingBuildersShared() {
+        List<String> lines = EnvironmentCauses.lines(List.of(
+                new EnvironmentCauses.Builder("a", GOOD, Map.of("tz", "UTC", "kernel", "6.1", "umask", "0022", "host", "a")),
+                new EnvironmentCauses.Builder("b", GOOD, Map.of("tz", "UTC", "kernel", "6.8", "umask", "0022", "host", "b")),
+                new EnvironmentCauses.Builder("c", ODD, Map.of("tz", "Europe/Paris", "kernel", "6.9", "umask", "0022",
+                        "host", "c"))), GOOD, true);
+        // The kernel differs among the agreeing builders too, so it explains nothing; host differs by nature.
+        assertThat(lines).containsExactly(
+                "builder c ran time zone Europe/Paris; the agreeing builders ran UTC (usual fix: set TZ=UTC for the build)");
+    }
+
+    @Test
+    void saysNothingWhenTheAgreeingBuildersRecordedNoEnvironment() {
+        assertThat(EnvironmentCauses.lines(List.of(new EnvironmentCauses.Builder("a", GOOD, Map.of()),
+                new EnvironmentCauses.Builder("c", ODD, Map.of("tz", "UTC"))), GOOD, true)).isEmpty();
+    }
+}

@@ -1,0 +1,64 @@
+package io.buildchain.jenkins.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import groovy.lang.Binding;
+import groovy.lang.GroovyClassLoader;
+import groovy.lang.GroovyShell;
+import io.buildchain.core.build.BuildEnvironment;
+import java.nio.file.Path;
+import java.util.List;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fan-out's Groovy, loaded by {@link BuildchainBuildVariable} as Pipeline would (through the script's class
+ * loader), compiled by the Groovy that Jenkins bundles and run against recording stand-ins for the Pipeline steps it
+ * composes (there is no Jenkins here). It shows what it calls and in which order; how CPS
+ * persists and resumes it can only be seen in a real Jenkins.
+ */
+class BuildchainBuildGroovyTest {
+    static final Path SOURCE = Path.of("src/main/resources/io/buildchain/jenkins/pipeline/BuildchainBuild.groovy");
+
+    /** Stand-ins for the steps, as closures in the script's binding (where a Script looks up unknown methods). */
+    static final String STEPS = String.join("\n",
+            "calls = []",
+            "where = null",
+            "buildchainAgents = { Map a -> calls << \"agents ${a.label} ${a.builders}\"; ['linux-a', 'linux-c'] }",
+            "node = { String name, Closure b -> calls << \"node ${name}\"; where = name; b() }",
+            "parallel = { Map branches -> calls << \"parallel ${branches.keySet()}\"; branches.each { k, v -> v() } }",
+            "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[0]}\"; 'os Linux\\njdk-version 25.0.1\\n' }",
+            "withEnv = { List vars, Closure b -> calls << \"withEnv ${vars.collect { it.toString().replace('\\n', '|') }}\"; b() }",
+            "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
+
+    List<?> run(String invocation) throws Exception {
+        CompilerConfiguration config = new CompilerConfiguration();
+        config.setScriptBaseClass("org.jenkinsci.plugins.workflow.cps.CpsScript");
+        GroovyClassLoader loader = new GroovyClassLoader(getClass().getClassLoader(), config);
+        loader.parseClass(SOURCE.toFile());
+        Binding binding = new Binding();
+        new GroovyShell(loader, binding, config).evaluate(STEPS + "\n" + invocation);
+        return (List<?>) binding.getVariable("calls");
+    }
+
+    @Test
+    void runsTheBodyOncePerChosenAgentInsideTheImageWithTheContainersEnvironment() throws Exception {
+        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2,"
+                + " image: 'maven@sha256:" + "ab".repeat(32) + "') { calls << \"body on ${where}\" }");
+        String image = "maven@sha256:" + "ab".repeat(32);
+        String firstProbeLine = BuildEnvironment.PROBE.lines().findFirst().orElseThrow();
+        String env = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=" + image + ", "
+                + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
+        assertThat(calls).extracting(Object::toString).containsExactly("agents builder 2", "parallel [linux-a, linux-c]",
+                "node linux-a", "inside " + image + " on linux-a", "sh true " + firstProbeLine, env, "body on linux-a",
+                "node linux-c", "inside " + image + " on linux-c", "sh true " + firstProbeLine, env, "body on linux-c");
+    }
+
+    @Test
+    void withoutAnImageTheBodyRunsOnTheAgentItself() throws Exception {
+        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2)"
+                + " { calls << \"body on ${where}\" }");
+        assertThat(calls).extracting(Object::toString).containsExactly("agents builder 2", "parallel [linux-a, linux-c]",
+                "node linux-a", "body on linux-a", "node linux-c", "body on linux-c");
+    }
+}
