@@ -43,6 +43,7 @@ public final class Main {
         SUBCOMMANDS.put("signer-audit", SignerAuditCommand.class);
         SUBCOMMANDS.put("publish", PublishCommand.class);
         SUBCOMMANDS.put("import-blocks", ImportBlocksCommand.class);
+        SUBCOMMANDS.put("log-key", LogKeyCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
         SUBCOMMANDS.put("submit", SubmitCommand.class);
         SUBCOMMANDS.put("verify", VerifyCommand.class);

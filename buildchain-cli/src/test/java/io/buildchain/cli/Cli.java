@@ -31,6 +31,8 @@ final class Cli {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().remove("SOURCE_DATE_EPOCH");
+        // Each test is its own user: a cache shared between tests would serve objects a hostile server never sent.
+        builder.environment().put("XDG_CACHE_HOME", cwd.resolve(".cache").toString());
         builder.environment().putAll(env);
         return builder;
     }

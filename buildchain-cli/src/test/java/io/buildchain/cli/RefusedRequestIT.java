@@ -78,33 +78,48 @@ class RefusedRequestIT {
         }
     }
 
+    /** Keys for a, b and c, all trusted by the publisher; the signer allows a, b and {@code alsoAllowed}. */
+    Process startSigner(SocatPtyPair pty, String... alsoAllowed) throws Exception {
+        StringBuilder trusted = new StringBuilder();
+        for (String node : new String[] {"a", "b", "c"}) {
+            trusted.append(ok("keygen", "--out", node + ".key").out().trim()).append(' ').append(node).append('\n');
+        }
+        Files.writeString(dir.resolve("trusted"), trusted);
+        StringBuilder allowed = new StringBuilder(trusted.substring(0, trusted.lastIndexOf("\n", trusted.length() - 2)
+                + 1));
+        for (String key : alsoAllowed) {
+            allowed.append(key).append('\n');
+        }
+        Files.writeString(dir.resolve("allowed"), allowed);
+        Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
+                "signer-state", "--allow", "allowed").redirectError(dir.resolve("signer.log").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.UTF_8));
+        pub = out.readLine().substring("signer public key: ".length());
+        port = pty.clientEnd.toString();
+        return signer;
+    }
+
+    void stop(Process signer) throws InterruptedException {
+        signer.destroy();
+        signer.waitFor(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void aSilentlyRefusedRequestNeitherWedgesThePublisherNorNeedsAHandEdit() throws Exception {
         try (SocatPtyPair pty = SocatPtyPair.start(dir.resolve("serial"))) {
-            StringBuilder trusted = new StringBuilder();
-            for (String node : new String[] {"a", "b", "c"}) {
-                trusted.append(ok("keygen", "--out", node + ".key").out().trim()).append(' ').append(node).append('\n');
-            }
-            Files.writeString(dir.resolve("trusted"), trusted);
-            // The publisher trusts a, b and c; the signing node signs only for a and b, and is silent to c.
-            Files.writeString(dir.resolve("allowed"), trusted.substring(0, trusted.lastIndexOf("\n", trusted.length() - 2)
-                    + 1));
-            Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
-                    "signer-state", "--allow", "allowed").redirectError(dir.resolve("signer.log").toFile()).start();
+            // The publisher trusts a, b and c; the signing node signs for a, b and the publisher's checkpoints
+            // (the key 'log-key' prints, as an operator sets it up), and is silent to c.
+            String logKey = ok("log-key", "--store", "store").out().trim();
+            Process signer = startSigner(pty, logKey);
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(),
-                        StandardCharsets.UTF_8));
-                pub = out.readLine().substring("signer public key: ".length());
-                port = pty.clientEnd.toString();
-
                 assertThat(publish(2, build("a", "r1"), build("b", "r1")).exit()).isZero();
                 assertThat(verifiedCounter()).isEqualTo(1);
 
-                // c's request goes first and gets silence; b's agreeing request is signed.
+                // Each release is followed by its log checkpoint's block. c's request goes first and gets silence; b's agreeing request is signed.
                 Cli.Result second = publish(2, build("c", "r2"), build("b", "r2"));
                 assertThat(second.exit()).as(second.err()).isZero();
                 assertThat(second.err()).contains("not signed: serial request failed 3 tries");
-                assertThat(verifiedCounter()).isEqualTo(2);
+                assertThat(verifiedCounter()).isEqualTo(3);
 
                 // Only c's request: nothing moves, and its journal stays for the next publish.
                 Cli.Result third = publish(1, build("c", "r3"));
@@ -112,14 +127,14 @@ class RefusedRequestIT {
                 assertThat(third.errLines()).last().asString().startsWith("buildchain publish: signer refused the "
                         + "request: none of the 1 agreeing requests for p/main was signed")
                         .contains("its counter may be stale or its key not allowed there");
-                assertThat(verifiedCounter()).isEqualTo(2);
+                assertThat(verifiedCounter()).isEqualTo(3);
                 assertThat(pendingIsEmpty()).isFalse();
 
                 // The next normal publish abandons that journal with its reason, and publishes.
                 Cli.Result fourth = publish(1, build("b", "r4"));
                 assertThat(fourth.exit()).as(fourth.err()).isZero();
                 assertThat(fourth.err()).contains("abandoning the interrupted release of p/main");
-                assertThat(verifiedCounter()).isEqualTo(3);
+                assertThat(verifiedCounter()).isEqualTo(5);
                 assertThat(pendingIsEmpty()).isTrue();
 
                 // a lost its state: its restarted counter counts zero, and the refusal says how to resume.
@@ -130,10 +145,33 @@ class RefusedRequestIT {
                 loseState("a");
                 Cli.Result resumed = publish(1, build("a", "r6", "--resume-after", "1"));
                 assertThat(resumed.exit()).as(resumed.err()).isZero();
-                assertThat(verifiedCounter()).isEqualTo(4);
+                assertThat(verifiedCounter()).isEqualTo(7);
             } finally {
-                signer.destroy();
-                signer.waitFor(20, TimeUnit.SECONDS);
+                stop(signer);
+            }
+        }
+    }
+
+    @Test
+    void aSignerSilentToTheCheckpointKeyNeverWedgesLaterPublishes() throws Exception {
+        try (SocatPtyPair pty = SocatPtyPair.start(dir.resolve("serial"))) {
+            // The operator forgot the publisher's checkpoint key in --allow: releases still publish and verify.
+            Process signer = startSigner(pty);
+            try {
+                Cli.Result first = publish(2, build("a", "r1"), build("b", "r1"));
+                assertThat(first.exit()).as(first.err()).isZero();
+                String logKey = ok("log-key", "--store", "store").out().trim();
+                assertThat(first.err()).contains("not extended").contains("must list the checkpoint request key "
+                        + logKey + " (buildchain log-key --store ");
+                assertThat(verifiedCounter()).isEqualTo(1);
+
+                // The unanswered checkpoint request is kept, asked again, and does not stop the next release.
+                Cli.Result second = publish(2, build("a", "r2"), build("b", "r2"));
+                assertThat(second.exit()).as(second.err()).isZero();
+                assertThat(second.err()).contains("checkpoint request of an earlier publish got no answer");
+                assertThat(verifiedCounter()).isEqualTo(2);
+            } finally {
+                stop(signer);
             }
         }
     }

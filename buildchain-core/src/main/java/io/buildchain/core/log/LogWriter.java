@@ -8,6 +8,7 @@ import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.Genesis;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
+import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
@@ -65,6 +66,10 @@ public final class LogWriter {
     public Optional<Checkpoint> extend(Block newest) throws IOException {
         try {
             return Optional.of(extendOrFail(newest));
+        } catch (SignerSilentException e) {
+            log.accept("log of signer " + newest.publicKey() + " not extended (verify walks the chain instead): "
+                    + e.getMessage() + allowHint());
+            return Optional.empty();
         } catch (BuildchainException | IOException e) {
             log.accept("log of signer " + newest.publicKey() + " not extended (verify walks the chain instead): "
                     + e.getMessage());
@@ -122,8 +127,19 @@ public final class LogWriter {
                     + " of the checkpoint an interrupted publish asked for");
         } catch (SignerRefusedException e) {
             log.accept("log: the checkpoint request of an interrupted publish was not signed again: " + e.getMessage());
+        } catch (SignerSilentException e) {
+            // Silence is a refusal or a lost answer: the request stays for the next publish, which goes on meanwhile.
+            log.accept("log: the checkpoint request of an earlier publish got no answer, kept for the next publish: "
+                    + e.getMessage() + allowHint());
+            return;
         }
         Files.delete(pending);
+    }
+
+    /** What to do when the signer is silent to the checkpoint request key: it may not be on its allow-list. */
+    private String allowHint() throws IOException {
+        return "; a signer started with --allow must list the checkpoint request key " + requestKey().publicKey()
+                + " (buildchain log-key --store " + store.root() + ")";
     }
 
     private Path pendingRequest() {
