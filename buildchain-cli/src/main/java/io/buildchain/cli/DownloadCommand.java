@@ -52,21 +52,8 @@ final class DownloadCommand implements Callable<Integer> {
         } else if (file == null) {
             release.manifest().files().keySet().forEach(System.out::println);
         } else if ("-".equals(out)) {
-            var digest = release.manifest().files().get(file);
-            if (digest == null) {
-                throw new io.buildchain.core.FormatException("no file \"" + file + "\" in the release");
-            }
-            // Verify completely before a single byte reaches standard output.
-            Path temp = java.nio.file.Files.createTempFile("buildchain-download", ".tmp");
-            try {
-                try (var staged = java.nio.file.Files.newOutputStream(temp)) {
-                    verifier.copyObject(digest, staged, "file \"" + file + "\"");
-                }
-                java.nio.file.Files.copy(temp, System.out);
-                System.out.flush();
-            } finally {
-                java.nio.file.Files.deleteIfExists(temp);
-            }
+            // Verified completely (staged in the temporary directory) before a single byte reaches standard output.
+            downloader.downloadTo(file, System.out, Path.of(System.getProperty("java.io.tmpdir")));
         } else {
             Path target = out != null ? Path.of(out)
                     : Downloader.targetFor(Path.of("."), file.substring(file.lastIndexOf('/') + 1));

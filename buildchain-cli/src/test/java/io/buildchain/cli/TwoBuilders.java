@@ -23,7 +23,7 @@ final class TwoBuilders {
     }
 
     /** Both builders build {@code files} as release {@code name}: the MANIFEST:REQUEST:DIR arguments of publish. */
-    List<String> build(String name, Map<String, byte[]> files) throws Exception {
+    List<String> build(String name, Map<String, byte[]> files, String... manifestOptions) throws Exception {
         List<String> submissions = new ArrayList<>();
         for (String node : new String[] {"a", "b"}) {
             Path work = dir.resolve("rounds").resolve(name).resolve(node);
@@ -35,7 +35,11 @@ final class TwoBuilders {
                 Files.write(path, file.getValue());
             }
             String base = dir.relativize(work) + "/";
-            Cli.ok(dir, "manifest", "--time", "1700000000", "--out", base + "manifest.json", base + "dist");
+            List<String> manifest = new ArrayList<>(List.of("manifest", "--time", "1700000000", "--out",
+                    base + "manifest.json"));
+            manifest.addAll(List.of(manifestOptions));
+            manifest.add(base + "dist");
+            Cli.ok(dir, manifest.toArray(String[]::new));
             Cli.ok(dir, "request", "--key", node + ".key", "--state", node + "/state", "--out", base + "req.bin",
                     base + "manifest.json");
             submissions.add(base + "manifest.json:" + base + "req.bin:" + base + "dist");
@@ -52,8 +56,19 @@ final class TwoBuilders {
     }
 
     Cli.Result publish(String project, String name, Map<String, String> files) throws Exception {
+        return Cli.ok(dir, publishArgs(project, build(project + "-" + name, utf8(files))).toArray(String[]::new));
+    }
+
+    /** As {@link #publish}, with a signed release record (version {@code version}) that gives every file's size. */
+    Cli.Result publishRelease(String project, String version, Map<String, String> files) throws Exception {
+        List<String> submissions = build(project + "-" + version, utf8(files), "--release-version", version,
+                "--project", project, "--branch", "main");
+        return Cli.ok(dir, publishArgs(project, submissions).toArray(String[]::new));
+    }
+
+    private static Map<String, byte[]> utf8(Map<String, String> files) {
         Map<String, byte[]> bytes = new java.util.TreeMap<>();
         files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        return Cli.ok(dir, publishArgs(project, build(project + "-" + name, bytes)).toArray(String[]::new));
+        return bytes;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every file we write goes through here: write a temporary file in a staging directory on the same file
@@ -26,6 +27,16 @@ public final class AtomicFiles {
     public static final Set<PosixFilePermission> ALL_READ = PosixFilePermissions.fromString("r--r--r--");
     public static final Set<PosixFilePermission> OWNER_WRITE_ALL_READ = PosixFilePermissions.fromString("rw-r--r--");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Staged files not yet committed or discarded: deleted when the JVM is stopped (Ctrl-C, SIGTERM) so an
+     * interrupted transfer leaves no partial file behind. Only a SIGKILL or a crash can leave one.
+     */
+    private static final Set<Path> UNCOMMITTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> UNCOMMITTED.forEach(AtomicFiles::deleteQuietly),
+                "buildchain-staging-cleanup"));
+    }
 
     private AtomicFiles() {
     }
@@ -57,17 +68,35 @@ public final class AtomicFiles {
     public static Path stage(Path stagingDir, Writer writer, Set<PosixFilePermission> mode) throws IOException {
         Files.createDirectories(stagingDir);
         Path temp = newTempName(stagingDir);
+        UNCOMMITTED.add(temp);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 OutputStream out = Channels.newOutputStream(channel)) {
             writer.writeTo(out);
             out.flush();
             channel.force(true);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            discard(temp);
             throw e;
         }
         Files.setPosixFilePermissions(temp, mode);
         return temp;
+    }
+
+    /** Deletes a staged file that will not be committed. */
+    public static void discard(Path staged) throws IOException {
+        try {
+            Files.deleteIfExists(staged);
+        } finally {
+            UNCOMMITTED.remove(staged);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // The JVM is stopping; nothing more can be done about it.
+        }
     }
 
     /** Moves a staged file into place and makes the rename durable. */
@@ -83,9 +112,10 @@ public final class AtomicFiles {
                 Files.delete(staged);
             }
         } catch (IOException e) {
-            Files.deleteIfExists(staged);
+            discard(staged);
             throw e;
         }
+        UNCOMMITTED.remove(staged);
         fsyncDirectory(dir);
     }
 

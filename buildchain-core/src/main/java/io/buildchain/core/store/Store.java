@@ -119,7 +119,7 @@ public final class Store {
             }
         }, AtomicFiles.OWNER_READ);
         if (!actual[0].equals(expected)) {
-            Files.deleteIfExists(staged);
+            AtomicFiles.discard(staged);
             throw new VerificationException(file + ": sha384 is " + actual[0] + " but the manifest says " + expected
                     + " for \"" + name + "\" (was the file changed after the manifest was made?)");
         }

@@ -8,12 +8,19 @@ import java.io.InputStream;
 final class BoundedInputStream extends FilterInputStream {
     private final long maxBytes;
     private final String where;
+    private final String bound;
     private long read;
 
     BoundedInputStream(InputStream in, long maxBytes, String where) {
+        this(in, maxBytes, where, "the " + maxBytes + " bytes expected");
+    }
+
+    /** As above; {@code bound} names the limit in the message ("its Content-Length of 13 bytes"). */
+    BoundedInputStream(InputStream in, long maxBytes, String where, String bound) {
         super(in);
         this.maxBytes = maxBytes;
         this.where = where;
+        this.bound = bound;
     }
 
     @Override
@@ -45,7 +52,8 @@ final class BoundedInputStream extends FilterInputStream {
     private void count(long n) throws IOException {
         read += n;
         if (read > maxBytes) {
-            throw new IOException(where + ": larger than the " + maxBytes + " bytes expected; stopped reading");
+            throw new ObjectTooLargeException(where + ": larger than " + bound + "; stopped reading",
+                    "more than " + maxBytes);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.buildchain.core.quorum.Freshness;
 import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.Store;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -63,6 +64,31 @@ public final class ChainVerifier {
         public String describe() {
             return record == null ? "no release record (the release does not name its project, branch or version)"
                     : record.describe();
+        }
+
+        /** The manifest's digest of file {@code name}, refused if the release has no such file. */
+        public Digest digestOf(String name) {
+            Digest digest = manifest.files().get(name);
+            if (digest == null) {
+                throw new FormatException("no file \"" + name + "\" in the release (run without a file name to list them)");
+            }
+            return digest;
+        }
+
+        /**
+         * The size the release signs for file {@code name}: its record's entry, or for the record itself its
+         * canonical length (it was read and parsed exactly). Empty without a record: the original manifest
+         * format has digests only, so such files are bounded by the verifier's object limit instead.
+         */
+        public OptionalLong signedSize(String name) {
+            if (record == null) {
+                return OptionalLong.empty();
+            }
+            if (name.equals(ReleaseRecord.NAME)) {
+                return OptionalLong.of(record.render().length);
+            }
+            Long size = record.sizes().get(name);
+            return size == null ? OptionalLong.empty() : OptionalLong.of(size);
         }
     }
 
@@ -228,8 +254,8 @@ public final class ChainVerifier {
         Release release = selected.release();
         int files = 0;
         if (options.checkFiles()) {
-            for (Map.Entry<String, Digest> file : release.manifest().files().entrySet()) {
-                copyObject(file.getValue(), OutputStream.nullOutputStream(), "file \"" + file.getKey() + "\"");
+            for (String name : release.manifest().files().keySet()) {
+                copyFile(release, name, OutputStream.nullOutputStream());
                 files++;
             }
         }
@@ -341,17 +367,57 @@ public final class ChainVerifier {
      * larger than this verifier's object limit.
      */
     public void copyObject(Digest digest, OutputStream out, String what) throws IOException {
-        copyObject(digest, out, what, maxObjectBytes);
+        copy(digest, out, what, maxObjectBytes, false);
     }
 
-    /** As {@link #copyObject(Digest, OutputStream, String)}, bounded by a known size (from a signed record). */
+    /**
+     * Streams file {@code name} of {@code release} into {@code out}: exactly its signed size (see
+     * {@link Release#signedSize}) when the release has one, otherwise at most this verifier's object limit,
+     * and failing if it does not hash to the manifest's digest.
+     */
+    public void copyFile(Release release, String name, OutputStream out) throws IOException {
+        Digest digest = release.digestOf(name);
+        OptionalLong size = release.signedSize(name);
+        if (size.isPresent()) {
+            copyObject(digest, out, "file \"" + name + "\"", size.getAsLong());
+        } else {
+            copyObject(digest, out, "file \"" + name + "\"");
+        }
+    }
+
+    /**
+     * As {@link #copyObject(Digest, OutputStream, String)}, for an object whose size a signed record gives:
+     * never read past {@code expectedBytes}, and refused unless exactly that many arrive.
+     */
     public void copyObject(Digest digest, OutputStream out, String what, long expectedBytes) throws IOException {
+        copy(digest, out, what, expectedBytes, true);
+    }
+
+    private void copy(Digest digest, OutputStream out, String what, long maxBytes, boolean exact) throws IOException {
         String path = "object/" + digest.base32();
+        long[] received = {0};
+        OutputStream counted = new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+                received[0] += length;
+            }
+        };
         Digest actual;
-        try (InputStream in = store.open(path, expectedBytes)) {
-            actual = FileHasher.copy(in, out);
+        try (InputStream in = store.open(path, maxBytes)) {
+            actual = FileHasher.copy(in, counted);
         } catch (NoSuchFileException e) {
             throw new VerificationException(what + ": object " + digest + " is missing (" + store.describe(path) + ")");
+        } catch (ObjectTooLargeException e) {
+            if (!exact) {
+                throw e;
+            }
+            throw new VerificationException(what + ": expected " + maxBytes + " bytes (its signed size), received "
+                    + e.received() + " from " + store.describe(path) + "; stopped reading");
+        }
+        if (exact && received[0] != maxBytes) {
+            throw new VerificationException(what + ": expected " + maxBytes + " bytes (its signed size), received "
+                    + received[0] + " from " + store.describe(path));
         }
         if (!actual.equals(digest)) {
             throw new VerificationException(what + ": sha384 mismatch: " + store.describe(path) + " hashes to " + actual);

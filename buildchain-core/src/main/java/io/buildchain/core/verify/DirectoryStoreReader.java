@@ -17,8 +17,10 @@ final class DirectoryStoreReader implements StoreReader {
     @Override
     public InputStream open(String path, long maxBytes) throws IOException {
         Path file = resolve(path);
-        if (Files.size(file) > maxBytes) {
-            throw new IOException(file + ": " + Files.size(file) + " bytes, larger than the " + maxBytes + " expected");
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            throw new ObjectTooLargeException(file + ": " + size + " bytes, larger than the " + maxBytes + " expected",
+                    String.valueOf(size));
         }
         return new BoundedInputStream(Files.newInputStream(file), maxBytes, file.toString());
     }

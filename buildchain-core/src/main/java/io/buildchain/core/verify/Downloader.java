@@ -1,10 +1,10 @@
 package io.buildchain.core.verify;
 
 import io.buildchain.core.FormatException;
-import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.ManifestNames;
 import io.buildchain.core.store.AtomicFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -39,12 +39,12 @@ public final class Downloader {
         return target;
     }
 
-    /** Fetches {@code name}, checks its digest, then moves it into {@code target} (replacing it). */
+    /**
+     * Fetches {@code name} (never past its signed size, see {@link ChainVerifier#copyFile}), checks its size and
+     * digest, then moves it into {@code target} (replacing it).
+     */
     public void download(String name, Path target) throws IOException {
-        Digest digest = release.manifest().files().get(name);
-        if (digest == null) {
-            throw new FormatException("no file \"" + name + "\" in the release (run without a file name to list them)");
-        }
+        release.digestOf(name); // refuses an unknown name before anything is created
         Path dir = target.toAbsolutePath().getParent();
         Path firstCreated = dir;
         while (firstCreated.getParent() != null && !Files.exists(firstCreated.getParent(), LinkOption.NOFOLLOW_LINKS)) {
@@ -53,8 +53,8 @@ public final class Downloader {
         boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
         Files.createDirectories(dir);
         try {
-            // The staging file is deleted if the transfer fails (too large, stalled, wrong digest).
-            Path staged = AtomicFiles.stage(dir, out -> verifier.copyObject(digest, out, "file \"" + name + "\""),
+            // The staging file is deleted if the transfer fails (wrong size, stalled, wrong digest) or is interrupted.
+            Path staged = AtomicFiles.stage(dir, out -> verifier.copyFile(release, name, out),
                     AtomicFiles.OWNER_WRITE_ALL_READ);
             AtomicFiles.commit(staged, target, true);
         } catch (IOException | RuntimeException e) {
@@ -62,6 +62,21 @@ public final class Downloader {
                 removeEmptyDirectories(dir, firstCreated);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Writes {@code name} to {@code out} only once it is completely verified: it is staged in
+     * {@code stagingDir} first (deleted afterwards, or on a refusal or interrupt), so a refused file writes nothing.
+     */
+    public void downloadTo(String name, OutputStream out, Path stagingDir) throws IOException {
+        Path staged = AtomicFiles.stage(stagingDir, staging -> verifier.copyFile(release, name, staging),
+                AtomicFiles.OWNER_READ_WRITE);
+        try {
+            Files.copy(staged, out);
+            out.flush();
+        } finally {
+            AtomicFiles.discard(staged);
         }
     }
 

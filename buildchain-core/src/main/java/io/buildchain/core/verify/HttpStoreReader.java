@@ -95,11 +95,15 @@ final class HttpStoreReader implements StoreReader {
         long length = connection.getContentLengthLong();
         if (length > maxBytes) {
             connection.disconnect();
-            throw new IOException(where + ": Content-Length " + length + " is larger than the " + maxBytes
-                    + " bytes expected");
+            throw new ObjectTooLargeException(where + ": Content-Length " + length + " is larger than the " + maxBytes
+                    + " bytes expected", "Content-Length " + length);
         }
-        return new TaggedBody(new BoundedInputStream(new PacedStream(connection, where), maxBytes, where),
-                connection.getHeaderField("ETag"));
+        // HttpURLConnection reads on past a Content-Length; a body longer than the one it announced is refused too.
+        InputStream body = length >= 0
+                ? new BoundedInputStream(new PacedStream(connection, where), length, where,
+                        "its Content-Length of " + length + " bytes")
+                : new BoundedInputStream(new PacedStream(connection, where), maxBytes, where);
+        return new TaggedBody(body, connection.getHeaderField("ETag"));
     }
 
     /** A body together with the validator the server sent for it (null: none). */
