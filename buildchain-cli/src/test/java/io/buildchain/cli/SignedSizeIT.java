@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignedSizeIT {
     static final String TOOL = "the real tool";
-    static final byte[] FILLER = new byte[64 * 1024];
+    static final byte[] FILLER = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+
+    /** A chunked body without end (8 GiB, or until the client hangs up). */
+    static final HostileStoreServer.Answer ENDLESS_CHUNKED = (out, real) -> {
+        out.write(HostileStoreServer.head("200 OK", "Transfer-Encoding: chunked"));
+        HostileStoreServer.chunked(out, FILLER, 8L << 30);
+    };
+
+    /** The right Content-Length and the first 5 bytes, then {@code stallMillis} of silence before hanging up. */
+    static HostileStoreServer.Answer cutShort(long stallMillis) {
+        return (out, real) -> {
+            out.write(HostileStoreServer.head("200 OK", "Content-Length: " + real.length));
+            out.write(real, 0, 5);
+            out.flush();
+            Thread.sleep(stallMillis);
+        };
+    }
+
+    /** A Content-Length that claims the signed size and is followed by more (the JDK's client reads on past it). */
+    static final HostileStoreServer.Answer LYING_LENGTH = (out, real) -> {
+        out.write(HostileStoreServer.head("200 OK", "Content-Length: " + real.length, "Connection: keep-alive"));
+        out.write(real);
+        for (long sent = 0; sent < (8L << 30); sent += FILLER.length) {
+            out.write(FILLER);
+        }
+    };
 
     @TempDir
     Path dir;
@@ -101,6 +125,13 @@ class SignedSizeIT {
         assertThat(dir.resolve("cache/buildchain").resolve(object)).doesNotExist();
     }
 
+    /** {@code download --all} is refused with {@link #tooLong}, leaving nothing of bin/tool in out/ or the cache. */
+    void assertAllRefusedAsLongerThanSigned(String received) throws Exception {
+        assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong(received));
+        assertEmpty(dir.resolve("out/bin"));
+        assertNothingCachedFor(toolObject);
+    }
+
     @Test
     void anHonestServerDownloadsEveryFile() throws Exception {
         Cli.Result result = run(args("download", "--all", "--out", "out"));
@@ -111,13 +142,8 @@ class SignedSizeIT {
 
     @Test
     void anEndlessChunkedBodyIsCutAtTheSignedSize() throws Exception {
-        server.misbehave(toolObject, (out, real) -> {
-            out.write(HostileStoreServer.head("200 OK", "Transfer-Encoding: chunked"));
-            HostileStoreServer.chunked(out, FILLER, 8L << 30);
-        });
-        assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong("more than 13"));
-        assertEmpty(dir.resolve("out/bin"));
-        assertNothingCachedFor(toolObject);
+        server.misbehave(toolObject, ENDLESS_CHUNKED);
+        assertAllRefusedAsLongerThanSigned("more than 13");
     }
 
     @Test
@@ -149,31 +175,17 @@ class SignedSizeIT {
 
     @Test
     void aBodyCutShortOfItsContentLengthIsRefused() throws Exception {
-        server.misbehave(toolObject, (out, real) -> {
-            out.write(HostileStoreServer.head("200 OK", "Content-Length: " + real.length));
-            out.write(real, 0, 5);
-        });
+        server.misbehave(toolObject, cutShort(0));
         // The JDK's client ends such a body quietly where the server stopped: the count catches it.
         assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo("buildchain download: file "
                 + "\"bin/tool\": expected 13 bytes (its signed size), received 5 from " + server.url() + toolObject);
         assertEmpty(dir.resolve("out/bin"));
     }
 
-    /** A Content-Length that claims the signed size and is followed by more (the JDK's client reads on past it). */
-    static final HostileStoreServer.Answer LYING_LENGTH = (out, real) -> {
-        out.write(HostileStoreServer.head("200 OK", "Content-Length: " + real.length, "Connection: keep-alive"));
-        out.write(real);
-        for (long sent = 0; sent < (8L << 30); sent += FILLER.length) {
-            out.write(FILLER);
-        }
-    };
-
     @Test
     void aContentLengthOfTheSignedSizeFollowedByMoreIsRefused() throws Exception {
         server.misbehave(toolObject, LYING_LENGTH);
-        assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong("more than 13"));
-        assertEmpty(dir.resolve("out/bin"));
-        assertNothingCachedFor(toolObject);
+        assertAllRefusedAsLongerThanSigned("more than 13");
     }
 
     @Test
@@ -196,8 +208,7 @@ class SignedSizeIT {
             out.write(real);
             out.write('!');
         });
-        assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong("Content-Length 14"));
-        assertEmpty(dir.resolve("out/bin"));
+        assertAllRefusedAsLongerThanSigned("Content-Length 14");
     }
 
     @Test
@@ -212,8 +223,7 @@ class SignedSizeIT {
             out.write(HostileStoreServer.head("200 OK", "Content-Encoding: gzip", "Transfer-Encoding: chunked"));
             HostileStoreServer.chunked(out, bomb.toByteArray(), bomb.size());
         });
-        assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong("more than 13"));
-        assertEmpty(dir.resolve("out/bin"));
+        assertAllRefusedAsLongerThanSigned("more than 13");
     }
 
     @Test
@@ -230,10 +240,7 @@ class SignedSizeIT {
 
     @Test
     void verifyIsBoundByTheSignedSizeToo() throws Exception {
-        server.misbehave(toolObject, (out, real) -> {
-            out.write(HostileStoreServer.head("200 OK", "Transfer-Encoding: chunked"));
-            HostileStoreServer.chunked(out, FILLER, 8L << 30);
-        });
+        server.misbehave(toolObject, ENDLESS_CHUNKED);
         assertThat(refused(args("verify"))).isEqualTo(tooLong("more than 13").replace("download", "verify"));
     }
 
@@ -243,10 +250,7 @@ class SignedSizeIT {
         Path cached = dir.resolve("cache/buildchain").resolve(toolObject);
         assertThat(cached).hasContent(TOOL);
         Files.writeString(cached, TOOL + " and more");
-        server.misbehave(toolObject, (out, real) -> {
-            out.write(HostileStoreServer.head("200 OK", "Transfer-Encoding: chunked"));
-            HostileStoreServer.chunked(out, FILLER, 8L << 30);
-        });
+        server.misbehave(toolObject, ENDLESS_CHUNKED);
         // Longer than the bound, the cached copy is not even read; the origin's endless body is cut as before.
         assertThat(refused(args("download", "--all", "--out", "out"))).isEqualTo(tooLong("more than 13"));
         assertEmpty(dir.resolve("out/bin"));
@@ -255,12 +259,7 @@ class SignedSizeIT {
 
     @Test
     void anInterruptedDownloadLeavesNoStagingFile() throws Exception {
-        server.misbehave(toolObject, (out, real) -> {
-            out.write(HostileStoreServer.head("200 OK", "Content-Length: " + real.length));
-            out.write(real, 0, 5);
-            out.flush();
-            Thread.sleep(60_000);
-        });
+        server.misbehave(toolObject, cutShort(60_000));
         Process process = Cli.builder(dir, env(), args("download", "--all", "--out", "out").toArray(String[]::new))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -284,9 +283,5 @@ class SignedSizeIT {
         try (Stream<Path> files = Files.walk(path)) {
             return files.filter(Files::isRegularFile).toList();
         }
-    }
-
-    static {
-        Arrays.fill(FILLER, (byte) 'x');
     }
 }
