@@ -30,8 +30,9 @@ final class PinnedStoreOptions {
     boolean noLastSeen;
 
     @Option(names = "--max-object-mib", paramLabel = "MIB", defaultValue = "1024",
-            description = "Read no file of a release past this size (default: ${DEFAULT-VALUE} MiB); raise it for "
-                    + "larger files. Over HTTP a transfer is also abandoned after 20 s without data, or below "
+            description = "Read no file of a release without a release record past this size (default: "
+                    + "${DEFAULT-VALUE} MiB); raise it for larger files. A release record's signed sizes bound its "
+                    + "files exactly. Over HTTP a transfer is also abandoned after 20 s without data, or below "
                     + "1 KiB/s over 10 s.")
     long maxObjectMib;
 
