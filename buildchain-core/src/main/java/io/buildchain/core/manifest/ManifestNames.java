@@ -1,5 +1,6 @@
 package io.buildchain.core.manifest;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.Comparator;
  * can write below its target directory without ever leaving it.
  */
 public final class ManifestNames {
+    private static final int QUOTED_CHARS = 200;
     /** The original keeps names in a Rust BTreeMap&lt;String&gt;, i.e. ordered by UTF-8 bytes (= code points). */
     public static final Comparator<String> ORDER = ManifestNames::compareCodePoints;
     public static final int MAX_NAME_BYTES = 4096;
@@ -64,16 +66,13 @@ public final class ManifestNames {
         return null;
     }
 
+    /** A file name as a message quotes it: escaped, and cut after 200 characters (names reach 4,096 bytes). */
     static String quote(String name) {
-        StringBuilder out = new StringBuilder("\"");
-        name.codePoints().forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7F) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.append('"').toString();
+        if (name.length() <= QUOTED_CHARS) {
+            return "\"" + BuildchainException.oneLine(name) + "\"";
+        }
+        int cut = Character.isHighSurrogate(name.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+        return "\"" + BuildchainException.oneLine(name.substring(0, cut)) + "…\"";
     }
 
     private static boolean validSurrogatePair(String s, int i) {

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
  * spans lines or is unbounded (it reaches a terminal or an HTTP answer as it is).
  */
 final class Refusals {
-    static final int MAX_MESSAGE = 4096 + 1024;
+    /** The cap BuildchainException applies, and its "… (N characters in all)" tail. */
+    static final int MAX_MESSAGE = BuildchainException.MAX_MESSAGE_CHARS + 40;
 
     private Refusals() {
     }
