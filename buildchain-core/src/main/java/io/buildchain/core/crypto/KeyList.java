@@ -64,6 +64,11 @@ public final class KeyList {
             }
             String[] parts = line.split("\\s+");
             String where = source + ":" + (i + 1);
+            if (line.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+                // A label is printed in reports and pages: it must not move the cursor or start a line.
+                throw new FormatException(where + ": control character in the line (expected BASE32KEY [label] "
+                        + "[operator=NAME])");
+            }
             PublicKey key = PublicKey.parse(parts[0], where);
             List<String> label = new ArrayList<>();
             String operator = null;

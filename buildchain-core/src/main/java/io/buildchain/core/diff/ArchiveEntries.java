@@ -244,7 +244,7 @@ public final class ArchiveEntries {
         return switch (kind) {
             case "tar" -> new TarArchiveInputStream(in);
             case "tar.gz" -> new TarArchiveInputStream(new GzipCompressorInputStream(in, true));
-            case "tar.xz" -> new TarArchiveInputStream(new XZCompressorInputStream(in));
+            case "tar.xz" -> new TarArchiveInputStream(new XZCompressorInputStream(in, false, ReadBounds.MAX_XZ_KIB));
             case "tar.bz2" -> new TarArchiveInputStream(new BZip2CompressorInputStream(in, true));
             case "tar.zst" -> new TarArchiveInputStream(new ZstdInputStream(in));
             default -> throw new IllegalArgumentException("unknown archive kind " + kind);

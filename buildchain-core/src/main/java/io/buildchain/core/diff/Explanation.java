@@ -1,6 +1,7 @@
 package io.buildchain.core.diff;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.buildchain.core.Printable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,40 +75,47 @@ public record Explanation(String a, String b, String manifestA, String manifestB
         return files == 0 && causes.isEmpty();
     }
 
-    /** The plain-text report: summary, causes with fixes, decisive lines, then the evidence table. */
+    /**
+     * The plain-text report: summary, causes with fixes, decisive lines, then the evidence table. Every value
+     * is printed on its own line as it is, except control characters, which become '?': names, owners and
+     * text come from the artifacts, and must not add lines to the report nor steer a terminal.
+     */
     public String render() {
         StringBuilder out = new StringBuilder();
+        String a = Printable.of(this.a);
+        String b = Printable.of(this.b);
         if (same()) {
             return out.append("no differences between ").append(a).append(" and ").append(b).append('\n').toString();
         }
         out.append(a).append(" vs ").append(b).append(": ").append(files).append(files == 1 ? " file differs" : " files differ")
                 .append('\n');
         if (manifestA != null && manifestB != null) {
-            out.append("  manifests ").append(manifestA).append(" (").append(a).append(") vs ").append(manifestB)
-                    .append(" (").append(b).append(")\n");
+            out.append("  manifests ").append(Printable.of(manifestA)).append(" (").append(a).append(") vs ")
+                    .append(Printable.of(manifestB)).append(" (").append(b).append(")\n");
         }
         out.append("\nCauses:\n");
         for (Cause cause : causes) {
-            out.append("  * ").append(cause.summary()).append('\n');
+            out.append("  * ").append(Printable.of(cause.summary())).append('\n');
             if (cause.fix() != null) {
-                out.append("    fix: ").append(cause.fix()).append('\n');
+                out.append("    fix: ").append(Printable.of(cause.fix())).append('\n');
             }
         }
         if (!decisive.isEmpty()) {
             out.append("\nDecisive lines:\n");
             for (Decisive d : decisive) {
-                out.append("  ").append(d.entry()).append(" (").append(d.kind()).append(")\n");
+                out.append("  ").append(Printable.of(d.entry())).append(" (").append(Printable.of(d.kind())).append(")\n");
                 for (String line : d.lines()) {
-                    out.append("    ").append(line).append('\n');
+                    out.append("    ").append(Printable.of(line)).append('\n');
                 }
             }
         }
         if (!rows.isEmpty()) {
             out.append("\nEvidence (file | entry | what | ").append(a).append(" | ").append(b).append("):\n");
             for (Row row : rows) {
-                out.append("  ").append(row.file()).append(" | ").append(row.entry().isEmpty() ? "-" : row.entry())
-                        .append(" | ").append(row.aspect()).append(" | ").append(row.a()).append(" | ").append(row.b())
-                        .append('\n');
+                out.append("  ").append(Printable.of(row.file())).append(" | ")
+                        .append(row.entry() == null || row.entry().isEmpty() ? "-" : Printable.of(row.entry()))
+                        .append(" | ").append(Printable.of(row.aspect())).append(" | ").append(Printable.of(row.a()))
+                        .append(" | ").append(Printable.of(row.b())).append('\n');
             }
             if (rowsLeftOut > 0) {
                 out.append("  … ").append(rowsLeftOut).append(" more rows\n");

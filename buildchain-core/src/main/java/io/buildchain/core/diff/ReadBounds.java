@@ -13,6 +13,11 @@ final class ReadBounds {
     static final int MAX_DETAIL_ENTRY = 1 << 20;
     /** How deep archives nest before we stop descending. */
     static final int MAX_DEPTH = 4;
+    /**
+     * Memory (KiB) an xz decoder may take: its dictionary is allocated whole, as large as the header asks (up to
+     * 1.5 GiB from a 124-byte file), so only what {@code xz -9}'s 64 MiB dictionary needs is allowed.
+     */
+    static final int MAX_XZ_KIB = 72 * 1024;
 
     private final long maxExpanded;
     private final long maxHeld;

@@ -98,7 +98,8 @@ public final class Checkpoint {
             throw new FormatException(where + ": control character in checkpoint");
         }
         int split = text.indexOf("\n\n");
-        if (split < 0 || !text.endsWith("\n")) {
+        // At least one signature line after the blank line: "...\n\n" alone is no note.
+        if (split < 0 || !text.endsWith("\n") || split + 2 >= text.length()) {
             throw new FormatException(where + ": expected note text, a blank line and signature lines");
         }
         String[] lines = text.substring(0, split).split("\n", -1);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.Printable;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
@@ -126,9 +127,51 @@ public record Evidence(String format, String project, String branch, int quorum,
             if (!FORMAT.equals(evidence.format()) || evidence.submissions() == null || evidence.manifest() == null) {
                 throw new FormatException(source + ": not a " + FORMAT + " evidence file");
             }
+            requireComplete(evidence, source);
             return evidence;
+        } catch (JsonProcessingException e) {
+            // Jackson's own message spans lines and may quote the input.
+            throw new FormatException(source + ": not valid quorum evidence: " + Printable.of(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr()), e);
         } catch (IOException e) {
-            throw new FormatException(source + ": not valid quorum evidence: " + e.getMessage(), e);
+            throw new FormatException(source + ": not valid quorum evidence: " + Printable.of(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Refuses evidence without a field the publisher always writes (or with a null element in a list): the
+     * pages, verify and the ledger read those without asking, and evidence may come from a mirror.
+     */
+    private static void requireComplete(Evidence evidence, String source) {
+        present(evidence.trusted() == null || !evidence.trusted().contains(null), source, "trusted", "a key");
+        present(evidence.divergence() == null || !evidence.divergence().contains(null), source, "divergence", "a line");
+        present(evidence.operators() == null || !evidence.operators().containsValue(null), source, "operators", "a name");
+        for (int i = 0; i < evidence.submissions().size(); i++) {
+            Entry entry = evidence.submissions().get(i);
+            String where = "submissions[" + i + "]";
+            present(entry != null, source, where, "an entry");
+            present(entry.source() != null && entry.status() != null && entry.request() != null, source, where,
+                    "source, status and request");
+        }
+        List<Explanation> explanations = evidence.explanations() == null ? List.of() : evidence.explanations();
+        for (int i = 0; i < explanations.size(); i++) {
+            Explanation e = explanations.get(i);
+            String where = "explanations[" + i + "]";
+            present(e != null && e.a() != null && e.b() != null, source, where, "an explanation of a and b");
+            present(e.causes().stream().allMatch(c -> c != null && c.kind() != null && c.summary() != null), source,
+                    where + ".causes", "kind and summary");
+            present(e.decisive().stream().allMatch(d -> d != null && d.entry() != null && d.kind() != null), source,
+                    where + ".decisive", "entry, kind and lines");
+            present(e.rows().stream().allMatch(r -> r != null && r.file() != null && r.entry() != null
+                    && r.aspect() != null && r.a() != null && r.b() != null), source, where + ".rows",
+                    "file, entry, aspect, a and b");
+        }
+    }
+
+    private static void present(boolean present, String source, String field, String expected) {
+        if (!present) {
+            throw new FormatException(source + ": quorum evidence field " + field + " lacks " + expected);
         }
     }
 
