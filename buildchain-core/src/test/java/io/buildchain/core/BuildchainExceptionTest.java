@@ -9,8 +9,8 @@ class BuildchainExceptionTest {
     @Test
     void lineBreaksInQuotedInputAreEscaped() {
         // Found by fuzzing: Jackson's "Duplicate field" message quotes a JSON key holding a newline.
-        String message = new FormatException("record: Duplicate field '\ncat'\r\u2028\u2029\u0085\u202e").getMessage();
-        assertThat(message).isEqualTo("record: Duplicate field '\\u000acat'\\u000d\\u2028\\u2029\\u0085\\u202e");
+        String message = new FormatException("record: Duplicate field '\ncat'\r\u2028\u2029\u0085\u202e\t").getMessage();
+        assertThat(message).isEqualTo("record: Duplicate field '?cat'?????\t");
     }
 
     @Test

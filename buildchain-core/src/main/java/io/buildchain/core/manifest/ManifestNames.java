@@ -1,6 +1,5 @@
 package io.buildchain.core.manifest;
 
-import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -66,13 +65,20 @@ public final class ManifestNames {
         return null;
     }
 
-    /** A file name as a message quotes it: escaped, and cut after 200 characters (names reach 4,096 bytes). */
+    /** A file name as a message quotes it: control characters escaped, cut after 200 characters (names reach 4 KiB). */
     static String quote(String name) {
-        if (name.length() <= QUOTED_CHARS) {
-            return "\"" + BuildchainException.oneLine(name) + "\"";
-        }
-        int cut = Character.isHighSurrogate(name.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
-        return "\"" + BuildchainException.oneLine(name.substring(0, cut)) + "…\"";
+        boolean cut = name.length() > QUOTED_CHARS;
+        String shown = cut ? name.substring(0, Character.isHighSurrogate(name.charAt(QUOTED_CHARS - 1))
+                ? QUOTED_CHARS - 1 : QUOTED_CHARS) : name;
+        StringBuilder out = new StringBuilder("\"");
+        shown.codePoints().forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7F) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.append(cut ? "…\"" : "\"").toString();
     }
 
     private static boolean validSurrogatePair(String s, int i) {

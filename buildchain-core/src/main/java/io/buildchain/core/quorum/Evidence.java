@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
-import io.buildchain.core.Printable;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
@@ -130,12 +129,12 @@ public record Evidence(String format, String project, String branch, int quorum,
             requireComplete(evidence, source);
             return evidence;
         } catch (JsonProcessingException e) {
-            // Jackson's own message spans lines and may quote the input.
-            throw new FormatException(source + ": not valid quorum evidence: " + Printable.of(e.getOriginalMessage())
+            // Jackson's own message spans lines (the location); ours gives it once, on the same line.
+            throw new FormatException(source + ": not valid quorum evidence: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr()), e);
         } catch (IOException e) {
-            throw new FormatException(source + ": not valid quorum evidence: " + Printable.of(e.getMessage()), e);
+            throw new FormatException(source + ": not valid quorum evidence: " + e.getMessage(), e);
         }
     }
 
