@@ -92,6 +92,11 @@ public final class SerialSigner implements BlockSigner {
     }
 
     @Override
+    public java.util.Optional<PublicKey> key() {
+        return java.util.Optional.ofNullable(expectedKey);
+    }
+
+    @Override
     public String describe() {
         return "serial signer on " + port + " at " + baud + " baud" + (expectedKey == null ? "" : ", key " + expectedKey);
     }

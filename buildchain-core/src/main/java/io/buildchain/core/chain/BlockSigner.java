@@ -8,6 +8,11 @@ import java.io.IOException;
 public interface BlockSigner {
     Block sign(SignedRequest request) throws IOException;
 
+    /** The key it will sign with, when known before signing (a local key, or the node's pinned key). */
+    default java.util.Optional<PublicKey> key() {
+        return java.util.Optional.empty();
+    }
+
     /** For logs: "local key X" or "serial /dev/ttyUSB0". */
     String describe();
 

@@ -43,6 +43,11 @@ public final class LocalSigner implements BlockSigner {
     }
 
     @Override
+    public java.util.Optional<io.buildchain.core.crypto.PublicKey> key() {
+        return java.util.Optional.of(key.publicKey());
+    }
+
+    @Override
     public String describe() {
         return "local signer " + key.publicKey() + " (state " + stateDir + ")";
     }

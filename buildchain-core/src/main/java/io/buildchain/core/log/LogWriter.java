@@ -14,6 +14,7 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class LogWriter {
         Path pending = pendingRequest();
         AtomicFiles.write(pending, store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE, true);
         Block signature = signer.sign(request);
-        store.putBlock(signature);
+        KeyChangeGuard.admit(store, signature);
         Files.delete(pending);
         Checkpoint checkpoint = Checkpoint.signed(key, newSize, root, signature);
         byte[] note = checkpoint.render();
@@ -122,7 +123,8 @@ public final class LogWriter {
         SignedRequest request = SignedRequest.decode(Files.readAllBytes(pending), pending.toString());
         try {
             Block block = signer.sign(request);
-            store.putBlock(block);
+            // A signer restarted since signs with a new key: that block waits for the root's certificate.
+            KeyChangeGuard.admit(store, block);
             log.accept("log: stored block " + Long.toUnsignedString(block.counter())
                     + " of the checkpoint an interrupted publish asked for");
         } catch (SignerRefusedException e) {

@@ -22,6 +22,7 @@ import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
@@ -86,6 +87,10 @@ public final class Publisher {
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
             LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC());
+            // A restarted signer (new key) signs nothing here until the root certified its key.
+            if (signer.key().isPresent()) {
+                KeyChangeGuard.check(store, signer.key().get());
+            }
             logWriter.recover();
             List<PendingRelease> unanswered = finishPendingReleases();
             Optional<Result> retry = alreadyPublished(release);
@@ -295,7 +300,8 @@ public final class Publisher {
         // Counted before the evidence is public, so nobody can replay these requests.
         RequestLedger.read(store).countAll(RequestLedger.requestsOf(evidence)).countAll(List.of(block.request()))
                 .save(store);
-        store.putBlock(block);
+        // A block by a key the store does not trust yet is not stored; the release waits in the journal.
+        KeyChangeGuard.admit(store, block);
         store.putEvidence(block, evidence.toJson());
         try {
             ChainCompleteness.check(store, block);

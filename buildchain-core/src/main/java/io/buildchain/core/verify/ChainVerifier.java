@@ -15,6 +15,10 @@ import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Freshness;
 import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.root.KeyHistory;
+import io.buildchain.core.root.SignerCertificate;
+import io.buildchain.core.root.SignerTrust;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.Store;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -29,7 +33,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * An end user's offline check of a published store against a pinned signer key: tail → block → manifest
+ * An end user's offline check of a published store against a pinned signer key or the root key (see
+ * {@link SignerTrust}): tail → block → manifest
  * → file objects, the embedded builder request, the previous links back to the signer's genesis with
  * continuous counters, optionally the recorded quorum and the client's last-seen tail.
  */
@@ -39,18 +44,31 @@ public final class ChainVerifier {
     /** The largest file object read when no size is known for it; users raise it with --max-object-mib. */
     public static final long DEFAULT_MAX_OBJECT_BYTES = 1L << 30;
     private final StoreReader store;
-    private final PublicKey pinned;
+    private final SignerTrust trust;
     private final long maxObjectBytes;
+    private KeyHistory keys;
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
-        this(store, pinned, DEFAULT_MAX_OBJECT_BYTES);
+        this(store, SignerTrust.pinned(pinned), DEFAULT_MAX_OBJECT_BYTES);
+    }
+
+    public ChainVerifier(StoreReader store, SignerTrust trust) {
+        this(store, trust, DEFAULT_MAX_OBJECT_BYTES);
     }
 
     /** @param maxObjectBytes the most read of a file object whose size is not known */
-    public ChainVerifier(StoreReader store, PublicKey pinned, long maxObjectBytes) {
+    public ChainVerifier(StoreReader store, SignerTrust trust, long maxObjectBytes) {
         this.store = store;
-        this.pinned = pinned;
+        this.trust = trust;
         this.maxObjectBytes = maxObjectBytes;
+    }
+
+    /** The signer keys this store's blocks may carry under the caller's trust, read from the store once. */
+    public KeyHistory keys() throws IOException {
+        if (keys == null) {
+            keys = trust.history(store);
+        }
+        return keys;
     }
 
     /**
@@ -270,9 +288,47 @@ public final class ChainVerifier {
     /**
      * Checks that {@code tail} descends from what {@code lastSeen} (may be null) accepted before and belongs to
      * the signer's chain: by a short walk, the store's log, or the walk to the genesis ({@link HistoryVerifier}).
+     * Under a root also the earlier keys' chains, each from the block where it handed over, and that no tail of
+     * the branch by a newer key, nor a newer certificate set, was seen before.
      */
     public History history(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
-        return new HistoryVerifier(store, pinned, this::checkBlock).check(project, branch, tail, lastSeen);
+        KeyHistory keys = keys();
+        KeyHistory.Era era = keys.era(tail.publicKey()).orElseThrow();
+        if (lastSeen != null) {
+            lastSeen.checkKeys(project, branch, era, keys);
+        }
+        History history = chainOf(era.key()).check(project, branch, tail, lastSeen);
+        if (keys.root().isEmpty()) {
+            return history;
+        }
+        Optional<String> handedOver = era.handover().flatMap(SignerCertificate.Predecessor::lastBlock);
+        if (handedOver.isPresent() && !handedOver.get().equals(tail.signatureBase32())) {
+            chainOf(era.key()).requireOnChain(handoverBlock(era), tail, lastSeen, "block "
+                    + tail.signatureBase32() + " by " + tail.publicKey() + " is not on the chain that key handed over to "
+                    + era.successor().get() + " at block " + handedOver.get());
+        }
+        for (KeyHistory.Era earlier : keys.eras().subList(0, era.number() - 1)) {
+            if (earlier.handover().get().lastBlock().isPresent()) {
+                chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), lastSeen);
+            }
+        }
+        return new History(tail, history.checkpoint(), history.description() + "; signer key #" + era.number() + " of "
+                + keys.eras().size() + " certified by root " + keys.root().get() + ", each linked to the last block of "
+                + "the key before", keys);
+    }
+
+    private HistoryVerifier chainOf(PublicKey signer) {
+        return new HistoryVerifier(store, signer, this::checkBlock);
+    }
+
+    /** The block named where {@code era}'s key handed over, checked as any block of the history. */
+    private Block handoverBlock(KeyHistory.Era era) throws IOException {
+        String name = era.handover().get().lastBlock().get();
+        String what = "block " + name + " (where " + era.key() + " handed over to " + era.successor().get() + ")";
+        Block block = KeyHistory.readBlock(store, name).orElseThrow(() -> new TrustRefusal(TrustRefusal.Cause.NOT_IN_STORE,
+                what + " is not in the store (" + store.describe("block/" + name) + ")"));
+        keys().checkBlock(block, what);
+        return block;
     }
 
     /**
@@ -285,7 +341,7 @@ public final class ChainVerifier {
         // The signatures are checked together, on every core. A broken link met first still reports the
         // earliest bad signature before it, as checking block by block would.
         SignatureBatch signatures = new SignatureBatch();
-        HistoryVerifier chain = new HistoryVerifier(store, pinned, (bytes, where) -> {
+        HistoryVerifier chain = new HistoryVerifier(store, tail.publicKey(), (bytes, where) -> {
             Block block = checkPinned(bytes, where);
             signatures.addBlock(block, where);
             return block;
@@ -438,23 +494,20 @@ public final class ChainVerifier {
         return bytes;
     }
 
-    Block checkBlock(byte[] bytes, String where) {
+    Block checkBlock(byte[] bytes, String where) throws IOException {
         Block block = checkPinned(bytes, where);
         new SignatureBatch().addBlock(block, where).verifyAll();
         return block;
     }
 
-    /** A block's shape and signer key; its signatures are checked by the caller. */
-    private Block checkPinned(byte[] bytes, String where) {
+    /** A block's shape and signer key (pinned, or certified and not revoked there); the caller checks signatures. */
+    private Block checkPinned(byte[] bytes, String where) throws IOException {
         if (bytes.length != Block.SIZE) {
             throw new FormatException(where + ": a block is 400 bytes, got " + bytes.length
                     + (bytes.length < Block.SIZE ? " (truncated)" : ""));
         }
         Block block = Block.decode(bytes, where);
-        if (!block.publicKey().equals(pinned)) {
-            throw new VerificationException("public key mismatch: remote " + block.publicKey() + " is not expected "
-                    + pinned + " (" + where + ")");
-        }
+        keys().checkBlock(block, where);
         return block;
     }
 }

@@ -26,6 +26,11 @@ final class DirectoryStoreReader implements StoreReader {
     }
 
     @Override
+    public java.util.Optional<Path> directory() {
+        return java.util.Optional.of(root);
+    }
+
+    @Override
     public String describe(String path) {
         return root.resolve(path).toString();
     }

@@ -9,6 +9,7 @@ import io.buildchain.core.log.Checkpoint;
 import io.buildchain.core.log.MerkleProofs;
 import io.buildchain.core.log.Tiles;
 import io.buildchain.core.log.TreeHash;
+import io.buildchain.core.root.TrustRefusal;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
@@ -34,13 +35,14 @@ final class HistoryVerifier {
     static final int WALK_BEFORE_LOG = 4;
     private static final int TILE_MAX = Tiles.WIDTH * TreeHash.SIZE;
 
-    /** Checks one block read from the store (size, pinned key, signatures). */
+    /** Checks one block read from the store (size, trusted key, signatures). */
     @FunctionalInterface
     interface BlockCheck {
-        Block check(byte[] bytes, String where);
+        Block check(byte[] bytes, String where) throws IOException;
     }
 
     private final StoreReader store;
+    /** The key whose chain this checks (under a root, one of the certified keys). */
     private final PublicKey pinned;
     private final BlockCheck blockCheck;
 
@@ -115,6 +117,11 @@ final class HistoryVerifier {
             return Optional.empty();
         }
         Checkpoint checkpoint = Checkpoint.parse(note, pinned, store.describe(path));
+        try {
+            blockCheck.check(checkpoint.block().bytes(), store.describe(path) + " signature block");
+        } catch (TrustRefusal e) {
+            return Optional.empty(); // signed by a block the root revoked or handed over: the walk decides instead
+        }
         if (lastSeen == null) {
             return Optional.of(checkpoint);
         }
@@ -137,14 +144,18 @@ final class HistoryVerifier {
     }
 
     private void proveInclusion(Checkpoint checkpoint, Block block, String what) throws IOException {
-        long index = block.counter() - 1;
-        var proof = MerkleProofs.inclusion(index, checkpoint.size(), tiles(checkpoint.size()));
-        if (!MerkleProofs.verifyInclusion(index, checkpoint.size(), TreeHash.leaf(block.bytes()), proof,
-                checkpoint.root())) {
+        if (!includes(checkpoint, block)) {
             throw new VerificationException("not in the log: " + what + " (block " + block.signatureBase32()
-                    + ", counter " + Long.toUnsignedString(block.counter()) + ") is not leaf " + index
+                    + ", counter " + Long.toUnsignedString(block.counter()) + ") is not leaf " + (block.counter() - 1)
                     + " of the signer's log checkpoint of " + checkpoint.size() + " blocks");
         }
+    }
+
+    private boolean includes(Checkpoint checkpoint, Block block) throws IOException {
+        long index = block.counter() - 1;
+        var proof = MerkleProofs.inclusion(index, checkpoint.size(), tiles(checkpoint.size()));
+        return MerkleProofs.verifyInclusion(index, checkpoint.size(), TreeHash.leaf(block.bytes()), proof,
+                checkpoint.root());
     }
 
     private Tiles tiles(long size) {
@@ -152,10 +163,39 @@ final class HistoryVerifier {
         return new Tiles((path, max) -> store.read(prefix + path, Math.min(max, TILE_MAX)), size);
     }
 
+    /**
+     * Refuses as a fork, saying {@code detail}, unless {@code earlier} is {@code later} or one of the blocks before it on this
+     * key's chain: proven in the log when it covers them, otherwise walked.
+     */
+    void requireOnChain(Block later, Block earlier, LastSeen lastSeen, String detail) throws IOException {
+        if (Long.compareUnsigned(earlier.counter(), later.counter()) > 0) {
+            throw new TrustRefusal(TrustRefusal.Cause.FORK, detail);
+        }
+        Optional<Checkpoint> checkpoint = newestCheckpoint(lastSeen);
+        Block current = later;
+        while (current.counter() > earlier.counter()) {
+            if (checkpoint.isPresent() && Long.compareUnsigned(current.counter(), checkpoint.get().size()) <= 0) {
+                proveInclusion(checkpoint.get(), current, "block counter " + Long.toUnsignedString(current.counter()));
+                if (!includes(checkpoint.get(), earlier)) {
+                    throw new TrustRefusal(TrustRefusal.Cause.FORK, detail);
+                }
+                return;
+            }
+            current = previous(current);
+        }
+        if (!current.signatureBase32().equals(earlier.signatureBase32())) {
+            throw new TrustRefusal(TrustRefusal.Cause.FORK, detail);
+        }
+    }
+
     Block previous(Block current) throws IOException {
         String name = Base32.encode(current.previous());
         Block previous = block(name, "block counter " + Long.toUnsignedString(current.counter()) + " links to previous block "
                 + name + ", which");
+        if (!previous.publicKey().equals(current.publicKey())) {
+            throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
+                    + " by " + current.publicKey() + " links to a block by another key, " + previous.publicKey());
+        }
         if (previous.counter() != current.counter() - 1) {
             throw new VerificationException("chain broken: block counter " + Long.toUnsignedString(current.counter())
                     + " links to a block with counter " + Long.toUnsignedString(previous.counter())

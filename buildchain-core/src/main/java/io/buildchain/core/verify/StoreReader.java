@@ -45,6 +45,11 @@ public interface StoreReader {
     /** Where {@code path} is, for messages: a file path or a URL. */
     String describe(String path);
 
+    /** The store's directory when it is local (so it can be listed), empty over HTTP. */
+    default java.util.Optional<Path> directory() {
+        return java.util.Optional.empty();
+    }
+
     static StoreReader of(Path dir) {
         return new DirectoryStoreReader(dir);
     }

@@ -27,6 +27,7 @@ public final class StoreRoutes {
     private static final int MUTABLE_ETAG_MAX = 64 * 1024;
     private static final String BINARY = "application/octet-stream";
     private static final String JSON = "application/json";
+    private static final String TEXT = "text/plain; charset=us-ascii";
 
     /** Objects reachable from a branch's tail, keyed by store, branch and tail; computing them walks the chain. */
     private static final Map<String, Set<Digest>> REACHABLE = new ConcurrentHashMap<>();
@@ -98,6 +99,11 @@ public final class StoreRoutes {
                 case "manifest.json" -> parts.length == 1 && scope == null ? file(store.root().resolve(path), JSON, false, null, null, path)
                         : notFound(path);
                 case "artifacts" -> artifact(parts, path);
+                // Keys and block names only, never content: served in every scope, as blocks are.
+                case "root" -> parts.length == 2 && parts[1].equals("statements")
+                        ? mutable(store.root().resolve(path), TEXT, path) : notFound(path);
+                case "signer" -> parts.length == 2 && parts[1].equals("last")
+                        ? mutable(store.root().resolve(path), BINARY, path) : notFound(path);
                 case "chain" -> chain(parts, path);
                 case "files" -> releaseFile(parts, path);
                 default -> notFound(path);

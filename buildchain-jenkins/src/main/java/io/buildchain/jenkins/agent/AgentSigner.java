@@ -61,6 +61,11 @@ public final class AgentSigner implements BlockSigner {
     }
 
     @Override
+    public java.util.Optional<PublicKey> key() {
+        return java.util.Optional.ofNullable(pinned);
+    }
+
+    @Override
     public String describe() {
         // Until sign() has chosen an agent, say which agents qualify rather than name one.
         return "serial " + port + " at " + baud + " baud on " + (agentName == null
