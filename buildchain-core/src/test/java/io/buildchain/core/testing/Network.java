@@ -30,7 +30,9 @@ import java.util.Optional;
 public final class Network {
     public static final SecureRandom RANDOM = new SecureRandom();
     public final Path root;
-    public final SigningKey signerKey = SigningKey.generate(RANDOM);
+    /** The signing node's key and state; {@link #restartSigner()} replaces both, as a real restart does. */
+    public SigningKey signerKey = SigningKey.generate(RANDOM);
+    public Path signerState;
     public final Map<String, SigningKey> builders = new LinkedHashMap<>();
     public final Store store;
     public final List<String> log = new ArrayList<>();
@@ -41,6 +43,14 @@ public final class Network {
             builders.put(name, SigningKey.generate(RANDOM));
         }
         this.store = Store.open(root.resolve("store"));
+        this.signerState = root.resolve("signer-state");
+    }
+
+    /** The signing node restarts: a new key born in memory and a fresh chain. */
+    public SigningKey restartSigner() {
+        signerKey = SigningKey.generate(RANDOM);
+        signerState = root.resolve("signer-state-" + signerKey.publicKey().base32().substring(0, 8));
+        return signerKey;
     }
 
     public KeyList trusted(String... names) {
@@ -60,7 +70,7 @@ public final class Network {
     }
 
     public LocalSigner signer() {
-        return new LocalSigner(signerKey, root.resolve("signer-state"), null, Clock.systemUTC());
+        return new LocalSigner(signerKey, signerState, null, Clock.systemUTC());
     }
 
     public Publisher publisher() {

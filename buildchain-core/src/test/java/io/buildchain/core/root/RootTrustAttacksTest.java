@@ -1,0 +1,331 @@
+package io.buildchain.core.root;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.root.TrustRefusal.Cause;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.testing.Network;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.StoreReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The root key's certificates and revocations, attacked: one test per attack, named after it. */
+class RootTrustAttacksTest {
+    @TempDir
+    Path dir;
+
+    Network net;
+    SigningKey root = SigningKey.generate(Network.RANDOM);
+    LastSeen seen;
+    int release;
+
+    @BeforeEach
+    void storeWithTwoBlocksByTheFirstKey() throws Exception {
+        net = new Network(dir, "a", "b");
+        seen = new LastSeen(dir.resolve("seen"));
+        publish();
+        publish();
+    }
+
+    Publisher.Result publish() throws Exception {
+        return net.publish("r" + ++release, 2);
+    }
+
+    StoreReader reader() {
+        return StoreReader.of(net.store.root());
+    }
+
+    /** The ceremony for the signer's current key: certify on the root machine, add on the publisher. */
+    SignerCertificate certifyCurrentKey() throws Exception {
+        SignerCertificate certificate = RootCeremony.certify(root, net.signerKey.publicKey(), reader());
+        RootStatements.add(net.store, List.of(certificate));
+        return certificate;
+    }
+
+    ChainVerifier.Report verifyWithRoot() throws Exception {
+        return new ChainVerifier(reader(), SignerTrust.root(root.publicKey()))
+                .verify("proj", "main", new ChainVerifier.Options(true, null, 0, seen));
+    }
+
+    Block tail() throws Exception {
+        return net.store.tail("proj", "main").orElseThrow();
+    }
+
+    void pointTailAt(Block block) throws Exception {
+        net.store.putBlock(block);
+        net.store.setTail("proj", "main", block);
+    }
+
+    void appendRaw(RootStatement statement) throws Exception {
+        Path file = net.store.root().resolve(RootStatements.PATH);
+        byte[] old = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+        byte[] added = statement.encode();
+        byte[] all = java.util.Arrays.copyOf(old, old.length + added.length);
+        System.arraycopy(added, 0, all, old.length, added.length);
+        AtomicFiles.write(file, all, AtomicFiles.OWNER_WRITE_ALL_READ, true);
+    }
+
+    /** An attacker's edit of the store's {@code root/statements}: keep only the first {@code count}. */
+    void keepOnlyFirstStatements(int count) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (RootStatement statement : RootStatements.read(reader()).subList(0, count)) {
+            out.write(statement.encode());
+        }
+        AtomicFiles.write(net.store.root().resolve(RootStatements.PATH), out.toByteArray(),
+                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+    }
+
+    Cause causeOf(ThrowingCall call) {
+        try {
+            call.run();
+        } catch (TrustRefusal refusal) {
+            assertThat(refusal.getMessage()).doesNotContain("\n");
+            return refusal.cause();
+        } catch (Exception e) {
+            throw new AssertionError("expected a TrustRefusal, got " + e, e);
+        }
+        throw new AssertionError("expected a TrustRefusal, nothing was refused");
+    }
+
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
+    void restartedSignerWithoutCertificateIsRefusedAndTheStoreIsNotForked() throws Exception {
+        Block before = tail();
+        PublicKey newKey = net.restartSigner().publicKey();
+        assertThatThrownBy(this::publish).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.KEY_CHANGE);
+            assertThat(e.getMessage()).contains("buildchain root init --out ROOT_KEY --pub-out ROOT_PUB",
+                    "buildchain root certify --root-key ROOT_KEY --signer " + before.publicKey() + " --store "
+                            + net.store.root(),
+                    "buildchain root certify --root-key ROOT_KEY --signer " + newKey,
+                    "buildchain root add --store " + net.store.root()).doesNotContain("\n");
+        });
+        assertThat(tail()).isEqualTo(before);
+        assertThat(net.signerState).doesNotExist(); // refused before the new key signed anything
+    }
+
+    @Test
+    void restartedSignerWithARootButNoCertificateForTheNewKeyIsRefusedWithTheCommands() throws Exception {
+        certifyCurrentKey();
+        Block before = tail();
+        PublicKey newKey = net.restartSigner().publicKey();
+        assertThatThrownBy(this::publish).isInstanceOfSatisfying(TrustRefusal.class, e -> assertThat(e.getMessage())
+                .startsWith("signer key changed: the signer now signs with " + newKey)
+                .contains("buildchain root certify --root-key ROOT_KEY --signer " + newKey + " --store " + net.store.root()
+                        + " --out " + newKey.base32().substring(0, 8) + ".cert")
+                .contains("buildchain root add --store " + net.store.root() + " " + newKey.base32().substring(0, 8) + ".cert")
+                .doesNotContain("root init"));
+        assertThat(tail()).isEqualTo(before);
+    }
+
+    @Test
+    void certifiedRestartsVerifyWithTheRootAcrossThreeKeyChangesWithLastSeen() throws Exception {
+        certifyCurrentKey();
+        assertThat(verifyWithRoot().summary()).contains("key #1 of 1 certified by root " + root.publicKey());
+        for (int change = 1; change <= 3; change++) {
+            net.restartSigner();
+            SignerCertificate certificate = certifyCurrentKey();
+            assertThat(certificate.follows()).isPresent();
+            assertThat(certificate.follows().get().lastBlock()).contains(tail().signatureBase32());
+            publish();
+            ChainVerifier.Report report = verifyWithRoot();
+            assertThat(report.release().block().publicKey()).isEqualTo(net.signerKey.publicKey());
+            assertThat(report.summary()).contains("key #" + (change + 1) + " of " + (change + 1));
+            assertThat(report.chainLength()).as("every block of every key").isEqualTo(2 + change);
+        }
+        assertThat(RootStatements.read(reader())).hasSize(4);
+    }
+
+    @Test
+    void pinnedKeyOnAStoreWithoutARootIsUnchanged() throws Exception {
+        assertThat(new ChainVerifier(reader(), net.signerKey.publicKey())
+                .verify("proj", "main", new ChainVerifier.Options(true, null, 0, seen)).summary())
+                .doesNotContain("signer keys");
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.NOT_CERTIFIED);
+        assertThatThrownBy(this::verifyWithRoot).hasMessageContaining("the store has no root/statements");
+    }
+
+    @Test
+    void forgedCertificateIsRefusedByAddAndByVerify() throws Exception {
+        certifyCurrentKey();
+        net.restartSigner();
+        SignerCertificate honest = RootCeremony.certify(root, net.signerKey.publicKey(), reader());
+        SignerCertificate forged = new SignerCertificate(honest.root(), SigningKey.generate(Network.RANDOM).publicKey(),
+                honest.follows(), honest.signature());
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(forged)))).isEqualTo(Cause.FORGED);
+        appendRaw(forged);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.FORGED);
+    }
+
+    @Test
+    void certificateSignedByAnotherRootIsRefused() throws Exception {
+        certifyCurrentKey();
+        net.restartSigner();
+        SigningKey otherRoot = SigningKey.generate(Network.RANDOM);
+        assertThat(causeOf(() -> RootCeremony.certify(otherRoot, net.signerKey.publicKey(), reader())))
+                .isEqualTo(Cause.ANOTHER_ROOT);
+        SignerCertificate foreign = SignerCertificate.sign(otherRoot, net.signerKey.publicKey(),
+                RootCeremony.certify(root, net.signerKey.publicKey(), reader()).follows());
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(foreign)))).isEqualTo(Cause.ANOTHER_ROOT);
+        appendRaw(foreign);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.ANOTHER_ROOT);
+        // A client pinning a different root refuses the whole store.
+        keepOnlyFirstStatements(1);
+        assertThat(causeOf(() -> new ChainVerifier(reader(), SignerTrust.root(otherRoot.publicKey()))
+                .verify("proj", "main", ChainVerifier.Options.defaults()))).isEqualTo(Cause.ANOTHER_ROOT);
+    }
+
+    @Test
+    void replayedCertificateBringingBackAnEarlierKeyIsRefused() throws Exception {
+        SigningKey first = net.signerKey;
+        certifyCurrentKey();
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        // Replaying the first key's own certificate is a no-op; re-attaching the first key is refused.
+        assertThat(RootStatements.add(net.store, List.of(RootStatements.read(reader()).get(0))))
+                .containsExactly("already in the store: certificate for signer " + first.publicKey());
+        assertThat(causeOf(() -> RootCeremony.certify(root, first.publicKey(), reader()))).isEqualTo(Cause.REPLAYED);
+        SignerCertificate comeback = SignerCertificate.sign(root, first.publicKey(), Optional.of(
+                new SignerCertificate.Predecessor(net.signerKey.publicKey(), tail().counter(),
+                        Optional.of(tail().signatureBase32()))));
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(comeback)))).isEqualTo(Cause.REPLAYED);
+        appendRaw(comeback);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.REPLAYED);
+    }
+
+    @Test
+    void twoCertificatesThatForkTheHistoryAreRefused() throws Exception {
+        certifyCurrentKey();
+        net.restartSigner();
+        SignerCertificate one = certifyCurrentKey();
+        SignerCertificate other = SignerCertificate.sign(root, SigningKey.generate(Network.RANDOM).publicKey(), one.follows());
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(other)))).isEqualTo(Cause.FORK);
+        SignerCertificate secondFirst = SignerCertificate.sign(root, SigningKey.generate(Network.RANDOM).publicKey(),
+                Optional.empty());
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(secondFirst)))).isEqualTo(Cause.FORK);
+        appendRaw(other);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.FORK);
+    }
+
+    @Test
+    void certificateNamingABlockTheStoreLacksIsRefused() throws Exception {
+        certifyCurrentKey();
+        PublicKey old = net.signerKey.publicKey();
+        net.restartSigner();
+        SignerCertificate dangling = SignerCertificate.sign(root, net.signerKey.publicKey(), Optional.of(
+                new SignerCertificate.Predecessor(old, 9, Optional.of("B".repeat(102) + "A"))));
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(dangling)))).isEqualTo(Cause.NOT_IN_STORE);
+        appendRaw(dangling);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.NOT_IN_STORE);
+    }
+
+    @Test
+    void blockByAnUncertifiedKeyIsRefused() throws Exception {
+        certifyCurrentKey();
+        SigningKey stranger = SigningKey.generate(Network.RANDOM);
+        Block forged = new LocalSigner(stranger, dir.resolve("stranger"), null, Clock.systemUTC())
+                .sign(SignedRequest.decode(net.round("stranger", List.of()).get(0).request(), "request"));
+        pointTailAt(forged);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.NOT_CERTIFIED);
+    }
+
+    @Test
+    void oldKeySigningAfterItWasSucceededIsAFork() throws Exception {
+        certifyCurrentKey();
+        SigningKey old = net.signerKey;
+        Path oldState = net.signerState;
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        // The old key (stolen, or a node that never really stopped) signs on after the handover.
+        Block late = new LocalSigner(old, oldState, null, Clock.systemUTC())
+                .sign(SignedRequest.decode(net.round("late", List.of()).get(0).request(), "request"));
+        pointTailAt(late);
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.FORK);
+        // ...and the publisher refuses to sign with it again.
+        net.signerKey = old;
+        net.signerState = oldState;
+        assertThat(causeOf(this::publish)).isEqualTo(Cause.REPLAYED);
+    }
+
+    @Test
+    void revokedKeyIsRefusedFromTheRevokedBlockOnAndSoIsATailThatDependsOnIt() throws Exception {
+        certifyCurrentKey();
+        net.restartSigner();
+        certifyCurrentKey();
+        Block firstOfSecondKey = publish().block();
+        publish();
+        verifyWithRoot();
+        RootStatements.add(net.store, List.of(RootCeremony.revoke(root, net.signerKey.publicKey(),
+                firstOfSecondKey.signatureBase32(), reader())));
+        assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.REVOKED);
+            assertThat(e.getMessage()).contains("revoked that key from its block counter 1");
+        });
+        assertThat(causeOf(this::publish)).isEqualTo(Cause.REVOKED);
+        // A new key certified after the revoked one still depends on its revoked blocks.
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.REVOKED);
+    }
+
+    @Test
+    void clientThatSawTheNewerKeyShownAnOlderKeysTailIsARollback() throws Exception {
+        certifyCurrentKey();
+        Block oldTail = tail();
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        verifyWithRoot();
+        pointTailAt(oldTail);
+        assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.ROLLBACK);
+            assertThat(e.getMessage()).contains("but a tail by the newer key #2");
+        });
+    }
+
+    @Test
+    void olderCertificateSetIsARollback() throws Exception {
+        certifyCurrentKey();
+        Block oldTail = tail();
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        verifyWithRoot();
+        keepOnlyFirstStatements(1);
+        pointTailAt(oldTail);
+        assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.ROLLBACK);
+            assertThat(e.getMessage()).contains("older certificate set");
+        });
+    }
+
+    @Test
+    void firstCertificateForAStoreWithBlocksMustBeForTheirKey() throws Exception {
+        PublicKey stranger = SigningKey.generate(Network.RANDOM).publicKey();
+        assertThat(causeOf(() -> RootCeremony.certify(root, stranger, reader()))).isEqualTo(Cause.NOT_CERTIFIED);
+        SignerCertificate wrongFirst = SignerCertificate.sign(root, stranger, Optional.empty());
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(wrongFirst)))).isEqualTo(Cause.NOT_CERTIFIED);
+        assertThat(net.store.root().resolve(RootStatements.PATH)).doesNotExist();
+    }
+}
