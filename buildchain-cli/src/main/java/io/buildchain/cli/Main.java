@@ -44,6 +44,7 @@ public final class Main {
         SUBCOMMANDS.put("publish", PublishCommand.class);
         SUBCOMMANDS.put("import-blocks", ImportBlocksCommand.class);
         SUBCOMMANDS.put("log-key", LogKeyCommand.class);
+        SUBCOMMANDS.put("root", RootCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
         SUBCOMMANDS.put("submit", SubmitCommand.class);
         SUBCOMMANDS.put("verify", VerifyCommand.class);
@@ -78,7 +79,7 @@ public final class Main {
     /** Any failure becomes one line on stderr saying what was wrong, and a non-zero exit. */
     private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        err.println("buildchain " + cli.getCommandName() + ": " + describe(e));
+        err.println(cli.getCommandSpec().qualifiedName() + ": " + describe(e));
         err.flush();
         if (System.getenv("BUILDCHAIN_DEBUG") != null) {
             e.printStackTrace(err);

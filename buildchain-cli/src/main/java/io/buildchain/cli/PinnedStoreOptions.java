@@ -1,6 +1,7 @@
 package io.buildchain.cli;
 
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.root.SignerTrust;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.LastSeen;
 import java.io.IOException;
@@ -9,11 +10,27 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What an end user gives to read a store: the pinned signer key, where the store is, which chain, rollback memory. */
+/** What an end user gives to read a store: the pinned signer key or root, where the store is, which chain, rollback memory. */
 final class PinnedStoreOptions {
-    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
-            description = "The pinned signer public key (base32), or a file holding it.")
-    String key;
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Whom to trust for the signer's blocks (one of):%n")
+    Pin pin;
+
+    /** Whom to trust for the signer's blocks: exactly one of --key and --root. */
+    static final class Pin {
+        @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
+                description = "The pinned signer public key (base32), or a file holding it.")
+        String key;
+
+        @Option(names = "--root", required = true, paramLabel = "ROOT_PUB",
+                description = "Instead of --key: the offline root public key (base32, or a file holding it); accepts "
+                        + "the signer keys it certified in the store's root/statements, across signer restarts.")
+        String root;
+
+        SignerTrust trust() throws IOException {
+            return key != null ? SignerTrust.pinned(PublicKey.fromArgument(key, "--key"))
+                    : SignerTrust.root(PublicKey.fromArgument(root, "--root"));
+        }
+    }
 
     // A heading gives the group its own section: without one, picocli lists a mixin's group options twice.
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Where the store is (one of):%n")
@@ -41,7 +58,7 @@ final class PinnedStoreOptions {
             throw new io.buildchain.core.FormatException("--max-object-mib " + maxObjectMib + ": expected a positive "
                     + "number of MiB");
         }
-        return new ChainVerifier(source.open(), PublicKey.fromArgument(key, "--key"), maxObjectMib << 20);
+        return new ChainVerifier(source.open(), pin.trust(), maxObjectMib << 20);
     }
 
     /** The last-seen file to check and update, or null when disabled. */

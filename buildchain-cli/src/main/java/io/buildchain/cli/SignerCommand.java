@@ -22,7 +22,8 @@ import sun.misc.Signal;
         description = {"Run the networkless signing node on a serial line (pihsm's protocol: 224-byte requests in, "
                 + "400-byte blocks out, silence on invalid input).",
             "Its Ed25519 key is born now from the hardware RNG mixed with the OS CSPRNG and lives only in memory: "
-                    + "a restart means a new key. The public key and genesis are printed on standard output; pin the key. "
+                    + "a restart means a new key. The public key and genesis are printed on standard output (and the key to "
+                    + "--pub-out): certify it with 'buildchain root certify' on the offline root machine. "
                     + "Every genesis and block is kept in --state (pihsm's chain store); SIGTERM finishes the request in "
                     + "flight and exits."})
 final class SignerCommand implements Callable<Integer> {

@@ -19,15 +19,26 @@ final class StoreSource {
     URI url;
 
     StoreReader open() throws NoSuchFileException {
-        if (store != null) {
-            if (!Files.isDirectory(store)) {
-                throw new NoSuchFileException(store.toString(), null, "no such store directory");
-            }
-            return StoreReader.of(store);
+        return store != null ? directory(store) : url(url, "--url");
+    }
+
+    /** A store given as one argument (as {@code root certify --store} takes it): an http(s) URL or a directory. */
+    static StoreReader open(String directoryOrUrl, String option) throws NoSuchFileException {
+        return directoryOrUrl.startsWith("http://") || directoryOrUrl.startsWith("https://")
+                ? url(URI.create(directoryOrUrl), option) : directory(Path.of(directoryOrUrl));
+    }
+
+    private static StoreReader directory(Path store) throws NoSuchFileException {
+        if (!Files.isDirectory(store)) {
+            throw new NoSuchFileException(store.toString(), null, "no such store directory");
         }
+        return StoreReader.of(store);
+    }
+
+    private static StoreReader url(URI url, String option) {
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
-            throw new io.buildchain.core.FormatException("--url " + url + ": expected an http:// or https:// URL");
+            throw new io.buildchain.core.FormatException(option + " " + url + ": expected an http:// or https:// URL");
         }
         return CachingStoreReader.wrap(StoreReader.of(url));
     }
