@@ -23,6 +23,11 @@ import io.buildchain.core.quorum.QuorumDecision;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.root.RootCeremony;
+import io.buildchain.core.root.RootStatements;
+import io.buildchain.core.root.SignerCertificate;
+import io.buildchain.core.root.SignerTrust;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
@@ -50,8 +55,9 @@ import java.util.stream.Stream;
 
 /**
  * The main job on embedded defaults: a sample project, four build nodes (three reproducible, one not),
- * a signer, a publisher with quorum 2, and an end user who verifies and downloads. Two releases, so
- * the chain has history to walk.
+ * an offline root key, a signer, a publisher with quorum 2, and an end user who verifies and downloads
+ * trusting only the root. Two releases, with a signer restart (a new key) between them, so the chain
+ * has history to walk across keys.
  */
 public final class Quickstart {
     private static final String MARKER = ".buildchain-quickstart";
@@ -66,6 +72,8 @@ public final class Quickstart {
     private final Path dir;
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
+    /** The signer started last, stopped when the run ends however it ends. */
+    private SignerSetup running;
 
     public Quickstart(Path dir, PrintStream out) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -94,13 +102,20 @@ public final class Quickstart {
         Path allowFile = dir.resolve("signer-allow");
         AtomicFiles.write(allowFile, signerAllow.render().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ,
                 true);
-        try (SignerSetup signer = startSigner(allowFile, signerAllow)) {
-            runNetwork(builders, trusted, trustFile, signer);
+        try {
+            runNetwork(builders, trusted, trustFile, allowFile, signerAllow);
+        } finally {
+            if (running != null) {
+                running.close();
+            }
         }
     }
 
-    /** The signing node: a real signer process on a socat pty pair when socat is installed, else in-process. */
-    private SignerSetup startSigner(Path trustFile, KeyList trusted) throws IOException {
+    /**
+     * The signing node: a real signer process on a socat pty pair when socat is installed, else in-process.
+     * Each start is a new key, as on the real node.
+     */
+    private SignerSetup startSigner(Path trustFile, KeyList trusted, int start) throws IOException {
         Path state = dir.resolve("signer").resolve("state");
         if (SocatPtyPair.socat().isPresent()) {
             Path log = dir.resolve("signer").resolve("signer.log");
@@ -119,7 +134,7 @@ public final class Quickstart {
         }
         out.println("[signer] socat is not installed (apt-get install socat), so the signer runs in-process instead of "
                 + "on a serial line, with the same rules");
-        SigningKey signerKey = KeyFiles.create(dir.resolve("signer").resolve("signer.key"), random);
+        SigningKey signerKey = KeyFiles.create(dir.resolve("signer").resolve("signer-" + start + ".key"), random);
         return new SignerSetup(new LocalSigner(signerKey, state, trusted, Clock.systemUTC()), signerKey.publicKey(), state,
                 null);
     }
@@ -139,29 +154,49 @@ public final class Quickstart {
         }
     }
 
-    private void runNetwork(Map<String, SigningKey> builders, KeyList trusted, Path trustFile, SignerSetup signerSetup)
-            throws IOException {
-        PublicKey pinned = signerSetup.pinned();
-        BlockSigner signer = signerSetup.signer();
-        Path pinnedFile = dir.resolve("signer.pub");
-        AtomicFiles.write(pinnedFile, (pinned.base32() + "\n").getBytes(StandardCharsets.UTF_8),
+    private void runNetwork(Map<String, SigningKey> builders, KeyList trusted, Path trustFile, Path allowFile,
+            KeyList signerAllow) throws IOException {
+        SigningKey root = KeyFiles.create(dir.resolve("root").resolve("root.key"), random);
+        Path rootFile = dir.resolve("root.pub");
+        AtomicFiles.write(rootFile, (root.publicKey().base32() + "\n").getBytes(StandardCharsets.UTF_8),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        out.println("[keys] signer public key (pin this): " + pinned.base32());
-
+        out.println("[root] offline root key " + root.publicKey().base32() + " (users pin this; it certifies each new "
+                + "signer key)");
         Store store = Store.open(dir.resolve("store"));
-        Publisher publisher = new Publisher(store, signer, line -> out.println("[publish] " + line));
         List<Submission> lastRound = List.of();
         QuorumDecision lastDecision = null;
+        PublicKey pinned = null;
         for (int release = 0; release < VERSIONS.length; release++) {
             String version = VERSIONS[release];
             out.println();
             out.println("== release " + version + " ==");
+            if (running != null) {
+                running.close();
+                out.println("[signer] stopped (a power cut, a kernel update): its key is gone with its memory");
+            }
+            running = startSigner(allowFile, signerAllow, release + 1);
+            pinned = running.pinned();
+            AtomicFiles.write(dir.resolve("signer.pub"), (pinned.base32() + "\n").getBytes(StandardCharsets.UTF_8),
+                    AtomicFiles.OWNER_WRITE_ALL_READ, true);
+            out.println("[signer] key " + pinned.base32() + (release == 0 ? "" : " (new: the signer restarted)"));
+            Publisher publisher = new Publisher(store, running.signer(), line -> out.println("[publish] " + line));
             Path source = dir.resolve("source-" + version);
             long sourceTime = SampleProject.writeSource(source, version, SOURCE_TIMES[release]);
             out.println("[source] " + source + " (source time " + Instant.ofEpochSecond(sourceTime) + ")");
             lastRound = buildEverywhere(builders, source, version, sourceTime);
-            Publisher.Result result = publisher.publish(new Publisher.Release(PROJECT, BRANCH, QUORUM, trusted, lastRound,
-                    Optional.empty()));
+            Publisher.Release toPublish = new Publisher.Release(PROJECT, BRANCH, QUORUM, trusted, lastRound, Optional.empty());
+            if (release > 0) {
+                try {
+                    publisher.publish(toPublish);
+                    throw new IllegalStateException("the publisher accepted an uncertified signer key");
+                } catch (TrustRefusal refusal) {
+                    out.println("[publish] refused, as it should be: " + refusal.getMessage().substring(0,
+                            refusal.getMessage().indexOf(';')));
+                }
+            }
+            SignerCertificate certificate = RootCeremony.certify(root, pinned, StoreReader.of(store.root()));
+            RootStatements.add(store, List.of(certificate)).forEach(line -> out.println("[root] " + line));
+            Publisher.Result result = publisher.publish(toPublish);
             for (Vote vote : result.decision().votes()) {
                 out.println("[vote] " + vote.submission().source() + " " + vote.status().label() + ": "
                         + vote.submission().checkedBuildInfo().map(BuildInfo::summary).orElse("(no buildinfo)"));
@@ -172,8 +207,8 @@ public final class Quickstart {
         }
 
         out.println();
-        out.println("== end user ==");
-        ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), pinned);
+        out.println("== end user (trusting only the root key) ==");
+        ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), SignerTrust.root(root.publicKey()));
         LastSeen lastSeen = new LastSeen(dir.resolve("client").resolve("last-seen"));
         ChainVerifier.Report report = verifier.verify(PROJECT, BRANCH,
                 new ChainVerifier.Options(true, trusted, QUORUM, lastSeen));
@@ -182,7 +217,7 @@ public final class Quickstart {
         int count = new Downloader(verifier, report.release()).downloadAll(downloads);
         out.println("[download] " + count + " files verified and written to " + downloads);
 
-        AuditVerifier.Report audit = AuditVerifier.verify(signerSetup.state().resolve("chain"), pinned);
+        AuditVerifier.Report audit = AuditVerifier.verify(running.state().resolve("chain"), pinned);
         out.println("[signer-audit] " + audit.summary());
 
         out.println();
@@ -201,14 +236,15 @@ public final class Quickstart {
         out.println();
         out.println("Done. Everything is under " + dir + ":");
         out.println("  store          " + store.root() + "  (tail/, block/, object/, quorum/)");
-        out.println("  pinned key     " + pinnedFile);
+        out.println("  signer key     " + dir.resolve("signer.pub") + "  (the current one; it changes at every restart)");
+        out.println("  root key       " + rootFile + "  (and the private root key in " + dir.resolve("root") + ")");
         out.println("  trusted keys   " + trustFile);
         out.println("  build nodes    " + dir.resolve("nodes") + "  (keys, request chains, outputs, manifests)");
         out.println("Try:");
-        out.println("  " + verb + " verify --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
+        out.println("  " + verb + " verify --root " + rootFile + " --store " + store.root() + " -p " + PROJECT
                 + " -b " + BRANCH + " --quorum " + QUORUM + " --trust " + trustFile);
-        out.println("  " + verb + " signer-audit --state " + signerSetup.state() + " --key " + pinned.base32());
-        out.println("  " + verb + " download --key " + pinned.base32() + " --store " + store.root() + " -p " + PROJECT
+        out.println("  " + verb + " signer-audit --state " + running.state() + " --key " + pinned.base32());
+        out.println("  " + verb + " download --root " + rootFile + " --store " + store.root() + " -p " + PROJECT
                 + " -b " + BRANCH);
         Path nodes = dir.resolve("nodes");
         String last = VERSIONS[VERSIONS.length - 1];

@@ -36,7 +36,7 @@ final class SignerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "signer", "--port", line.signerEnd.toString(), "--state", stateDir.toString(),
                 "--allow", allowFile.toString()))
-                .redirectError(log.toFile()).start();
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> keyLine = CompletableFuture.supplyAsync(() -> {

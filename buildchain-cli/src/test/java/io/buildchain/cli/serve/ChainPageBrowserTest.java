@@ -61,7 +61,8 @@ class ChainPageBrowserTest {
             chromium.awaitLoaded();
             assertThat(chromium.evaluate("location.pathname")).isEqualTo("/chain/hello/main");
             String text = chromium.evaluate("document.body.innerText");
-            assertThat(text).contains("Verify this yourself", pinned.base32(), "Block 2", "builder-d", "hello-1.1.jar");
+            assertThat(text).contains("Verify this yourself", pinned.base32(), "Block 1 of key #2", "builder-d",
+                    "hello-1.1.jar", "Signer key changed here", "Block 1 of key #1");
             // Each builder's signed environment beside its vote; the odd builder's umask among them.
             assertThat(text).contains("Environment", "host builder-a", "host builder-d", "umask 0002",
                     "jdk-version " + System.getProperty("java.version")).doesNotContain("signature does not verify");

@@ -8,6 +8,7 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.root.SignerTrust;
 import io.buildchain.core.verify.LastSeen;
 import io.buildchain.core.verify.StoreReader;
 import java.io.OutputStream;
@@ -33,12 +34,14 @@ class StoreServerTest {
     static StoreServer server;
     static String base;
     static PublicKey pinned;
+    static PublicKey root;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void serveQuickstartStore() throws Exception {
         new Quickstart(dir.resolve("qs"), new PrintStream(OutputStream.nullOutputStream())).run();
         pinned = PublicKey.fromArgument(dir.resolve("qs/signer.pub").toString(), "signer.pub");
+        root = PublicKey.fromArgument(dir.resolve("qs/root.pub").toString(), "root.pub");
         server = StoreServer.start(Store.open(dir.resolve("qs/store")), "127.0.0.1", 0);
         base = "http://127.0.0.1:" + server.port() + "/";
     }
@@ -77,8 +80,9 @@ class StoreServerTest {
     @Test
     void chainPageShowsReleasesVotesFilesAndHowToVerify() throws Exception {
         String page = text(get("chain/hello/main"));
-        assertThat(page).contains("Block 2", "Block 1", "builder-a", "builder-d", "dissent", "agree",
-                "buildchain verify --key " + pinned.base32() + " --url " + base + " -p hello -b main",
+        assertThat(page).contains("Block 1 of key #2", "Block 1 of key #1", "builder-a", "builder-d", "dissent", "agree",
+                "buildchain verify --root " + root.base32() + " --url " + base + " -p hello -b main",
+                "Signer key changed here", "certified key #2 of 2",
                 "hello-1.1.jar", "hello-1.0.jar", "docs/RELEASE-NOTES.txt", "why builders disagreed");
     }
 
@@ -175,7 +179,7 @@ class StoreServerTest {
 
     @Test
     void theCliVerifierAndDownloaderWorkAgainstIt() throws Exception {
-        ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), pinned);
+        ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), SignerTrust.root(root));
         ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,
                 KeyList.read(dir.resolve("qs/trusted-builders")), 2, new LastSeen(dir.resolve("seen"))));
         // Two releases, the first followed by the block that signs its log checkpoint.

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Freshness;
+import io.buildchain.core.root.KeyHistory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,6 +40,7 @@ public final class ChainPages {
             .buildchain th{background:#f3f5f8}.buildchain .scroll{overflow-x:auto}
             .buildchain .release{border:1px solid #ccd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
             .buildchain .agree{color:#176b2c}.buildchain .dissent{color:#a4161a}.buildchain .muted{color:#667}
+            .buildchain .keychange{border-left:4px solid #b6d0f0;padding:.25rem .75rem}
             .buildchain .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem}
             .buildchain pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
             """ + ExplanationHtml.STYLESHEET;
@@ -86,6 +88,14 @@ public final class ChainPages {
     }
 
     public String chain(String project, String branch, List<ReleaseView> releases) {
+        return chain(project, branch, releases, Optional.empty());
+    }
+
+    /**
+     * The branch page; with the store's key history, each block says which certified key signed it, the
+     * page marks where the key changed, and the verify box pins the root instead of a signer key.
+     */
+    public String chain(String project, String branch, List<ReleaseView> releases, Optional<KeyHistory> keys) {
         StringBuilder body = new StringBuilder();
         body.append("<p><a href=\"").append(base).append("\">All projects</a></p>");
         body.append("<h1>").append(escape(project)).append(" / ").append(escape(branch)).append("</h1>");
@@ -94,22 +104,33 @@ public final class ChainPages {
         }
         Block tail = releases.get(0).block();
         Evidence tailEvidence = releases.get(0).evidence();
-        body.append("<div class=\"verify\"><h2>Verify this yourself</h2><p>Get the signer's public key and the "
+        Optional<PublicKey> root = keys.flatMap(KeyHistory::root);
+        String pin = root.map(r -> "--root " + r).orElse("--key " + tail.publicKey());
+        body.append("<div class=\"verify\"><h2>Verify this yourself</h2><p>Get the ")
+                .append(root.isPresent() ? "root" : "signer's").append(" public key and the "
                 + "builders' public keys (a file of <code>BASE32KEY label</code> lines) from the project through a "
-                + "channel you trust, check the signer key is the one below, then run this: it recounts the builders' "
-                + "vote with your keys (without <code>--quorum</code> and <code>--trust</code> it would not):</p>");
-        body.append("<pre>buildchain verify --key ").append(tail.publicKey()).append(" --url ").append(escape(storeUrl))
+                + "channel you trust, check the ").append(root.isPresent() ? "root" : "signer").append(" key is the one "
+                + "below, then run this: it recounts the builders' vote with your keys (without <code>--quorum</code> "
+                + "and <code>--trust</code> it would not):</p>");
+        body.append("<pre>buildchain verify ").append(pin).append(" --url ").append(escape(storeUrl))
                 .append(" -p ").append(escape(project)).append(" -b ").append(escape(branch)).append(" --quorum ")
                 .append(tailEvidence == null ? "K" : String.valueOf(tailEvidence.quorum()))
                 .append(" --trust TRUSTED_KEYS_FILE</pre>");
-        body.append("<pre>buildchain download --key ").append(tail.publicKey()).append(" --url ")
+        body.append("<pre>buildchain download ").append(pin).append(" --url ")
                 .append(escape(storeUrl)).append(" -p ").append(escape(project)).append(" -b ").append(escape(branch))
                 .append(" --all --out ").append(escape(project)).append("</pre>");
         body.append("<p>For an earlier release, add the option its block shows under <em>Verify it</em> to either "
                 + "command.</p>");
+        if (root.isPresent()) {
+            body.append("<p>Root key: <code>").append(root.get()).append("</code> (it certified ")
+                    .append(keys.get().eras().size()).append(" signer key(s); the signer's key changes at every restart)</p>");
+        }
         body.append("<p>Signer key: <code>").append(tail.publicKey()).append("</code></p></div>");
-        for (ReleaseView release : releases) {
-            appendRelease(body, release);
+        for (int i = 0; i < releases.size(); i++) {
+            appendRelease(body, releases.get(i), keys);
+            if (i + 1 < releases.size()) {
+                appendKeyChange(body, releases.get(i).block(), releases.get(i + 1).block(), keys);
+            }
         }
         return page(project + "/" + branch, body);
     }
@@ -230,10 +251,28 @@ public final class ChainPages {
                 .append("</p><p><a href=\"").append(base).append("\">All projects</a></p>"));
     }
 
-    private void appendRelease(StringBuilder body, ReleaseView release) {
+    /** Between a newer and an older release signed by different keys: where and how the key changed. */
+    private static void appendKeyChange(StringBuilder body, Block newer, Block older, Optional<KeyHistory> keys) {
+        if (newer.publicKey().equals(older.publicKey())) {
+            return;
+        }
+        Optional<KeyHistory.Era> era = keys.flatMap(k -> k.era(newer.publicKey()));
+        body.append("<p class=\"keychange\">Signer key changed here: <span class=\"digest\">").append(newer.publicKey())
+                .append("</span> took over from <span class=\"digest\">").append(older.publicKey()).append("</span>")
+                .append(era.isPresent() && era.get().number() > 1
+                        ? " after its last block, counter " + Long.toUnsignedString(keys.get().eras()
+                                .get(era.get().number() - 2).handover().get().lastCounter())
+                                + ", as the root certified (key #" + era.get().number() + ")"
+                        : " <span class=\"dissent\">without a certificate from the store's root</span>")
+                .append("</p>");
+    }
+
+    private void appendRelease(StringBuilder body, ReleaseView release, Optional<KeyHistory> keys) {
         Block block = release.block();
-        body.append("<div class=\"release\" id=\"block-").append(block.counter()).append("\"><h2>Block ")
+        Optional<KeyHistory.Era> era = keys.flatMap(k -> k.era(block.publicKey()));
+        body.append("<div class=\"release\" id=\"block-").append(block.signatureBase32(), 0, 16).append("\"><h2>Block ")
                 .append(Long.toUnsignedString(block.counter()))
+                .append(era.map(e -> " of key #" + e.number()).orElse(""))
                 .append(release.record() == null ? "" : " &middot; " + escape(release.record().version()))
                 .append("</h2><table>");
         if (release.record() != null) {
@@ -244,6 +283,8 @@ public final class ChainPages {
         row(body, "Verify it", "<code>" + (release.record() != null ? "--release " + escape(release.record().version())
                 : "--block " + block.signatureBase32()) + "</code>");
         row(body, "Signed", time(block.timestamp()));
+        row(body, "Signer key", "<span class=\"digest\">" + block.publicKey() + "</span>"
+                + era.map(e -> ", certified key #" + e.number() + " of " + keys.get().eras().size()).orElse(""));
         row(body, "Manifest", "<span class=\"digest\">" + block.digest() + "</span>");
         if (release.manifest() != null) {
             row(body, "Source time", time(release.manifest().time()));

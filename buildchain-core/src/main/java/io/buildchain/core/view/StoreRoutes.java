@@ -122,7 +122,7 @@ public final class StoreRoutes {
             Store.checkName(parts[2], "branch");
             var releases = view.releases(parts[1], parts[2]);
             return releases.isEmpty() ? notFound("nothing published for " + parts[1] + "/" + parts[2])
-                    : html(200, pages.chain(parts[1], parts[2], releases));
+                    : html(200, pages.chain(parts[1], parts[2], releases, view.keyHistory()));
         }
         if (parts.length == 5 && parts[4].equals("divergence")) {
             Store.checkName(parts[1], "project");

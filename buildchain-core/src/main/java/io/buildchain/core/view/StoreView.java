@@ -7,7 +7,11 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.root.KeyHistory;
+import io.buildchain.core.root.RootStatement;
+import io.buildchain.core.root.RootStatements;
 import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.StoreReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -55,10 +59,28 @@ public final class StoreView {
     }
 
     /**
+     * The signer keys the store's {@code root/statements} certify, in order; empty when the store has no
+     * root or its statements do not check out (the pages then show keys without history; verification
+     * refuses such a store and says why).
+     */
+    public Optional<KeyHistory> keyHistory() throws IOException {
+        StoreReader reader = StoreReader.of(store.root());
+        try {
+            List<RootStatement> statements = RootStatements.read(reader);
+            return statements.isEmpty() ? Optional.empty()
+                    : Optional.of(KeyHistory.certified(RootStatements.root(statements).get(), statements, reader));
+        } catch (BuildchainException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The branch's releases, newest first: the tail, then the blocks reachable through previous links
-     * whose evidence names this branch (blocks without evidence are listed too). Stops at a missing block.
+     * whose evidence names this branch (blocks without evidence are listed too), on through each earlier
+     * certified key from the block where it handed over. Stops at a missing block.
      */
     public List<ReleaseView> releases(String project, String branch) throws IOException {
+        Optional<KeyHistory> keys = keyHistory();
         Optional<Block> tail = store.tail(project, branch);
         List<ReleaseView> releases = new ArrayList<>();
         Block block = tail.orElse(null);
@@ -67,7 +89,7 @@ public final class StoreView {
             if (evidence == null || (project.equals(evidence.project()) && branch.equals(evidence.branch()))) {
                 releases.add(release(project, branch, block, evidence));
             }
-            block = block.counter() > 1 ? readBlock(block.previous()).orElse(null) : null;
+            block = previous(block, keys);
         }
         return releases;
     }
@@ -78,6 +100,7 @@ public final class StoreView {
      */
     public Set<Digest> reachableObjects(String project, String branch) throws IOException {
         Set<Digest> objects = new HashSet<>();
+        Optional<KeyHistory> keys = keyHistory();
         Block block = store.tail(project, branch).orElse(null);
         while (block != null) {
             Evidence evidence = evidence(block);
@@ -91,7 +114,7 @@ public final class StoreView {
                     }
                 }
             }
-            block = block.counter() > 1 ? readBlock(block.previous()).orElse(null) : null;
+            block = previous(block, keys);
         }
         return objects;
     }
@@ -165,6 +188,19 @@ public final class StoreView {
         } catch (BuildchainException e) {
             return null;
         }
+    }
+
+    /** The block before {@code block}: its previous link, or at a key's first block the block where the key before it handed over. */
+    private Block previous(Block block, Optional<KeyHistory> keys) throws IOException {
+        if (block.counter() > 1) {
+            return readBlock(block.previous()).orElse(null);
+        }
+        Optional<KeyHistory.Era> era = keys.flatMap(k -> k.era(block.publicKey()));
+        if (era.isEmpty() || era.get().number() == 1) {
+            return null;
+        }
+        Optional<String> handover = keys.get().eras().get(era.get().number() - 2).handover().flatMap(h -> h.lastBlock());
+        return handover.isEmpty() ? null : readBlock(Base32.decode(handover.get(), "block")).orElse(null);
     }
 
     private Optional<Block> readBlock(byte[] signature) throws IOException {
