@@ -8,13 +8,23 @@ import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.RootStatement;
+import io.buildchain.core.root.RootStatements;
+import io.buildchain.core.root.TrustRefusal;
+import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.AgentSigner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
@@ -24,8 +34,8 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins &gt; System &gt; Build chain; {@code unclassified: buildchain:} in Configuration as Code.
- * Which agent the signing node's serial line is attached to, the pinned signer key, the trusted builder keys
- * and the default quorum.
+ * Which agent the signing node's serial line is attached to, the pinned signer key or the offline root key
+ * that certifies signer keys, the trusted builder keys and the default quorum.
  */
 @Extension
 @Symbol("buildchain")
@@ -37,6 +47,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     private String serialPort;
     private int baud = DEFAULT_BAUD;
     private String signerKey;
+    private String rootKey;
+    /** The key the signer agent signed with last, to tell the settings page which key to certify after a restart. */
+    private transient volatile PublicKey lastSignerKey;
     private String trustedBuilderKeys;
     private int defaultQuorum = DEFAULT_QUORUM;
 
@@ -93,6 +106,35 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public String getRootKey() {
+        return rootKey;
+    }
+
+    @DataBoundSetter
+    public void setRootKey(String rootKey) {
+        this.rootKey = trimToNull(rootKey);
+        save();
+    }
+
+    /**
+     * When the signer agent came back with a key the controller's store has no certificate for: the commands
+     * that certify it (shown on the settings page); empty otherwise.
+     */
+    public List<String> getKeyChangeCommands() {
+        PublicKey key = lastSignerKey;
+        if (key == null) {
+            return List.of();
+        }
+        try {
+            KeyChangeGuard.check(JenkinsPaths.store(), key);
+            return List.of();
+        } catch (TrustRefusal refusal) {
+            return refusal.commands().isEmpty() ? List.of(refusal.getMessage()) : refusal.commands();
+        } catch (IOException | BuildchainException e) {
+            return List.of(e.getMessage());
+        }
+    }
+
     public String getTrustedBuilderKeys() {
         return trustedBuilderKeys;
     }
@@ -133,11 +175,68 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             throw new BuildchainException("Build chain settings: " + port.message());
         }
         PublicKey pinned = signerKey == null ? null : PublicKey.parse(signerKey, "Build chain settings: signer key");
-        if (pinned == null) {
+        if (rootKey != null) {
+            // The certificates in the store decide which signer key may sign; a restarted agent's new key is refused
+            // there, with the commands that certify it, instead of failing on a stale pin.
+            PublicKey.parse(rootKey, "Build chain settings: root key");
+            listener.getLogger().println("buildchain: signer keys: those root " + rootKey + " certified in the "
+                    + "controller's store");
+            pinned = null;
+        } else if (pinned == null) {
             listener.getLogger().println("buildchain: warning: no signer key is pinned in the global settings; "
                     + "accepting the block of whichever key the signer uses");
         }
-        return new AgentSigner(signerLabel, serialPort, baud, pinned, listener);
+        AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned, listener);
+        return new BlockSigner() {
+            @Override
+            public Block sign(SignedRequest request) throws IOException {
+                Block block = agent.sign(request);
+                lastSignerKey = block.publicKey();
+                return block;
+            }
+
+            @Override
+            public Optional<PublicKey> key() {
+                return agent.key();
+            }
+
+            @Override
+            public String describe() {
+                return agent.describe();
+            }
+        };
+    }
+
+    /** Adds a certificate or revocation pasted on the settings page to the controller's store ({@code root add}). */
+    @POST
+    public FormValidation doAddRootStatement(@QueryParameter String rootStatement) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        if (rootStatement == null || rootStatement.isBlank()) {
+            return FormValidation.error("Paste a certificate or revocation made by 'buildchain root certify' or "
+                    + "'buildchain root revoke'");
+        }
+        // A paste through a browser may bring CR LF line ends and lose the final newline; the statement itself is strict.
+        String text = rootStatement.replace("\r\n", "\n").strip() + "\n";
+        try {
+            List<RootStatement> statements = RootStatement.parseAll(text.getBytes(StandardCharsets.US_ASCII), "pasted");
+            return FormValidation.ok(String.join("; ", RootStatements.add(JenkinsPaths.store(), statements)));
+        } catch (IOException | BuildchainException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public FormValidation doCheckRootKey(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        try {
+            PublicKey.parse(value, "root key");
+            return FormValidation.ok();
+        } catch (BuildchainException e) {
+            return FormValidation.error(e.getMessage());
+        }
     }
 
     @POST
