@@ -1,9 +1,6 @@
 package io.buildchain.cli;
 
-import io.buildchain.core.crypto.KeyFiles;
-import io.buildchain.core.crypto.SigningKey;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,9 +18,7 @@ final class KeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SigningKey key = KeyFiles.create(out, new SecureRandom());
-        pubOut.write(key.publicKey());
-        System.out.println(key.publicKey().base32());
+        pubOut.createKey(out, new java.io.PrintWriter(System.out, true));
         return 0;
     }
 }

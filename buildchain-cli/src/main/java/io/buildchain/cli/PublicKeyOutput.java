@@ -1,10 +1,14 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.store.AtomicFiles;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,6 +20,14 @@ final class PublicKeyOutput {
     @Option(names = "--pub-out", paramLabel = "FILE",
             description = "Also write the public key (base32, one line) to FILE, replacing it atomically.")
     Path file;
+
+    /** Creates a key file (never overwriting one), writes --pub-out, prints the public key: keygen and root init. */
+    void createKey(Path keyFile, PrintWriter print) throws IOException {
+        SigningKey key = KeyFiles.create(keyFile, new SecureRandom());
+        write(key.publicKey());
+        print.println(key.publicKey().base32());
+        print.flush();
+    }
 
     /** Writes {@code key} to the file when one was given. */
     void write(PublicKey key) throws IOException {

@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,9 +49,7 @@ final class RootCommand {
 
         @Override
         public Integer call() throws Exception {
-            SigningKey root = KeyFiles.create(out, new SecureRandom());
-            pubOut.write(root.publicKey());
-            spec.commandLine().getOut().println(root.publicKey().base32());
+            pubOut.createKey(out, spec.commandLine().getOut());
             return 0;
         }
     }

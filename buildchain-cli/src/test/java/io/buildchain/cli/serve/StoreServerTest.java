@@ -8,6 +8,11 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.root.RootCeremony;
+import io.buildchain.core.root.SignerCertificate;
 import io.buildchain.core.root.SignerTrust;
 import io.buildchain.core.verify.LastSeen;
 import io.buildchain.core.verify.StoreReader;
@@ -19,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +181,23 @@ class StoreServerTest {
         assertThat(get("artifacts/%2e%2e/%2e%2e/etc/passwd").statusCode()).isIn(400, 404);
         Files.createSymbolicLink(dir.resolve("qs/store/artifacts/passwd"), Path.of("/etc/passwd"));
         assertThat(get("artifacts/passwd").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theRootMachineCertifiesANewSignerKeyFromTheServedStore() throws Exception {
+        StoreReader served = StoreReader.of(URI.create(base));
+        SigningKey rootKey = KeyFiles.read(dir.resolve("qs/root/root.key"));
+        PublicKey restarted = SigningKey.generate(new java.security.SecureRandom()).publicKey();
+        SignerCertificate certificate = RootCeremony.certify(rootKey, restarted, served);
+        Block tail = new ChainVerifier(served, SignerTrust.root(root)).release("hello", "main").block();
+        // The key's last block is the newest of its chain: the log checkpoint's block signed after the tail's.
+        Block last = Block.decode(get("signer/last").body(), "signer/last");
+        assertThat(last.publicKey()).isEqualTo(tail.publicKey());
+        assertThat(last.counter()).isGreaterThanOrEqualTo(tail.counter());
+        assertThat(certificate.follows()).map(SignerCertificate.Predecessor::lastBlock)
+                .contains(Optional.of(last.signatureBase32()));
+        assertThat(get("root/statements").body()).isEqualTo(Files.readAllBytes(dir.resolve("qs/store/root/statements")));
+        assertThat(get("root/other").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -289,14 +289,20 @@ class RootTrustAttacksTest {
         assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.REVOKED);
     }
 
-    @Test
-    void clientThatSawTheNewerKeyShownAnOlderKeysTailIsARollback() throws Exception {
+    /** Certify, restart, certify, publish; the client verifies the new key's tail. Returns the first key's last tail. */
+    Block clientSeesTheSecondKeysTail() throws Exception {
         certifyCurrentKey();
         Block oldTail = tail();
         net.restartSigner();
         certifyCurrentKey();
         publish();
         verifyWithRoot();
+        return oldTail;
+    }
+
+    @Test
+    void clientThatSawTheNewerKeyShownAnOlderKeysTailIsARollback() throws Exception {
+        Block oldTail = clientSeesTheSecondKeysTail();
         pointTailAt(oldTail);
         assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
             assertThat(e.cause()).isEqualTo(Cause.ROLLBACK);
@@ -306,12 +312,7 @@ class RootTrustAttacksTest {
 
     @Test
     void olderCertificateSetIsARollback() throws Exception {
-        certifyCurrentKey();
-        Block oldTail = tail();
-        net.restartSigner();
-        certifyCurrentKey();
-        publish();
-        verifyWithRoot();
+        Block oldTail = clientSeesTheSecondKeysTail();
         keepOnlyFirstStatements(1);
         pointTailAt(oldTail);
         assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
