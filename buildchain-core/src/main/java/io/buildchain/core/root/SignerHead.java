@@ -26,26 +26,40 @@ public final class SignerHead {
 
     /**
      * {@code signer/last}, checked against its own signature; a store directory published before it
-     * existed is scanned instead (the block with the newest timestamp, then the highest counter).
+     * existed is scanned instead (the block with the newest timestamp, then the highest counter). A store
+     * read over HTTP without {@code signer/last} cannot say where its chain ends, so that is refused rather
+     * than taken for an empty store.
      */
     public static Optional<Block> read(StoreReader store) throws IOException {
-        try {
-            Block head = Block.decode(store.read(PATH, Block.SIZE), store.describe(PATH));
-            head.verifySignature(store.describe(PATH));
-            return Optional.of(head);
-        } catch (NoSuchFileException e) {
-            return store.directory().isPresent() ? scan(store.directory().get()) : Optional.empty();
+        Optional<Block> link = readLink(store);
+        if (link.isPresent()) {
+            return link;
         }
+        if (store.directory().isEmpty()) {
+            throw new TrustRefusal(TrustRefusal.Cause.NOT_IN_STORE, "the store has no " + PATH + " ("
+                    + store.describe(PATH) + "), so its newest block is unknown; read the store directory instead");
+        }
+        return scan(store.directory().get());
     }
 
     /** The block of key {@code block.publicKey()} the store now ends with; call with the store lock held. */
     public static void advance(Store store, Block block) throws IOException {
-        Optional<Block> current = read(StoreReader.of(store.root()));
+        Optional<Block> current = readLink(StoreReader.of(store.root()));
         if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
                 && Long.compareUnsigned(current.get().counter(), block.counter()) >= 0) {
             return;
         }
         AtomicFiles.symlink(store.root().resolve(PATH), Path.of("..", "block", block.signatureBase32()), store.tmp());
+    }
+
+    private static Optional<Block> readLink(StoreReader store) throws IOException {
+        try {
+            Block head = Block.decode(store.read(PATH, Block.SIZE), store.describe(PATH));
+            head.verifySignature(store.describe(PATH));
+            return Optional.of(head);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Block> scan(Path root) throws IOException {

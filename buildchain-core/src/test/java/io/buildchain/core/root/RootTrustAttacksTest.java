@@ -146,12 +146,23 @@ class RootTrustAttacksTest {
             assertThat(certificate.follows()).isPresent();
             assertThat(certificate.follows().get().lastBlock()).contains(tail().signatureBase32());
             publish();
+            assertThat(net.store.root().resolve(SignerHead.PATH).toRealPath())
+                    .isEqualTo(net.store.blockPath(tail().signature()).toRealPath());
             ChainVerifier.Report report = verifyWithRoot();
             assertThat(report.release().block().publicKey()).isEqualTo(net.signerKey.publicKey());
             assertThat(report.summary()).contains("key #" + (change + 1) + " of " + (change + 1));
             assertThat(report.chainLength()).as("every block of every key").isEqualTo(2 + change);
         }
         assertThat(RootStatements.read(reader())).hasSize(4);
+    }
+
+    @Test
+    void storePublishedBeforeSignerLastExistedIsScannedForItsNewestBlock() throws Exception {
+        Files.delete(net.store.root().resolve(SignerHead.PATH));
+        certifyCurrentKey();
+        Block last = tail();
+        net.restartSigner();
+        assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(last.signatureBase32());
     }
 
     @Test
