@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.Json;
+import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.BuilderChain;
@@ -11,6 +12,10 @@ import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.quorum.Evidence;
@@ -239,6 +244,105 @@ class PublishWedgeTest {
         publish(net, "proj", "r4", Map.of("app", "4"));
         assertThat(verify(net, "proj")).isEqualTo(5);
         assertThat(net.log).anyMatch(line -> line.contains("finishing the interrupted release of proj/main"));
+    }
+
+    /** A signing node after a restart (a power cut, a kernel update): a new key born in memory, a fresh chain. */
+    LocalSigner restartedSigner(SigningKey newKey) {
+        return new LocalSigner(newKey, dir.resolve("restarted-signer-state"), null, Clock.systemUTC());
+    }
+
+    /** A serial signer given no --expect-key: its key is known only from its answers. */
+    static BlockSigner keyKnownOnlyFromItsAnswers(BlockSigner signer) {
+        return new BlockSigner() {
+            @Override
+            public Block sign(SignedRequest request) throws IOException {
+                return signer.sign(request);
+            }
+
+            @Override
+            public String describe() {
+                return "serial signer without --expect-key";
+            }
+        };
+    }
+
+    /** Every block in the store signed by {@code key}. */
+    static List<Block> blocksBy(Network net, PublicKey key) throws IOException {
+        try (var files = Files.list(net.store.root().resolve("block"))) {
+            List<Block> found = new java.util.ArrayList<>();
+            for (Path file : files.toList()) {
+                Block block = Block.decode(Files.readAllBytes(file), file.toString());
+                if (block.publicKey().equals(key)) {
+                    found.add(block);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** Issue 11 finding 4: a restart's new key replaced the old key's chain with a new genesis and said nothing. */
+    @Test
+    void aRestartedSignerWithANewKeyIsRefusedAndDoesNotForkTheStore() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        publish(net, "proj", "r1", Map.of("app", "1"));
+        Block before = net.store.tail("proj", "main").orElseThrow();
+        SigningKey newSeed = SigningKey.generate(Network.RANDOM);
+        PublicKey newKey = newSeed.publicKey();
+        LocalSigner restarted = restartedSigner(newSeed);
+        List<Submission> round = List.of(net.build("a", "r2", Map.of("app", "2")), net.build("b", "r2",
+                Map.of("app", "2")));
+        assertThatThrownBy(() -> new Publisher(net.store, restarted, net.log::add).publish(new Publisher.Release("proj",
+                "main", 2, net.trusted(), round, Optional.empty())))
+                .isInstanceOf(VerificationException.class)
+                .hasMessageStartingWith("signer key changed: the signer now signs with " + newKey)
+                .hasMessageContaining("nothing switches keys silently")
+                .hasMessageContaining("buildchain root certify --root-key ROOT_KEY --signer " + newKey)
+                .hasMessageContaining("buildchain root add --store " + net.store.root())
+                .hasMessageNotContaining("\n");
+        assertThat(net.store.tail("proj", "main")).contains(before);
+        assertThat(blocksBy(net, newKey)).isEmpty();
+        assertThat(verify(net, "proj")).isEqualTo(1);
+        // The store's own signer goes on publishing.
+        publish(net, "proj", "r3", Map.of("app", "3"));
+        assertThat(net.store.tail("proj", "main").orElseThrow().publicKey()).isEqualTo(net.signerKey.publicKey());
+        verify(net, "proj");
+    }
+
+    @Test
+    void aRestartedSignerWhoseKeyIsKnownOnlyFromItsAnswerIsRefusedBeforeItsBlockIsStored() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        publish(net, "proj", "r1", Map.of("app", "1"));
+        Block before = net.store.tail("proj", "main").orElseThrow();
+        List<Submission> round = List.of(net.build("a", "r2", Map.of("app", "2")), net.build("b", "r2",
+                Map.of("app", "2")));
+        LocalSigner restarted = restartedSigner(SigningKey.generate(Network.RANDOM));
+        assertThatThrownBy(() -> new Publisher(net.store, keyKnownOnlyFromItsAnswers(restarted), net.log::add)
+                .publish(new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty())))
+                .isInstanceOf(VerificationException.class)
+                .hasMessageStartingWith("signer key changed: ")
+                .hasMessageContaining("buildchain root certify");
+        assertThat(net.store.tail("proj", "main")).contains(before);
+        assertThat(Files.list(net.store.root().resolve("block")).count()).as("the two blocks of r1 only").isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedLogCheckpointAnsweredByARestartedSignerIsRefusedBeforeItsBlockIsStored() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        publish(net, "proj", "r1", Map.of("app", "1"));
+        // A publisher died after journaling its checkpoint request; the signer restarted since.
+        SignedRequest checkpointRequest = new BuilderChain(net.store.root().resolve("log-requests"))
+                .request(LogWriter.requestKey(net.store, net.log::add), Digest.of(new byte[] {1}), 1700000000L);
+        Files.write(net.store.root().resolve("log-requests").resolve("pending-request"), checkpointRequest.bytes());
+        List<Submission> round = List.of(net.build("a", "r2", Map.of("app", "2")), net.build("b", "r2",
+                Map.of("app", "2")));
+        BlockSigner restarted = keyKnownOnlyFromItsAnswers(restartedSigner(SigningKey.generate(Network.RANDOM)));
+        assertThatThrownBy(() -> new Publisher(net.store, restarted, net.log::add)
+                .publish(new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty())))
+                .isInstanceOf(VerificationException.class)
+                .hasMessageStartingWith("signer key changed: ");
+        assertThat(Files.list(net.store.root().resolve("block")).count()).as("the two blocks of r1 only").isEqualTo(2);
+        assertThat(verify(net, "proj")).isEqualTo(1);
     }
 
     /** Deletes a builder's state directory, as an ephemeral CI runner loses it. */

@@ -66,6 +66,22 @@ class RootTrustAttacksTest {
         return net.store.tail("proj", "main").orElseThrow();
     }
 
+    /**
+     * The newest block of {@code key} in the store: where its chain ends, whatever branch (after a release, the
+     * block that signed the log checkpoint).
+     */
+    Block newestBlockOf(PublicKey key) throws Exception {
+        try (var files = Files.list(net.store.root().resolve("block"))) {
+            return files.map(file -> {
+                try {
+                    return Block.decode(Files.readAllBytes(file), file.toString());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).filter(b -> b.publicKey().equals(key)).max(java.util.Comparator.comparingLong(Block::counter)).orElseThrow();
+        }
+    }
+
     void pointTailAt(Block block) throws Exception {
         net.store.putBlock(block);
         net.store.setTail("proj", "main", block);
@@ -141,17 +157,18 @@ class RootTrustAttacksTest {
         certifyCurrentKey();
         assertThat(verifyWithRoot().summary()).contains("key #1 of 1 certified by root " + root.publicKey());
         for (int change = 1; change <= 3; change++) {
+            Block oldKeysLast = newestBlockOf(net.signerKey.publicKey());
             net.restartSigner();
             SignerCertificate certificate = certifyCurrentKey();
             assertThat(certificate.follows()).isPresent();
-            assertThat(certificate.follows().get().lastBlock()).contains(tail().signatureBase32());
+            assertThat(certificate.follows().get().lastBlock()).contains(oldKeysLast.signatureBase32());
             publish();
             assertThat(net.store.root().resolve(SignerHead.PATH).toRealPath())
-                    .isEqualTo(net.store.blockPath(tail().signature()).toRealPath());
+                    .isEqualTo(net.store.blockPath(newestBlockOf(net.signerKey.publicKey()).signature()).toRealPath());
             ChainVerifier.Report report = verifyWithRoot();
             assertThat(report.release().block().publicKey()).isEqualTo(net.signerKey.publicKey());
-            assertThat(report.summary()).contains("key #" + (change + 1) + " of " + (change + 1));
-            assertThat(report.chainLength()).as("every block of every key").isEqualTo(2 + change);
+            assertThat(report.summary()).contains("key #" + (change + 1) + " of " + (change + 1),
+                    "1 block(s) back to the signer's genesis");
         }
         assertThat(RootStatements.read(reader())).hasSize(4);
     }
@@ -160,7 +177,7 @@ class RootTrustAttacksTest {
     void storePublishedBeforeSignerLastExistedIsScannedForItsNewestBlock() throws Exception {
         Files.delete(net.store.root().resolve(SignerHead.PATH));
         certifyCurrentKey();
-        Block last = tail();
+        Block last = newestBlockOf(net.signerKey.publicKey());
         net.restartSigner();
         assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(last.signatureBase32());
     }
