@@ -4,6 +4,7 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SigningNode;
+import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
@@ -66,7 +67,8 @@ final class SignCommand implements Callable<Integer> {
         Store opened = Store.open(store);
         // Under the store lock, so a publish cannot sign the next block before this one is in the store.
         try (DirectoryLock lock = opened.lock()) {
-            opened.putBlock(sign(parsed));
+            // A block by a key the store does not trust (a restarted signer not yet certified) stays out of it.
+            KeyChangeGuard.admit(opened, sign(parsed));
         }
         System.out.println("recorded in " + opened.root().resolve("block"));
         return 0;

@@ -52,6 +52,19 @@ public final class SignerHead {
         AtomicFiles.symlink(store.root().resolve(PATH), Path.of("..", "block", block.signatureBase32()), store.tmp());
     }
 
+    /**
+     * Moves {@code signer/last} to {@code block} if it is a newer block of the key the link names (one brought in
+     * from the signer's own chain); never onto another key, which only the publisher's {@link KeyChangeGuard}
+     * admits. Call with the store lock held.
+     */
+    public static void follow(Store store, Block block) throws IOException {
+        Optional<Block> current = readLink(StoreReader.of(store.root()));
+        if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
+                && Long.compareUnsigned(current.get().counter(), block.counter()) < 0) {
+            AtomicFiles.symlink(store.root().resolve(PATH), Path.of("..", "block", block.signatureBase32()), store.tmp());
+        }
+    }
+
     private static Optional<Block> readLink(StoreReader store) throws IOException {
         try {
             Block head = Block.decode(store.read(PATH, Block.SIZE), store.describe(PATH));

@@ -2,6 +2,7 @@ package io.buildchain.core.store;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.root.SignerHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -56,6 +57,7 @@ public final class BlockImport {
                         present++;
                     } else {
                         store.putBlock(block);
+                        SignerHead.follow(store, block);
                         imported++;
                     }
                 }

@@ -349,6 +349,109 @@ class RootTrustAttacksTest {
         });
     }
 
+    ChainVerifier.Report verifyWithRoot(String branch, LastSeen lastSeen) throws Exception {
+        return new ChainVerifier(reader(), SignerTrust.root(root.publicKey()))
+                .verify("proj", branch, new ChainVerifier.Options(true, null, 0, lastSeen));
+    }
+
+    Publisher.Result publishOn(String branch) throws Exception {
+        return net.publisher().publish(new Publisher.Release("proj", branch, 2, net.trusted(),
+                net.round("r" + ++release, List.of()), Optional.empty()));
+    }
+
+    @Test
+    void underTheRootEachKeysChainIsCheckedThroughItsLogAndWithoutALogByTheWalk() throws Exception {
+        certifyCurrentKey();
+        PublicKey first = net.signerKey.publicKey();
+        Block firstKeysFirst = newestBlockOf(first);
+        while (firstKeysFirst.counter() > 1) {
+            firstKeysFirst = Block.decode(Files.readAllBytes(net.store.blockPath(firstKeysFirst.previous())), "block");
+        }
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        publish();
+        ChainVerifier.Report report = verifyWithRoot("main", new LastSeen(dir.resolve("fresh")));
+        assertThat(report.history().description()).contains("is in the signer's log", "key #2 of 2");
+        // The first key's chain is vouched for by its own log: a block missing below its handover is not read...
+        Files.delete(net.store.blockPath(firstKeysFirst.signature()));
+        verifyWithRoot("main", new LastSeen(dir.resolve("fresh2")));
+        // ...and without that log, the walk back to its genesis finds the gap.
+        FileTreesForTest.delete(net.store.root().resolve("log").resolve(first.base32()));
+        assertThatThrownBy(() -> verifyWithRoot("main", new LastSeen(dir.resolve("fresh3"))))
+                .hasMessageContaining("chain broken").hasMessageContaining("is not in the store");
+    }
+
+    @Test
+    void aBranchWhoseTailIsStillByTheOldKeyVerifiesAcrossTheHandover() throws Exception {
+        publishOn("dev");
+        certifyCurrentKey();
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        assertThat(net.store.tail("proj", "dev").orElseThrow().publicKey()).isNotEqualTo(net.signerKey.publicKey());
+        assertThat(verifyWithRoot("dev", seen).summary()).contains("key #1 of 2");
+        assertThat(verifyWithRoot("main", seen).summary()).contains("key #2 of 2");
+    }
+
+    @Test
+    void anOldKeysBlockThatIsNotOnTheChainItHandedOverIsAFork() throws Exception {
+        certifyCurrentKey();
+        SigningKey old = net.signerKey;
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        // The old key (stolen) signs a second chain from its genesis: counters below the handover, another line.
+        var forked = net.round("forked", List.of()).get(0);
+        Block offChain = new LocalSigner(old, dir.resolve("second-chain"), null, Clock.systemUTC())
+                .sign(SignedRequest.decode(forked.request(), "request"));
+        net.store.putObject(forked.manifest());
+        net.store.putBlock(offChain);
+        net.store.setTail("proj", "dev", offChain);
+        assertThatThrownBy(() -> verifyWithRoot("dev", seen)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.FORK);
+            assertThat(e.getMessage()).contains("is not on the chain that key handed over to " + net.signerKey.publicKey());
+        });
+        // Without the log the walk from the handover finds the same.
+        FileTreesForTest.delete(net.store.root().resolve("log").resolve(old.publicKey().base32()));
+        assertThat(causeOf(() -> verifyWithRoot("dev", null))).isEqualTo(Cause.FORK);
+    }
+
+    @Test
+    void aLogCheckpointSignedByARevokedBlockIsNotUsedTheChainIsWalkedInstead() throws Exception {
+        certifyCurrentKey();
+        publish();
+        Block tail = tail();
+        Block checkpointBlock = newestBlockOf(net.signerKey.publicKey());
+        assertThat(checkpointBlock.counter()).isEqualTo(tail.counter() + 1);
+        assertThat(verifyWithRoot("main", new LastSeen(dir.resolve("fresh"))).history().description())
+                .contains("is in the signer's log");
+        RootStatements.add(net.store, List.of(RootCeremony.revoke(root, net.signerKey.publicKey(),
+                checkpointBlock.signatureBase32(), reader())));
+        assertThat(verifyWithRoot("main", new LastSeen(dir.resolve("fresh2"))).history().description())
+                .contains(tail.counter() + " block(s) back to the signer's genesis");
+    }
+
+    @Test
+    void aBlockImportedFromTheSignersChainIsTheKeysLastBlockThatCertifyNames() throws Exception {
+        certifyCurrentKey();
+        Block outside = net.signer().sign(SignedRequest.decode(net.round("outside", List.of()).get(0).request(),
+                "request"));
+        Path file = dir.resolve("outside.block");
+        Files.write(file, outside.bytes());
+        io.buildchain.core.store.BlockImport.into(net.store, List.of(file));
+        assertThat(SignerHead.read(reader())).contains(outside);
+        net.restartSigner();
+        assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(outside.signatureBase32());
+    }
+
+    /** Deletes a tree from the store, as an attacker or a lost disk does. */
+    static final class FileTreesForTest {
+        static void delete(Path path) throws java.io.IOException {
+            io.buildchain.core.store.FileTrees.delete(path);
+        }
+    }
+
     @Test
     void firstCertificateForAStoreWithBlocksMustBeForTheirKey() throws Exception {
         PublicKey stranger = SigningKey.generate(Network.RANDOM).publicKey();

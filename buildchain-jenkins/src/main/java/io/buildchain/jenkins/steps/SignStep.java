@@ -5,6 +5,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
+import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
@@ -69,7 +70,8 @@ public class SignStep extends Step {
                 var signer = BuildchainConfiguration.get().signer(listener);
                 block = signer.sign(entry.request());
                 listener.getLogger().println("buildchain: signed by " + signer.describe());
-                store.putBlock(block);
+                // A restarted signer agent's new key is refused until the root certified it (the message says how).
+                KeyChangeGuard.admit(store, block);
             }
             record.recordBlock(block);
             listener.getLogger().println("buildchain: block " + Long.toUnsignedString(block.counter()) + " "
