@@ -110,14 +110,15 @@ class RootKeyIT {
         assertThat(ok("root", "add", "--store", "store", "s2.cert").out()).startsWith("already in the store");
         ok(publishArgs(second));
         assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
-                .out()).contains("key #2 of 2 certified by root " + pub("root.pub"), "3 block(s)");
+                .out()).contains("key #2 of 2 certified by root " + pub("root.pub"),
+                        "1 block(s) back to the signer's genesis");
 
         List<String> third = softwareSigner("s3");
         refused("signer key changed: ", publishArgs(third));
         certifyAndAdd("s3.pub", "s3.cert");
         ok(publishArgs(third));
         assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
-                .out()).contains("key #3 of 3", "4 block(s)");
+                .out()).contains("key #3 of 3", "1 block(s) back to the signer's genesis");
         ok("download", "--root", pub("root.pub"), "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen",
                 "--all", "--out", "got");
         assertThat(dir.resolve("got/app")).hasContent("release " + release);
@@ -186,7 +187,7 @@ class RootKeyIT {
             Cli.Result published = ok(publishArgs(viaSerial2));
             assertThat(published.out()).contains("published p/main: block 1", "signer " + pub("node2.pub"));
             assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen")
-                    .out()).contains("key #2 of 2", "3 block(s)");
+                    .out()).contains("key #2 of 2", "1 block(s) back to the signer's genesis");
             stop(node);
         }
     }
