@@ -26,6 +26,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -207,7 +208,7 @@ public final class ChainVerifier {
             return new Selected(tail, tail.block(), history);
         }
         // An earlier release is found by walking back from the tail, whatever the log says.
-        List<String> older = new ArrayList<>(walkChain(tail.block()));
+        List<String> older = new ArrayList<>(blocksBefore(tail.block()));
         for (int i = 0; i < older.size(); i++) {
             String name = older.get(i);
             if (selector.block() != null && !selector.block().equals(name)) {
@@ -279,7 +280,7 @@ public final class ChainVerifier {
         }
         String quorum = options.trusted() == null ? null
                 : checkQuorum(release.block(), options.trusted(), options.quorum(),
-                        countedBefore(walkChain(release.block())));
+                        countedBefore(blocksBefore(release.block())));
         selected.remember(options.lastSeen());
         return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
                 selected.history());
@@ -315,6 +316,27 @@ public final class ChainVerifier {
         return new History(tail, history.checkpoint(), history.description() + "; signer key #" + era.number() + " of "
                 + keys.eras().size() + " certified by root " + keys.root().get() + ", each linked to the last block of "
                 + "the key before", keys);
+    }
+
+    /**
+     * {@link #walkChain}, and under a root on through each earlier key's chain from the block where it handed over:
+     * every block {@code tail} comes after, newest first (an earlier release, a request counted before, may be in
+     * any of them).
+     */
+    public Set<String> blocksBefore(Block tail) throws IOException {
+        Set<String> before = walkChain(tail);
+        KeyHistory keys = keys();
+        List<KeyHistory.Era> earlier = new ArrayList<>(keys.eras().subList(0, keys.era(tail.publicKey()).orElseThrow()
+                .number() - 1));
+        Collections.reverse(earlier);
+        for (KeyHistory.Era era : earlier) {
+            if (era.handover().get().lastBlock().isPresent()) {
+                Block handover = handoverBlock(era);
+                before.add(handover.signatureBase32());
+                before.addAll(walkChain(handover));
+            }
+        }
+        return before;
     }
 
     private HistoryVerifier chainOf(PublicKey signer) {

@@ -11,6 +11,7 @@ import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.root.TrustRefusal.Cause;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.LastSeen;
@@ -377,7 +378,7 @@ class RootTrustAttacksTest {
         Files.delete(net.store.blockPath(firstKeysFirst.signature()));
         verifyWithRoot("main", new LastSeen(dir.resolve("fresh2")));
         // ...and without that log, the walk back to its genesis finds the gap.
-        FileTreesForTest.delete(net.store.root().resolve("log").resolve(first.base32()));
+        FileTrees.delete(net.store.root().resolve("log").resolve(first.base32()));
         assertThatThrownBy(() -> verifyWithRoot("main", new LastSeen(dir.resolve("fresh3"))))
                 .hasMessageContaining("chain broken").hasMessageContaining("is not in the store");
     }
@@ -413,7 +414,7 @@ class RootTrustAttacksTest {
             assertThat(e.getMessage()).contains("is not on the chain that key handed over to " + net.signerKey.publicKey());
         });
         // Without the log the walk from the handover finds the same.
-        FileTreesForTest.delete(net.store.root().resolve("log").resolve(old.publicKey().base32()));
+        FileTrees.delete(net.store.root().resolve("log").resolve(old.publicKey().base32()));
         assertThat(causeOf(() -> verifyWithRoot("dev", null))).isEqualTo(Cause.FORK);
     }
 
@@ -445,11 +446,33 @@ class RootTrustAttacksTest {
         assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(outside.signatureBase32());
     }
 
-    /** Deletes a tree from the store, as an attacker or a lost disk does. */
-    static final class FileTreesForTest {
-        static void delete(Path path) throws java.io.IOException {
-            io.buildchain.core.store.FileTrees.delete(path);
-        }
+    @Test
+    void anEarlierReleaseSignedBeforeTheRestartIsFoundAcrossTheHandover() throws Exception {
+        certifyCurrentKey();
+        Block beforeRestart = tail();
+        net.restartSigner();
+        certifyCurrentKey();
+        publish();
+        ChainVerifier.Report report = new ChainVerifier(reader(), SignerTrust.root(root.publicKey())).verify("proj",
+                "main", new ChainVerifier.Selector(beforeRestart.signatureBase32(), null),
+                new ChainVerifier.Options(true, null, 0, seen));
+        assertThat(report.release().block()).isEqualTo(beforeRestart);
+    }
+
+    @Test
+    void requestsCountedUnderTheOldKeyReplayedIntoAReleaseByTheNewKeyCountZero() throws Exception {
+        certifyCurrentKey();
+        Block old = tail();
+        net.restartSigner();
+        certifyCurrentKey();
+        // A dishonest publisher has the new key sign the old release's request again, evidence and all.
+        Block replayed = net.signer().sign(old.request());
+        net.store.putBlock(replayed);
+        net.store.putEvidence(replayed, Files.readAllBytes(net.store.evidencePath(old)));
+        net.store.setTail("proj", "main", replayed);
+        assertThatThrownBy(() -> new ChainVerifier(reader(), SignerTrust.root(root.publicKey()))
+                .verify("proj", "main", new ChainVerifier.Options(false, net.trusted(), 2, null)))
+                .hasMessageStartingWith("quorum not met: 0 of your trusted builders");
     }
 
     @Test
