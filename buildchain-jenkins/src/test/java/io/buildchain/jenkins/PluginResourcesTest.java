@@ -57,7 +57,7 @@ class PluginResourcesTest {
             }
         }
         assertThat(fields).containsExactlyInAnyOrder("signerLabel", "serialPort", "baud", "signerKey",
-                "trustedBuilderKeys", "defaultQuorum");
+                "trustedBuilderKeys", "rootKey", "defaultQuorum");
         for (String field : fields) {
             assertThat(settings.resolve("help-" + field + ".html")).as(field).exists();
         }
