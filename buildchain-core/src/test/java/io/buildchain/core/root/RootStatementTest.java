@@ -44,6 +44,40 @@ class RootStatementTest {
                         + " 7 " + BLOCK + "\nsignature " + samples().get(1).signature() + "\n");
     }
 
+    /**
+     * Ed25519's classic malleability: S + L (the group order) passes a verifier that does not insist on S < L,
+     * so an attacker could mint a second encoding of a statement the root signed. It must not verify.
+     */
+    @Test
+    void signatureWithTheGroupOrderAddedToItsScalarIsRefused() {
+        java.math.BigInteger order = java.math.BigInteger.TWO.pow(252)
+                .add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+        for (RootStatement statement : samples()) {
+            byte[] signature = io.buildchain.core.encoding.Base32.decode(statement.signature(), "signature");
+            byte[] scalar = Arrays.copyOfRange(signature, 32, 64);
+            reverse(scalar);
+            byte[] bumped = new java.math.BigInteger(1, scalar).add(order).toByteArray();
+            byte[] little = new byte[32];
+            for (int i = 0; i < 32 && i < bumped.length; i++) {
+                little[i] = bumped[bumped.length - 1 - i];
+            }
+            System.arraycopy(little, 0, signature, 32, 32);
+            String malleated = new String(statement.encode(), StandardCharsets.US_ASCII)
+                    .replace(statement.signature(), io.buildchain.core.encoding.Base32.encode(signature));
+            RootStatement parsed = RootStatement.parse(malleated.getBytes(StandardCharsets.US_ASCII), "malleated");
+            assertThat(parsed.signature()).isNotEqualTo(statement.signature());
+            assertThat(parsed.signatureValid()).as(statement.describe()).isFalse();
+        }
+    }
+
+    private static void reverse(byte[] bytes) {
+        for (int i = 0, j = bytes.length - 1; i < j; i++, j--) {
+            byte b = bytes[i];
+            bytes[i] = bytes[j];
+            bytes[j] = b;
+        }
+    }
+
     @Test
     void nearMissesAreRefusedNotNormalised() {
         String cert = new String(samples().get(1).encode(), StandardCharsets.US_ASCII);
