@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  */
 class LogFuzzTest {
     /** The signer of the checkpoint seeds: a fixed key, so they verify in every run. */
-    private static final PublicKey SEED_SIGNER = fixedKey(2).publicKey();
+    private static final PublicKey SEED_SIGNER = FixedKeys.of(2).publicKey();
 
     /** A note either refuses in one line or is one signed by the pinned key, which renders to the same checkpoint. */
     @FuzzTest(maxDuration = "10m")
@@ -300,9 +300,4 @@ class LogFuzzTest {
         }
     }
 
-    private static SigningKey fixedKey(int fill) {
-        byte[] seed = new byte[32];
-        Arrays.fill(seed, (byte) fill);
-        return SigningKey.fromSeed(seed);
-    }
 }

@@ -39,11 +39,11 @@ import java.util.Set;
  */
 class RootStatementFuzzTest {
     /** The root, signers and builder of the seeds: fixed keys, so the seeds verify in every run. */
-    static final SigningKey ROOT = fixedKey(7);
-    static final SigningKey FIRST = fixedKey(8);
-    static final SigningKey SECOND = fixedKey(9);
-    static final SigningKey OTHER_ROOT = fixedKey(11);
-    private static final SigningKey BUILDER = fixedKey(10);
+    static final SigningKey ROOT = FixedKeys.of(7);
+    static final SigningKey FIRST = FixedKeys.of(8);
+    static final SigningKey SECOND = FixedKeys.of(9);
+    static final SigningKey OTHER_ROOT = FixedKeys.of(11);
+    private static final SigningKey BUILDER = FixedKeys.of(10);
     private static final Fixture FIXTURE = Fixture.create();
     /** The signed statements whose one-byte edits {@link #signed} has tried in this JVM. */
     private static final Set<String> SWEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -187,11 +187,6 @@ class RootStatementFuzzTest {
         Files.write(dir.resolve(name), out.toByteArray());
     }
 
-    static SigningKey fixedKey(int fill) {
-        byte[] seed = new byte[32];
-        Arrays.fill(seed, (byte) fill);
-        return SigningKey.fromSeed(seed);
-    }
 
     /**
      * Built once per JVM: a store directory with blocks 1 and 2 of the first key and block 1 of the second,

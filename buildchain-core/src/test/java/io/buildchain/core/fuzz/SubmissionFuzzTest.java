@@ -40,7 +40,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * inside the store. The builder key is fixed, so seeds that authenticate do so in every run.
  */
 class SubmissionFuzzTest {
-    static final SigningKey BUILDER = SigningKey.fromSeed(filled(1));
+    static final SigningKey BUILDER = FixedKeys.of(1);
     private static final Inbox INBOX = Inbox.create();
 
     /** Any bytes as the whole upload. */
@@ -119,11 +119,6 @@ class SubmissionFuzzTest {
         return head;
     }
 
-    private static byte[] filled(int fill) {
-        byte[] seed = new byte[32];
-        Arrays.fill(seed, (byte) fill);
-        return seed;
-    }
 
     /** Built once per JVM: a store whose inbox trusts the fixed builder, and the head of its package. */
     private record Inbox(Store store, SubmissionInbox inbox, byte[] head, Set<String> topLevel) {
