@@ -308,6 +308,14 @@ public final class ChainVerifier {
                     + tail.signatureBase32() + " by " + tail.publicKey() + " is not on the chain that key handed over to "
                     + era.successor().get() + " at block " + handedOver.get());
         }
+        if (era.revokedFrom().isPresent()) {
+            // A stolen key can sign a branch below the revoked counter; only the root-named block's own past counts,
+            // walked link by link (a checkpoint the key signed proves nothing once it is stolen).
+            Block revoked = revokedBlock(era);
+            chainOf(era.key()).requireOnChainByWalk(revoked, tail, "block " + tail.signatureBase32() + " by "
+                    + tail.publicKey() + " is not on the chain before block " + revoked.signatureBase32()
+                    + ", from which the root revoked that key");
+        }
         for (KeyHistory.Era earlier : keys.eras().subList(0, era.number() - 1)) {
             if (earlier.handover().get().lastBlock().isPresent()) {
                 chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), lastSeen);
@@ -351,6 +359,14 @@ public final class ChainVerifier {
                 what + " is not in the store (" + store.describe("block/" + name) + ")"));
         keys().checkBlock(block, what);
         return block;
+    }
+
+    /** The block the root revoked {@code era}'s key from (the store holds it: the key history checked that). */
+    private Block revokedBlock(KeyHistory.Era era) throws IOException {
+        String name = era.revokedFrom().get().fromBlock();
+        return KeyHistory.readBlock(store, name).orElseThrow(() -> new TrustRefusal(TrustRefusal.Cause.NOT_IN_STORE,
+                "block " + name + " (from which the root revoked " + era.key() + ") is not in the store ("
+                        + store.describe("block/" + name) + ")"));
     }
 
     /**

@@ -168,10 +168,19 @@ final class HistoryVerifier {
      * key's chain: proven in the log when it covers them, otherwise walked.
      */
     void requireOnChain(Block later, Block earlier, LastSeen lastSeen, String detail) throws IOException {
+        requireOnChain(later, earlier, newestCheckpoint(lastSeen), detail);
+    }
+
+    /** {@link #requireOnChain} by following {@code previous} links only, never through the log. */
+    void requireOnChainByWalk(Block later, Block earlier, String detail) throws IOException {
+        requireOnChain(later, earlier, Optional.empty(), detail);
+    }
+
+    private void requireOnChain(Block later, Block earlier, Optional<Checkpoint> checkpoint, String detail)
+            throws IOException {
         if (Long.compareUnsigned(earlier.counter(), later.counter()) > 0) {
             throw new TrustRefusal(TrustRefusal.Cause.FORK, detail);
         }
-        Optional<Checkpoint> checkpoint = newestCheckpoint(lastSeen);
         Block current = later;
         while (current.counter() > earlier.counter()) {
             if (checkpoint.isPresent() && Long.compareUnsigned(current.counter(), checkpoint.get().size()) <= 0) {

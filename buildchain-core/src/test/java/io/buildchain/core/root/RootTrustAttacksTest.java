@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.ChainSigner;
 import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
@@ -72,6 +73,10 @@ class RootTrustAttacksTest {
      * block that signed the log checkpoint).
      */
     Block newestBlockOf(PublicKey key) throws Exception {
+        return blocksOf(key).stream().max(java.util.Comparator.comparingLong(Block::counter)).orElseThrow();
+    }
+
+    List<Block> blocksOf(PublicKey key) throws Exception {
         try (var files = Files.list(net.store.root().resolve("block"))) {
             return files.map(file -> {
                 try {
@@ -79,7 +84,7 @@ class RootTrustAttacksTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }).filter(b -> b.publicKey().equals(key)).max(java.util.Comparator.comparingLong(Block::counter)).orElseThrow();
+            }).filter(b -> b.publicKey().equals(key)).toList();
         }
     }
 
@@ -316,6 +321,31 @@ class RootTrustAttacksTest {
         certifyCurrentKey();
         publish();
         assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.REVOKED);
+    }
+
+    @Test
+    void aStolenKeysBlockBelowTheRevokedCounterOffTheChainIsAFork() throws Exception {
+        // The key is stolen: the root revokes it from block 5 on. The thief signs its own block 3, after the real
+        // block 2 and carrying a real request, and a mirror points the tail at it; its counter is below 5.
+        certifyCurrentKey();
+        Block revokedFrom = publish().block();
+        PublicKey key = net.signerKey.publicKey();
+        RootStatements.add(net.store, List.of(RootCeremony.revoke(root, key, revokedFrom.signatureBase32(), reader())));
+        Block three = blockOf(key, 3);
+        Block forged = Block.decode(new ChainSigner(net.signerKey, blockOf(key, 2).signature(), 2)
+                .sign(three.request().bytes(), three.timestamp() + 1), "forged");
+        pointTailAt(forged);
+        assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.FORK);
+            assertThat(e.getMessage()).contains("is not on the chain before block " + revokedFrom.signatureBase32());
+        });
+        // The real block 3 is on it, and still verifies.
+        pointTailAt(three);
+        verifyWithRoot();
+    }
+
+    Block blockOf(PublicKey key, long counter) throws Exception {
+        return blocksOf(key).stream().filter(b -> b.counter() == counter).findFirst().orElseThrow();
     }
 
     /** Certify, restart, certify, publish; the client verifies the new key's tail. Returns the first key's last tail. */
