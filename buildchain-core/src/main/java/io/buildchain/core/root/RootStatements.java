@@ -71,6 +71,11 @@ public final class RootStatements {
                         + head.get().publicKey() + ", so its first certificate must be for that key, not for "
                         + history.eras().get(0).key());
             }
+            for (RootStatement statement : all.subList(existing.size(), all.size())) {
+                if (statement instanceof SignerCertificate certificate && certificate.follows().isPresent()) {
+                    requireHandoverAtHead(certificate.follows().get(), head, store);
+                }
+            }
             ByteArrayOutputStream content = new ByteArrayOutputStream();
             for (RootStatement statement : all) {
                 content.write(statement.encode());
@@ -78,6 +83,22 @@ public final class RootStatements {
             AtomicFiles.write(store.root().resolve(PATH), store.tmp(), out -> content.writeTo(out),
                     AtomicFiles.OWNER_WRITE_ALL_READ, true);
             return report;
+        }
+    }
+
+    /**
+     * A new key must take over where the old key's chain ends in this store: a certificate made against an older
+     * copy (a mirror that served an old {@code signer/last}) would cut off every block the old key signed since.
+     */
+    private static void requireHandoverAtHead(SignerCertificate.Predecessor follows, Optional<Block> head, Store store) {
+        if (head.isEmpty() || !head.get().publicKey().equals(follows.key())) {
+            return;
+        }
+        if (!follows.lastBlock().equals(Optional.of(head.get().signatureBase32()))) {
+            throw new TrustRefusal(TrustRefusal.Cause.FORK, "the certificate hands over from " + follows.describe()
+                    + ", but that key's last block in this store is counter " + Long.toUnsignedString(head.get().counter())
+                    + " " + head.get().signatureBase32() + ": certify against this store (buildchain root certify"
+                    + " --store " + store.root() + ")");
         }
     }
 }

@@ -344,6 +344,27 @@ class RootTrustAttacksTest {
         verifyWithRoot();
     }
 
+    @Test
+    void aCertificateHandingOverBeforeTheOldKeysLastBlockIsRefusedByAdd() throws Exception {
+        // A mirror served the root machine an old signer/last (block 2 of 4): the certificate would cut off 3 and 4.
+        certifyCurrentKey();
+        PublicKey old = net.signerKey.publicKey();
+        Block stale = blockOf(old, 2);
+        net.restartSigner();
+        SignerCertificate cut = SignerCertificate.sign(root, net.signerKey.publicKey(), Optional.of(
+                new SignerCertificate.Predecessor(old, 2, Optional.of(stale.signatureBase32()))));
+        assertThatThrownBy(() -> RootStatements.add(net.store, List.of(cut))).isInstanceOfSatisfying(TrustRefusal.class,
+                e -> {
+                    assertThat(e.cause()).isEqualTo(Cause.FORK);
+                    assertThat(e.getMessage()).contains("that key's last block in this store is counter 4")
+                            .contains("buildchain root certify --store");
+                });
+        // Certified against the store itself, the new key takes over after block 4.
+        certifyCurrentKey();
+        publish();
+        verifyWithRoot();
+    }
+
     Block blockOf(PublicKey key, long counter) throws Exception {
         return blocksOf(key).stream().filter(b -> b.counter() == counter).findFirst().orElseThrow();
     }
