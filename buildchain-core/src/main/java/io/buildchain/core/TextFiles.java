@@ -31,6 +31,14 @@ public final class TextFiles {
         if (bytes.length > MAX_BYTES) {
             throw new FormatException(file + ": larger than " + MAX_BYTES + " bytes; expected " + expected);
         }
+        return decodeUtf8(bytes, file.toString(), expected);
+    }
+
+    /**
+     * {@code bytes} as strict UTF-8 (no malformed sequence, no encoded surrogate), refused with one line naming
+     * {@code source} and what was {@code expected}: what a parser of our formats reads before it reads JSON.
+     */
+    public static String decodeUtf8(byte[] bytes, String source, String expected) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -38,7 +46,7 @@ public final class TextFiles {
         CoderResult result = decoder.decode(in, out, true);
         if (result.isError()) {
             int offset = in.position();
-            throw new FormatException(file + ": not UTF-8 text (byte 0x" + String.format("%02x", bytes[offset] & 0xff)
+            throw new FormatException(source + ": not UTF-8 text (byte 0x" + String.format("%02x", bytes[offset] & 0xff)
                     + " at offset " + offset + "); expected " + expected);
         }
         decoder.flush(out);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.TextFiles;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
@@ -122,7 +123,9 @@ public record Evidence(String format, String project, String branch, int quorum,
 
     public static Evidence parse(byte[] json, String source) {
         try {
-            Evidence evidence = Json.MAPPER.readValue(json, Evidence.class);
+            // Strict UTF-8 first: Jackson lets some malformed bytes through as text that does not encode back.
+            Evidence evidence = Json.MAPPER.readValue(TextFiles.decodeUtf8(json, source, "quorum evidence (JSON)"),
+                    Evidence.class);
             if (!FORMAT.equals(evidence.format()) || evidence.submissions() == null || evidence.manifest() == null) {
                 throw new FormatException(source + ": not a " + FORMAT + " evidence file");
             }
