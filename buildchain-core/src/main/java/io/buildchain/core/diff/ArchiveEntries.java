@@ -141,6 +141,7 @@ public final class ArchiveEntries {
     static Listing list(Source source, String kind, ReadBounds bounds) throws IOException {
         List<Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, Integer> nextCopy = new HashMap<>();
         MessageDigest sha256 = sha256();
         byte[] buffer = new byte[65536];
         if (kind.equals("zip")) {
@@ -157,14 +158,14 @@ public final class ArchiveEntries {
                         }
                         digest = sha256.digest();
                     }
-                    entries.add(zipEntry(entry, unique(names, entry.getName()), entries.size(), size, digest));
+                    entries.add(zipEntry(entry, unique(names, nextCopy, entry.getName()), entries.size(), size, digest));
                 }
                 return new Listing(kind, entries, zipComment(channel), null);
             } catch (ReadBounds.ExceededException e) {
                 return new Listing(kind, entries, "", e.getMessage());
             }
         }
-        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(bounds.counting(file), kind)) {
+        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(file, kind, bounds)) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 bounds.countEntry();
                 byte[] digest = null;
@@ -175,7 +176,7 @@ public final class ArchiveEntries {
                     }
                     digest = sha256.digest();
                 }
-                entries.add(tarEntry(entry, unique(names, entry.getName()), entries.size(), size, digest));
+                entries.add(tarEntry(entry, unique(names, nextCopy, entry.getName()), entries.size(), size, digest));
             }
             return new Listing(kind, entries, "", null);
         } catch (ReadBounds.ExceededException e) {
@@ -194,10 +195,11 @@ public final class ArchiveEntries {
             return contents;
         }
         Set<String> names = new HashSet<>();
+        Map<String, Integer> nextCopy = new HashMap<>();
         if (kind.equals("zip")) {
             try (SeekableByteChannel channel = source.channel(); ZipFile zip = openZip(channel)) {
                 for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
-                    String name = unique(names, entry.getName());
+                    String name = unique(names, nextCopy, entry.getName());
                     if (wanted.contains(name) && !entry.isDirectory()) {
                         try (InputStream in = bounds.counting(zip.getInputStream(entry))) {
                             keep(contents, name, in, limit.applyAsLong(name), bounds);
@@ -209,9 +211,9 @@ public final class ArchiveEntries {
             }
             return contents;
         }
-        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(bounds.counting(file), kind)) {
+        try (InputStream file = source.open(); TarArchiveInputStream tar = openTar(file, kind, bounds)) {
             for (TarArchiveEntry entry; contents.size() < wanted.size() && (entry = tar.getNextEntry()) != null; ) {
-                String name = unique(names, entry.getName());
+                String name = unique(names, nextCopy, entry.getName());
                 if (wanted.contains(name) && !entry.isDirectory()) {
                     keep(contents, name, tar, limit.applyAsLong(name), bounds);
                 }
@@ -240,22 +242,36 @@ public final class ArchiveEntries {
         return ZipFile.builder().setSeekableByteChannel(channel).setIgnoreLocalFileHeader(true).get();
     }
 
-    private static TarArchiveInputStream openTar(InputStream in, String kind) throws IOException {
-        return switch (kind) {
-            case "tar" -> new TarArchiveInputStream(in);
-            case "tar.gz" -> new TarArchiveInputStream(new GzipCompressorInputStream(in, true));
-            case "tar.xz" -> new TarArchiveInputStream(new XZCompressorInputStream(in, false, ReadBounds.MAX_XZ_KIB));
-            case "tar.bz2" -> new TarArchiveInputStream(new BZip2CompressorInputStream(in, true));
-            case "tar.zst" -> new TarArchiveInputStream(new ZstdInputStream(in));
+    /**
+     * A tar reader over the decompressed stream, which is what counts against the expansion bound (a tar.bz2 of
+     * a few hundred bytes inflates to hundreds of megabytes of headers and zeros).
+     */
+    private static TarArchiveInputStream openTar(InputStream in, String kind, ReadBounds bounds) throws IOException {
+        InputStream tar = switch (kind) {
+            case "tar" -> in;
+            case "tar.gz" -> new GzipCompressorInputStream(in, true);
+            case "tar.xz" -> new XZCompressorInputStream(in, false, ReadBounds.MAX_XZ_KIB);
+            case "tar.bz2" -> new BZip2CompressorInputStream(in, true);
+            case "tar.zst" -> new ZstdInputStream(in);
             default -> throw new IllegalArgumentException("unknown archive kind " + kind);
         };
+        return new TarArchiveInputStream(bounds.counting(tar));
     }
 
-    private static String unique(Set<String> names, String name) {
-        String unique = name;
-        for (int copy = 2; !names.add(unique); copy++) {
-            unique = name + "#" + copy;
+    /**
+     * {@code name}, or for its k-th repetition the first free {@code name#c} (c = 2, 3, ...). Each name's next
+     * copy number is remembered: an archive of thousands of entries of one name must not cost a scan per copy.
+     */
+    private static String unique(Set<String> names, Map<String, Integer> nextCopy, String name) {
+        if (names.add(name)) {
+            return name;
         }
+        int copy = nextCopy.getOrDefault(name, 2);
+        String unique = name + "#" + copy;
+        while (!names.add(unique)) {
+            unique = name + "#" + ++copy;
+        }
+        nextCopy.put(name, copy + 1);
         return unique;
     }
 

@@ -34,11 +34,12 @@ final class ReadBounds {
 
     /**
      * Real archives inflate a few times over; a bomb inflates a thousand times, so 32 times the input
-     * (plus some slack for tiny inputs) is read at most. What we keep in memory is bounded by the input.
+     * (plus 64 MiB of slack for tiny inputs) is read at most: inflating that much takes seconds, even in a
+     * pure-Java bzip2 decoder. What we keep in memory is bounded by the input.
      */
     static ReadBounds forInputs(long sizeA, long sizeB) {
         long total = Math.max(0, sizeA) + Math.max(0, sizeB);
-        return new ReadBounds(256L * 1024 * 1024 + 32 * total, 16L * 1024 * 1024 + total,
+        return new ReadBounds(64L * 1024 * 1024 + 32 * total, 16L * 1024 * 1024 + total,
                 (int) Math.min(2_000_000, 100_000 + total / 46));
     }
 

@@ -314,6 +314,47 @@ class DivergenceTest {
         assertThat(e.causes()).isNotEmpty();
     }
 
+    /** What fuzzing found: a tar's bytes after decompression were not counted, only the few compressed ones. */
+    @Test
+    void aCompressedTarBombStopsAtTheBoundAndSaysSo() throws Exception {
+        for (String kind : List.of("tar.gz", "tar.bz2")) {
+            byte[] bomb = tar(List.of(new E("zeros", new byte[8 << 20], 0644, T)),
+                    kind.equals("tar.gz") ? DivergenceTest::gzip : DivergenceTest::bzip2);
+            assertThat(bomb.length).as(kind).isLessThan(64 * 1024);
+            ArchiveEntries.Listing listing = ArchiveEntries.list(ArchiveEntries.Source.of(bomb), kind,
+                    new ReadBounds(1 << 20, 1 << 20, 10));
+            assertThat(listing.problem()).as(kind).contains("more than 1048576 bytes inflated in all (an archive bomb?)");
+        }
+    }
+
+    /**
+     * What fuzzing found next to it: 400 bytes of tar.bz2 inflate to thousands of entries of one name, and each
+     * copy's "name#k" was found by trying #2, #3, ... again (4.3 GB allocated, 7 s). Now the listing allocates in
+     * proportion to the entries.
+     */
+    @Test
+    void manyEntriesOfOneNameAreNamedInLinearWork() throws Exception {
+        List<E> same = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            same.add(E.of(i == 5 ? "x#100" : "x", ""));
+        }
+        byte[] archive = tar(same, DivergenceTest::bzip2);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        ArchiveEntries.Listing listing = ArchiveEntries.list(ArchiveEntries.Source.of(archive), "tar.bz2",
+                ReadBounds.forInputs(archive.length, 0));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(listing.problem()).isNull();
+        assertThat(listing.entries()).hasSize(20_000);
+        assertThat(listing.entries().stream().map(ArchiveEntries.Entry::name).distinct()).hasSize(20_000);
+        assertThat(listing.entries().get(1).name()).isEqualTo("x#2");
+        assertThat(listing.entries().get(6).name()).isEqualTo("x#6");
+        assertThat(listing.entries().get(100).name()).isEqualTo("x#101");
+        assertThat(listing.entries().get(19_999).name()).isEqualTo("x#20000");
+        assertThat(allocated).as("bytes allocated listing 20,000 entries").isLessThan(256L << 20);
+    }
+
     /** A dissenting builder's damaged archive: its data is cut off after the entry headers. */
     @Test
     void aDamagedArchiveIsReportedNotThrown() throws Exception {
@@ -349,6 +390,14 @@ class DivergenceTest {
         Explanation e = explain("x.txt", "a\n".getBytes(StandardCharsets.UTF_8), "b\n".getBytes(StandardCharsets.UTF_8))
                 .withCausesFirst(List.of(new Explanation.Cause("environment", "ci-1 TZ=UTC vs ci-2 TZ=PST", null, 1)));
         assertThat(kinds(e)).startsWith("environment", "content");
+    }
+
+    private static OutputStream bzip2(OutputStream out) {
+        try {
+            return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(out);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static OutputStream gzip(OutputStream out) {
