@@ -7,7 +7,8 @@
 #
 # A target is a @FuzzTest method. `./mvnw verify` replays each target's inputs directory
 # (src/test/resources/<package>/<Class>Inputs/<method>/) as regression tests; a finding of this script
-# lands there as crash-<sha1>, so it becomes a regression input: fix the code, keep the file.
+# lands there as crash-<sha1> (timeout-<sha1> for an input that ran over 10 s), so it becomes a regression input:
+# fix the code, keep the file (renamed crash-<what it is>).
 # The growing corpus is kept per module in .cifuzz-corpus/ (not committed) and reused by the next run.
 # Prints one line per target: executions, coverage (edges and features), corpus size, findings.
 set -euo pipefail
@@ -25,12 +26,16 @@ module_of() {  # the Maven module whose tests hold the class
   grep -rl --include="$1.java" '@FuzzTest' buildchain-*/src/test/java | head -n 1 | cut -d/ -f1
 }
 
+findings() {  # inputs Jazzer wrote as findings: crash- (an exception or assertion), timeout- (over -timeout), oom-
+  find "$1" \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) | wc -l
+}
+
 fuzz_one() {
   local target="$1" seconds="$2" class="${1%%#*}" method="${1##*#}" module log inputs before after
   module=$(module_of "$class")
   [ -n "$module" ] || { echo "bench/fuzz.sh: no fuzz test class $class (see: bench/fuzz.sh list)" >&2; return 2; }
   inputs=$(find "$module/src/test/resources" -type d -path "*/${class}Inputs/$method" 2>/dev/null | head -n 1)
-  before=$( [ -n "$inputs" ] && find "$inputs" -name 'crash-*' | wc -l || echo 0)
+  before=$( [ -n "$inputs" ] && findings "$inputs" || echo 0)
   log="$module/target/fuzz-$class-$method.log"
   mkdir -p "$module/target"
   # -Xmx bounds memory per run, so an input that allocates without bound shows as an OutOfMemoryError finding;
@@ -41,7 +46,7 @@ fuzz_one() {
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="-max_total_time=$seconds" -Djazzer.internal.arg.2=-max_len=65536 -Djazzer.internal.arg.3=-timeout=10 \
     >"$log" 2>&1 && status=ok || status=FAILED
   inputs=$(find "$module/src/test/resources" -type d -path "*/${class}Inputs/$method" 2>/dev/null | head -n 1)
-  after=$( [ -n "$inputs" ] && find "$inputs" -name 'crash-*' | wc -l || echo 0)
+  after=$( [ -n "$inputs" ] && findings "$inputs" || echo 0)
   local done_line runs cov ft corp
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)
   [ -n "$done_line" ] || done_line=$(grep -E '^#[0-9]+[[:space:]]+(pulse|NEW|REDUCE)' "$log" | tail -n 1 || true)
