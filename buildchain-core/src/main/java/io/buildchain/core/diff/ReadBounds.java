@@ -18,6 +18,11 @@ final class ReadBounds {
      * 1.5 GiB from a 124-byte file), so only what {@code xz -9}'s 64 MiB dictionary needs is allowed.
      */
     static final int MAX_XZ_KIB = 72 * 1024;
+    /**
+     * What starting one more decoder is charged against the expansion bound: a bzip2 decoder allocates about
+     * 1 MiB however short its stream, and 37 bytes make a stream.
+     */
+    static final long DECODER_COST = 2L << 20;
 
     private final long maxExpanded;
     private final long maxHeld;
@@ -39,8 +44,10 @@ final class ReadBounds {
      */
     static ReadBounds forInputs(long sizeA, long sizeB) {
         long total = Math.max(0, sizeA) + Math.max(0, sizeB);
+        // Entries: reading one costs the tar and zip readers about 13 KiB (garbage included); a real entry takes
+        // at least 46 bytes of the input.
         return new ReadBounds(64L * 1024 * 1024 + 32 * total, 16L * 1024 * 1024 + total,
-                (int) Math.min(2_000_000, 100_000 + total / 46));
+                (int) Math.min(2_000_000, 2_000 + total / 46));
     }
 
     /** Thrown when a bound is reached: what was read so far still counts, the rest is not inspected. */
@@ -63,6 +70,26 @@ final class ReadBounds {
         }
         held += bytes;
         return true;
+    }
+
+    /** Charges one more decoder (a stream of concatenated bzip2) against the expansion bound. */
+    void countDecoder() throws ExceededException {
+        add(DECODER_COST);
+    }
+
+    /** Counts bytes a reader made up (a sparse entry's holes) against the expansion bound. */
+    void countInflated(long bytes) throws ExceededException {
+        add(bytes);
+    }
+
+    /**
+     * Reserves the memory of an entry's name: tar's long names and PAX paths are as long as the archive says,
+     * and every name of a listing is kept.
+     */
+    void countName(String name) throws ExceededException {
+        if (!hold(2L * name.length())) {
+            throw new ExceededException("more than " + maxHeld + " bytes of entry names and contents");
+        }
     }
 
     /** Counts every byte read through it against the expansion bound. */
