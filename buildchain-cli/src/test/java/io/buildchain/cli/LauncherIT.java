@@ -1,11 +1,13 @@
 package io.buildchain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,13 +62,71 @@ class LauncherIT {
         assertThat(archives()).isEmpty();
     }
 
+    /** On a JDK 25 or later (this machine kind has Temurin's beside the JDK 17), the launcher uses its AOT cache. */
+    @Test
+    void onJdk25TheLauncherMakesAndUsesTheAotCache() throws Exception {
+        Optional<Path> jdk25 = newerJdk();
+        assumeTrue(jdk25.isPresent(), "no JDK 25 or later under /usr/lib/jvm");
+        Map<String, String> env = Map.of("JAVA", jdk25.get().toString());
+        Files.writeString(dir.resolve("f"), "x");
+        byte[] fromJar = Cli.ok(dir, "manifest", "--time", "0", "f").rawOut();
+        Cli.Result first = Cli.run(Cli.launcher(dir, env, "manifest", "--time", "0", "f"), "manifest");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.rawOut()).isEqualTo(fromJar);
+        assertThat(cacheFiles("aot-.*\\.aot")).hasSize(1);
+        assertThat(cacheFiles("cds-.*")).isEmpty();
+
+        Path log = dir.resolve("classes.log");
+        Map<String, String> logged = Map.of("JAVA", jdk25.get().toString(), "BUILDCHAIN_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + log);
+        Cli.Result second = Cli.run(Cli.launcher(dir, logged, "manifest", "--time", "0", "f"), "manifest");
+        assertThat(second.rawOut()).isEqualTo(fromJar);
+        assertThat(second.err()).isEmpty();
+        // picocli itself is not among them: AOT class linking takes no Java 5 bytecode, which cannot be linked ahead.
+        List<String> loaded = Files.readAllLines(log);
+        for (String type : List.of("io.buildchain.cli.Main", "io.buildchain.cli.ManifestCommand",
+                "io.buildchain.core.manifest.TreeHasher")) {
+            assertThat(loaded).as(type).anyMatch(line -> line.contains(" " + type + " source: shared objects file"));
+        }
+    }
+
+    private static Optional<Path> newerJdk() throws Exception {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+                    .filter(home -> majorVersion(home.resolve("release")) >= 25).map(home -> home.resolve("bin/java"))
+                    .findFirst();
+        }
+    }
+
+    private static int majorVersion(Path release) {
+        try {
+            for (String line : Files.readAllLines(release)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^JAVA_VERSION=\"(\\d+)").matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     private List<Path> archives() throws Exception {
+        return cacheFiles("cds-.*\\.jsa");
+    }
+
+    private List<Path> cacheFiles(String pattern) throws Exception {
         Path cache = dir.resolve(".cache/buildchain");
         if (!Files.isDirectory(cache)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(f -> f.getFileName().toString().matches("cds-.*\\.jsa")).toList();
+            return files.filter(f -> f.getFileName().toString().matches(pattern)).toList();
         }
     }
 }
