@@ -47,7 +47,7 @@ seconds() {  # wall time of "$@" in seconds, output discarded
 wall_and_cpu() {  # "wall cpu" seconds of "$@" (cpu = user + sys of the process and its children), output discarded
   local TIMEFORMAT='%R %U %S' t
   t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-  echo "$t" | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
+  echo "$t" | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
 }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 two_cores() { find "$1" -type f -print0 | xargs -0 -P2 -n"$(( ($2 + 1) / 2 ))" sha384sum; }
@@ -55,7 +55,7 @@ one_core() { find "$1" -type f -print0 | xargs -0 sha384sum; }
 buildchain() { bin/buildchain manifest --time 0 "$1"; }
 baseline() { BUILDCHAIN_JAR="$BASELINE_JAR" BUILDCHAIN_CDS=off bin/buildchain manifest --time 0 "$1"; }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $("${JAVA:-java}" -version 2>&1 | head -1)"
 echo "cold, whole process, median of $runs alternating runs (seconds; ratio = reference / buildchain):"
 for shape in $shapes; do
   dir=${tree[$shape]} n=${count[$shape]}
