@@ -55,6 +55,44 @@ class LauncherIT {
         }
     }
 
+    /** From the adversarial read: the archive's path was split at spaces, and every run after the first failed. */
+    @Test
+    void aCacheDirectoryWithASpaceWorks() throws Exception {
+        Path cache = dir.resolve("my cache");
+        Files.writeString(dir.resolve("f"), "x");
+        byte[] fromJar = Cli.ok(dir, "manifest", "--time", "0", "f").rawOut();
+        Path log = dir.resolve("classes.log");
+        for (int run = 0; run < 2; run++) {
+            Cli.Result result = Cli.run(Cli.launcher(dir, Map.of("XDG_CACHE_HOME", cache.toString(), "BUILDCHAIN_JAVA_OPTS",
+                    "-Xlog:class+load=info:file=" + log), "manifest", "--time", "0", "f"), "manifest");
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.rawOut()).isEqualTo(fromJar);
+        }
+        assertThat(Files.readAllLines(log)).anyMatch(line -> line.contains(" io.buildchain.cli.Main source: shared objects file"));
+    }
+
+    /**
+     * From the adversarial read: the JDK 25 AOT cache refuses to start beside the user's own -Xshare (and the like),
+     * and the JVM's error went to stdout; the launcher now leaves its archive out when such an option is given.
+     */
+    @Test
+    void theUsersOwnClassDataOptionsWinOverTheArchive() throws Exception {
+        Files.writeString(dir.resolve("f"), "x");
+        byte[] fromJar = Cli.ok(dir, "manifest", "--time", "0", "f").rawOut();
+        List<Map<String, String>> javas = new java.util.ArrayList<>(List.of(Map.of()));
+        newerJdk().ifPresent(jdk -> javas.add(Map.of("JAVA", jdk.toString())));
+        for (Map<String, String> java : javas) {
+            assertThat(Cli.run(Cli.launcher(dir, java, "--version"), "--version").exit()).isZero();  // makes the archive
+            for (String option : List.of("-Xshare:off", "-Xshare:auto")) {
+                Map<String, String> env = new java.util.HashMap<>(java);
+                env.put("BUILDCHAIN_JAVA_OPTS", option);
+                Cli.Result result = Cli.run(Cli.launcher(dir, env, "manifest", "--time", "0", "f"), "manifest");
+                assertThat(result.exit()).as("%s %s: %s %s", java, option, result.out(), result.err()).isZero();
+                assertThat(result.rawOut()).isEqualTo(fromJar);
+            }
+        }
+    }
+
     @Test
     void withCdsOffNoArchiveIsMade() throws Exception {
         Cli.Result result = Cli.run(Cli.launcher(dir, Map.of("BUILDCHAIN_CDS", "off"), "--version"), "--version");
