@@ -44,27 +44,34 @@ seconds() {  # wall time of "$@" in seconds, output discarded
   s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
   awk -v ns=$((e - s)) 'BEGIN { printf "%.3f", ns / 1e9 }'
 }
+wall_and_cpu() {  # "wall cpu" seconds of "$@" (cpu = user + sys of the process and its children), output discarded
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+  echo "$t" | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
+}
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 two_cores() { find "$1" -type f -print0 | xargs -0 -P2 -n"$(( ($2 + 1) / 2 ))" sha384sum; }
 one_core() { find "$1" -type f -print0 | xargs -0 sha384sum; }
 buildchain() { bin/buildchain manifest --time 0 "$1"; }
 baseline() { BUILDCHAIN_JAR="$BASELINE_JAR" BUILDCHAIN_CDS=off bin/buildchain manifest --time 0 "$1"; }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $("${JAVA:-java}" -version 2>&1 | head -1)"
 echo "cold, whole process, median of $runs alternating runs (seconds; ratio = reference / buildchain):"
 for shape in $shapes; do
   dir=${tree[$shape]} n=${count[$shape]}
   buildchain "$dir" >/dev/null  # page cache and the CDS archive, once
-  bc="" two="" one="" base=""
+  bc="" cpu="" two="" one="" base=""
   for _ in $(seq "$runs"); do
-    bc="$bc $(seconds buildchain "$dir")"
+    read -r w c < <(wall_and_cpu buildchain "$dir")
+    bc="$bc $w" cpu="$cpu $c"
     two="$two $(seconds two_cores "$dir" "$n")"
     one="$one $(seconds one_core "$dir")"
     [ -z "${BASELINE_JAR:-}" ] || base="$base $(seconds baseline "$dir")"
   done
-  bc=$(echo "$bc" | median) two=$(echo "$two" | median) one=$(echo "$one" | median)
-  awk -v s="$shape" -v d="$(du -sm --apparent-size "$dir" | cut -f1)" -v n="$n" -v bc="$bc" -v two="$two" -v one="$one" \
-    'BEGIN { printf "  (%s) %5d files, %4d MiB: buildchain %6.3f | 2 cores %6.3f = %.2fx | 1 core %6.3f = %.2fx\n", s, n, d, bc, two, two / bc, one, one / bc }'
+  bc=$(echo "$bc" | median) cpu=$(echo "$cpu" | median) two=$(echo "$two" | median) one=$(echo "$one" | median)
+  # CPUs = CPU time / wall time of buildchain's median runs: how much of the second core the run used.
+  awk -v s="$shape" -v d="$(du -sm --apparent-size "$dir" | cut -f1)" -v n="$n" -v bc="$bc" -v cpu="$cpu" -v two="$two" -v one="$one" \
+    'BEGIN { printf "  (%s) %5d files, %4d MiB: buildchain %6.3f (%.2f CPUs) | 2 cores %6.3f = %.2fx | 1 core %6.3f = %.2fx\n", s, n, d, bc, cpu / bc, two, two / bc, one, one / bc }'
   if [ -n "$base" ]; then
     base=$(echo "$base" | median)
     awk -v bc="$bc" -v base="$base" -v two="$two" 'BEGIN { printf "      baseline jar %6.3f = %.2fx of 2 cores; this build is %.2fx faster\n", base, two / base, base / bc }'

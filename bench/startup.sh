@@ -24,13 +24,13 @@ classes() {  # classes loaded by one run of "$@" (args to bin/buildchain), with 
 }
 
 bin/buildchain --version >/dev/null  # makes the CDS archive if there is none
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $("${JAVA:-java}" -version 2>&1 | head -1)"
 echo "median of $runs alternating runs, seconds (classes loaded by one run):"
 declare -A label=([version]="--version" [help]="--help" [empty]="manifest of an empty dir")
 java_t=""
 declare -A now before
 for _ in $(seq "$runs"); do
-  java_t="$java_t $(seconds java -version)"
+  java_t="$java_t $(seconds "${JAVA:-java}" -version)"
   now[version]="${now[version]:-} $(seconds bin/buildchain --version)"
   now[help]="${now[help]:-} $(seconds bin/buildchain --help)"
   now[empty]="${now[empty]:-} $(seconds bin/buildchain manifest --time 0 "$empty")"

@@ -70,21 +70,30 @@ public final class Main {
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cli.addSubcommand(first, SUBCOMMANDS.get(first));
         } else if (!first.equals("--version") && !first.equals("-V")) {
-            SUBCOMMANDS.forEach(cli::addSubcommand);
+            for (Map.Entry<String, Class<?>> command : SUBCOMMANDS.entrySet()) {
+                cli.addSubcommand(command.getKey(), command.getValue());
+            }
         }
-        cli.setExecutionExceptionHandler(Main::handleFailure);
+        cli.setExecutionExceptionHandler(new OneLineFailure());
         return cli;
     }
 
-    /** Any failure becomes one line on stderr saying what was wrong, and a non-zero exit. */
-    private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
-        err.println(cli.getCommandSpec().qualifiedName() + ": " + describe(e));
-        err.flush();
-        if (System.getenv("BUILDCHAIN_DEBUG") != null) {
-            e.printStackTrace(err);
+    /**
+     * Any failure becomes one line on stderr saying what was wrong, and a non-zero exit. A named class, not a
+     * lambda: a lambda of picocli's (Java 5) interface links picocli while the class-data archive is dumped,
+     * and the JVM then leaves all of picocli out of the archive, to be parsed and verified on every start.
+     */
+    private static final class OneLineFailure implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+            PrintWriter err = cli.getErr();
+            err.println(cli.getCommandSpec().qualifiedName() + ": " + describe(e));
+            err.flush();
+            if (System.getenv("BUILDCHAIN_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return FAILED;
         }
-        return FAILED;
     }
 
     static String describe(Throwable e) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class Cli {
     static final Path JAR = Path.of(System.getProperty("buildchain.jar", "target/buildchain.jar"));
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final Path LAUNCHER = Path.of("..", "bin", "buildchain").toAbsolutePath().normalize();
 
     record Result(int exit, String out, String err, byte[] rawOut) {
         List<String> errLines() {
@@ -24,11 +25,24 @@ final class Cli {
     }
 
     static ProcessBuilder builder(Path cwd, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return builder(cwd, env, command);
+    }
+
+    /** {@code bin/buildchain}, the launcher a user runs, on the jar and the JVM under test. */
+    static ProcessBuilder launcher(Path cwd, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = builder(cwd, Map.of("BUILDCHAIN_JAR", JAR.toAbsolutePath().toString(), "JAVA", JAVA), command);
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static ProcessBuilder builder(Path cwd, Map<String, String> env, List<String> command) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the *IT tests through 'mvn verify'");
         }
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().remove("SOURCE_DATE_EPOCH");
         // Each test is its own user: a cache shared between tests would serve objects a hostile server never sent.
@@ -50,8 +64,12 @@ final class Cli {
     }
 
     static Result run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Process process = builder(cwd, env, args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        return run(builder(cwd, env, args), args);
+    }
+
+    /** Runs what {@code builder} starts, stdin from /dev/null, and collects its exit status and output. */
+    static Result run(ProcessBuilder builder, String... args) throws IOException, InterruptedException {
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         var stderr = new java.util.concurrent.CompletableFuture<byte[]>();
         Thread errReader = new Thread(() -> {
             try {

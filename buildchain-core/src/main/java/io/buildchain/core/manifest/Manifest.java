@@ -19,11 +19,12 @@ import java.util.TreeMap;
 public record Manifest(long time, SortedMap<String, Digest> files) {
 
     public Manifest {
-        TreeMap<String, Digest> sorted = new TreeMap<>(ManifestNames.ORDER);
-        for (Map.Entry<String, Digest> entry : files.entrySet()) {
-            ManifestNames.check(entry.getKey());
-            sorted.put(entry.getKey(), entry.getValue());
+        for (String name : files.keySet()) {
+            ManifestNames.check(name);
         }
+        // A map already in manifest order (as TreeHasher makes it) is copied in one linear pass, not re-sorted.
+        TreeMap<String, Digest> sorted = new TreeMap<>(ManifestNames.ORDER);
+        sorted.putAll(files);
         checkNoFileIsAlsoADirectory(sorted);
         files = Collections.unmodifiableSortedMap(sorted);
     }
@@ -76,6 +77,10 @@ public record Manifest(long time, SortedMap<String, Digest> files) {
     /** serde_json's escaping: short escapes for \" \\ \b \f \n \r \t, a u00xx escape for other controls, rest raw. */
     public static void appendJsonString(StringBuilder out, String value) {
         out.append('"');
+        if (!needsEscape(value)) {
+            out.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -98,9 +103,25 @@ public record Manifest(long time, SortedMap<String, Digest> files) {
         out.append('"');
     }
 
+    private static boolean needsEscape(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void checkNoFileIsAlsoADirectory(TreeMap<String, Digest> sorted) {
+        String previous = "";
         for (String name : sorted.keySet()) {
             int slash = name.indexOf('/');
+            // Neighbours in a tree share their directories: a parent the previous name had is checked already.
+            while (slash >= 0 && previous.length() > slash && name.regionMatches(0, previous, 0, slash + 1)) {
+                slash = name.indexOf('/', slash + 1);
+            }
+            previous = name;
             while (slash >= 0) {
                 String parent = name.substring(0, slash);
                 if (sorted.containsKey(parent)) {

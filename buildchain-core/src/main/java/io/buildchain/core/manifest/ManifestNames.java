@@ -25,42 +25,72 @@ public final class ManifestNames {
         }
     }
 
-    /** The rule {@code name} breaks, or null if it is a valid manifest name. */
+    /**
+     * The rule {@code name} breaks, or null if it is a valid manifest name. One pass over the characters,
+     * allocating nothing, because every file of a build passes here; the rules are still reported in this
+     * order: empty, too long, absolute, the first bad character, the first bad segment.
+     */
     public static String problem(String name) {
         if (name.isEmpty()) {
             return "is empty";
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            return "is longer than " + MAX_NAME_BYTES + " bytes";
-        }
-        if (name.startsWith("/")) {
-            return "is an absolute path (expected a path relative to the artifacts directory)";
-        }
-        for (int i = 0; i < name.length(); i++) {
+        long utf8Bytes = 0;
+        String badCharacter = null;
+        String badSegment = null;
+        int segmentStart = 0;
+        for (int i = 0; i <= name.length(); i++) {
+            if (i == name.length() || name.charAt(i) == '/') {
+                if (badSegment == null) {
+                    badSegment = segmentProblem(name, segmentStart, i);
+                }
+                segmentStart = i + 1;
+                utf8Bytes += i < name.length() ? 1 : 0;
+                continue;
+            }
             char c = name.charAt(i);
-            if (c == 0) {
-                return "contains a NUL character";
+            boolean pair = Character.isHighSurrogate(c) && validSurrogatePair(name, i);
+            // As String.getBytes(UTF_8) counts: a pair is 4 bytes, an unpaired surrogate becomes one '?'.
+            utf8Bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : Character.isSurrogate(c) ? 1 : 3;
+            if (badCharacter == null) {
+                badCharacter = characterProblem(name, i, c);
             }
-            if (c < 0x20 || c == 0x7F) {
-                return String.format("contains the control character U+%04X", (int) c);
-            }
-            if (c == '\\') {
-                return "contains a backslash (a path separator on Windows; use '/')";
-            }
-            if (Character.isSurrogate(c) && !validSurrogatePair(name, i)) {
-                return "is not valid Unicode (unpaired surrogate)";
-            }
-            if (Character.isHighSurrogate(c)) {
+            if (pair) {
                 i++;
             }
         }
-        for (String segment : name.split("/", -1)) {
-            if (segment.isEmpty()) {
-                return "has an empty path segment (leading, trailing or doubled '/')";
-            }
-            if (segment.equals(".") || segment.equals("..")) {
-                return "has a '" + segment + "' path segment";
-            }
+        if (utf8Bytes > MAX_NAME_BYTES) {
+            return "is longer than " + MAX_NAME_BYTES + " bytes";
+        }
+        if (name.charAt(0) == '/') {
+            return "is an absolute path (expected a path relative to the artifacts directory)";
+        }
+        return badCharacter != null ? badCharacter : badSegment;
+    }
+
+    private static String characterProblem(String name, int i, char c) {
+        if (c == 0) {
+            return "contains a NUL character";
+        }
+        if (c < 0x20 || c == 0x7F) {
+            return String.format("contains the control character U+%04X", (int) c);
+        }
+        if (c == '\\') {
+            return "contains a backslash (a path separator on Windows; use '/')";
+        }
+        if (Character.isSurrogate(c) && !validSurrogatePair(name, i)) {
+            return "is not valid Unicode (unpaired surrogate)";
+        }
+        return null;
+    }
+
+    /** The problem of the segment {@code name[start, end)}, or null. */
+    private static String segmentProblem(String name, int start, int end) {
+        int length = end - start;
+        if (length == 0) {
+            return "has an empty path segment (leading, trailing or doubled '/')";
+        }
+        if (name.charAt(start) == '.' && (length == 1 || length == 2 && name.charAt(start + 1) == '.')) {
+            return "has a '" + name.substring(start, end) + "' path segment";
         }
         return null;
     }

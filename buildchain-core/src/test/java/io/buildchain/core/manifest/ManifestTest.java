@@ -84,6 +84,25 @@ class ManifestTest {
         assertThatThrownBy(() -> manifest(1, "lib", "lib/a.so")).hasMessageContaining("both a file and the directory");
     }
 
+    @Test
+    void findsAFileThatIsAlsoADirectoryBehindNeighboursSharingItsParents() {
+        String[][] cases = {
+            {"a/b", "a/b/c"}, {"x/y", "x/y!", "x/y/z"}, {"d/e/f", "d/e/g", "d/e"}, {"p/q/r/s", "p/q/t", "p/q/r"},
+            {"m/n/o", "m/x", "m/n/o/p"},
+        };
+        for (String[] names : cases) {
+            assertThatThrownBy(() -> manifest(1, names)).as(String.join(" ", names))
+                    .hasMessageContaining("both a file and the directory");
+            TreeMap<String, Digest> inOrder = new TreeMap<>(ManifestNames.ORDER);
+            for (String name : names) {
+                inOrder.put(name, D);
+            }
+            assertThatThrownBy(() -> new Manifest(1, inOrder)).as(String.join(" ", names))
+                    .hasMessageContaining("both a file and the directory");
+        }
+        assertThat(manifest(1, "a/b/c", "a/b/d", "a/bc", "a/b!/e", "b").files()).hasSize(5);
+    }
+
     static void rejects(String json, String... expected) {
         assertThatThrownBy(() -> Manifest.parse(json.getBytes(StandardCharsets.UTF_8), "m.json"))
                 .isInstanceOf(FormatException.class).hasMessageContaining("m.json").hasMessageContainingAll(expected);

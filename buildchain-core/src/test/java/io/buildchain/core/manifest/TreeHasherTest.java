@@ -14,6 +14,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TreeHasherTest {
+
+    /**
+     * Large files each get their own hashing task: 32 files of 32 MiB were one task of 32 files, hashed by one
+     * thread while the other had nothing to do (1 GiB in 32 files took as long on two threads as on one).
+     */
+    @Test
+    void largeFilesAreSpreadOverTasksAndSmallOnesGatheredBy32() {
+        assertThat(fullAfter(32, 32L << 20)).containsExactly(java.util.stream.IntStream.rangeClosed(1, 32).boxed()
+                .toArray(Integer[]::new));
+        assertThat(fullAfter(64, 8192)).containsExactly(32, 64);
+        assertThat(fullAfter(64, 64 << 10)).containsExactly(16, 32, 48, 64);
+        assertThat(fullAfter(3, 0)).isEmpty();
+    }
+
+    /** The positions (1-based) of the files after which a task is full, for {@code count} files of {@code size}. */
+    private static List<Integer> fullAfter(int count, long size) {
+        TreeHasher.NextBatch batch = new TreeHasher.NextBatch();
+        List<Integer> full = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            if (batch.add(new TreeHasher.Entry("f" + i, Path.of("f" + i)), size)) {
+                full.add(i);
+                batch.take(null);
+            }
+        }
+        return full;
+    }
     @TempDir
     Path dir;
 
