@@ -431,15 +431,10 @@ class DivergenceTest {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        ArchiveEntries.Listing listing;
-        try {
-            listing = ArchiveEntries.list(ArchiveEntries.Source.of(many.toByteArray()), "tar.bz2",
-                    ReadBounds.forInputs(many.size(), 0));
-            assertThat(listing.problem()).contains("bytes inflated in all (an archive bomb?)");
-        } catch (java.io.IOException e) {
-            // 2,000 x's are no tar header; what matters is where the reading stopped.
-            assertThat(e).hasMessageNotContaining("OutOfMemory");
-        }
+        // Reading the first 512-byte header takes 512 streams: the bound stops it after the 32nd.
+        ArchiveEntries.Listing listing = ArchiveEntries.list(ArchiveEntries.Source.of(many.toByteArray()), "tar.bz2",
+                ReadBounds.forInputs(many.size(), 0));
+        assertThat(listing.problem()).contains("bytes inflated in all (an archive bomb?)");
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated reading 2,000 bzip2 streams of %d bytes", many.size())
                 .isLessThan(160L << 20);
