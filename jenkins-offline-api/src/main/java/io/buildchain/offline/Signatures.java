@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,18 +16,16 @@ import java.util.Set;
 
 /**
  * The real Jenkins API the stubs stand for: the declarations and erased descriptors of
- * {@value #SPEC} (read-only, beside the clone) plus {@value #ADDED} (members the stubs needed later, in the same
- * format, each read from the real sources at the versions bom-2.541.x pins). Tests hold the stubs and the
+ * {@value #SPEC} (read from the real classes; its header names the versions) plus {@value #ADDED} (members the
+ * stubs needed later, in the same format, each read from the real sources at the versions bom-2.541.x pins). Tests hold the stubs and the
  * plugin's bytecode to it, so a stub cannot claim a member the real class does not have.
  *
  * <p>Format: {@code type <header>} then {@code   member <declaration> | <erased descriptor>} per member, as
  * {@code javap -p -s} prints them; {@code #} starts a comment.
  */
 public final class Signatures {
-    public static final String SPEC = "shared/spec/jenkins-2.541.3-signatures.txt";
+    public static final String SPEC = "io/buildchain/offline/jenkins-2.541.3-signatures.txt";
     public static final String ADDED = "io/buildchain/offline/signatures-added.txt";
-    /** Overrides where {@value #SPEC} is searched for. */
-    public static final String PROPERTY = "buildchain.signatures";
     private static final Set<String> MODIFIERS = Set.of("public", "protected", "private", "static", "final",
             "abstract", "synchronized", "default", "native", "strictfp", "transient", "volatile");
 
@@ -51,49 +47,24 @@ public final class Signatures {
         this.types = types;
     }
 
-    /** The spec file found beside the clone, and the supplement from this jar. */
+    /** The real declarations ({@value #SPEC}) and the supplement ({@value #ADDED}), both from this jar. */
     public static Signatures load() {
-        Path spec = locateSpec(Path.of("").toAbsolutePath());
         Map<String, Type> types = new LinkedHashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(spec, StandardCharsets.UTF_8)) {
-            parse(in, spec.toString(), types);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + spec, e);
-        }
-        try (InputStream added = Signatures.class.getClassLoader().getResourceAsStream(ADDED)) {
-            if (added == null) {
-                throw new IllegalStateException(ADDED + " is missing from the classpath");
-            }
-            parse(new BufferedReader(new InputStreamReader(added, StandardCharsets.UTF_8)),
-                    "jenkins-offline-api/src/main/resources/" + ADDED, types);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + ADDED, e);
-        }
+        read(SPEC, types);
+        read(ADDED, types);
         return new Signatures(Map.copyOf(types));
     }
 
-    /**
-     * {@value #SPEC} in the first of {@code from} and its ancestors that has it (CI and /work keep shared/ beside
-     * the clone), or the file named by -D{@value #PROPERTY}.
-     */
-    public static Path locateSpec(Path from) {
-        String configured = System.getProperty(PROPERTY);
-        if (configured != null) {
-            Path file = Path.of(configured);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalStateException("-D" + PROPERTY + "=" + configured + ": no such file");
+    private static void read(String resource, Map<String, Type> types) {
+        try (InputStream in = Signatures.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
-            return file;
+            parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                    "jenkins-offline-api/src/main/resources/" + resource, types);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
-        for (Path dir = from; dir != null; dir = dir.getParent()) {
-            Path file = dir.resolve(SPEC);
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-        }
-        throw new IllegalStateException("the real Jenkins signatures are missing: expected " + SPEC
-                + " beside the clone (../" + SPEC + " from the repository root), searched from " + from
-                + " upwards; or name the file with -D" + PROPERTY + "=FILE");
     }
 
     public Optional<Type> type(String binaryName) {
