@@ -51,6 +51,7 @@ public final class Main {
         SUBCOMMANDS.put("download", DownloadCommand.class);
         SUBCOMMANDS.put("audit", AuditCommand.class);
         SUBCOMMANDS.put("diff", DiffCommand.class);
+        SUBCOMMANDS.put("export", ExportCommand.class);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 

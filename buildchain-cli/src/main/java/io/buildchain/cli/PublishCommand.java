@@ -3,6 +3,8 @@ package io.buildchain.cli;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.intoto.BuilderAttestations;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.publish.QuorumNotMetException;
 import io.buildchain.core.quorum.Submission;
@@ -11,7 +13,9 @@ import io.buildchain.core.submit.SubmissionInbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -69,8 +73,12 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Submission> parsed = new ArrayList<>();
+        Map<String, BuilderAttestations> attestations = new HashMap<>();
         for (String argument : submissions == null ? List.<String>of() : submissions) {
-            parsed.add(parseSubmission(argument));
+            Submission submission = parseSubmission(argument);
+            parsed.add(submission);
+            BuilderAttestations.readBeside(Path.of(argument.split(":", 3)[1])).ifPresent(a -> attestations.put(
+                    ReleaseAttestations.requestKey(submission.request()), a));
         }
         Store opened = Store.open(store);
         KeyList trusted = KeyList.read(trust);
@@ -96,6 +104,9 @@ final class PublishCommand implements Callable<Integer> {
         if (fromSubmissions) {
             inbox.consume(chain.project, chain.branch, taken);
         }
+        // in-toto links and provenance are evidence outside the vote: kept beside the release once it is published.
+        ReleaseAttestations.record(opened, result.decision(), attestations, System.err::println)
+                .forEach(path -> System.err.println("in-toto: " + path));
         result.evidence().divergenceLines().forEach(System.out::println);
         System.out.println("published " + chain.project + "/" + chain.branch + ": block "
                 + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32());

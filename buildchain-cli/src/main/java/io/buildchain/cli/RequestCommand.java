@@ -7,6 +7,7 @@ import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.store.AtomicFiles;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +65,13 @@ final class RequestCommand implements Callable<Integer> {
             + "(default: this machine's).")
     String host;
 
+    @Option(names = "--in-toto", paramLabel = "DIR",
+            description = {"Also sign, with the builder key, an in-toto link for the step 'build' (REQ.link: the "
+                    + "files in DIR, which the manifest was made of, with SHA-256 and SHA-384; the release record's "
+                    + "revision as material) and SLSA provenance in a DSSE envelope (REQ.provenance.json). 'publish' "
+                    + "takes them from beside REQ (docs/in-toto.md)."})
+    Path inToto;
+
     @Parameters(paramLabel = "MANIFEST", description = "The manifest to request a signature for.")
     Path manifest;
 
@@ -76,6 +85,7 @@ final class RequestCommand implements Callable<Integer> {
         PrintWriter printed = spec.commandLine().getOut();
         printed.println("request " + Long.toUnsignedString(request.counter()) + " by " + request.publicKey()
                 + " for manifest " + request.digest() + " -> " + out);
+        Optional<BuildInfo> info = Optional.empty();
         if (buildinfo) {
             Map<String, String> env = new HashMap<>(System.getenv());
             if (image != null) {
@@ -83,9 +93,14 @@ final class RequestCommand implements Callable<Integer> {
             }
             Map<String, String> fields = BuildEnvironment.ofThisJvm(env, state,
                     host != null ? host : InetAddress.getLocalHost().getHostName());
-            BuildInfo info = BuildInfo.of(parsed.digest(), builder.publicKey(), fields);
-            SignedBuildInfo.sign(info, builder).writeBeside(out);
-            printed.println("buildinfo " + info.summary() + " -> " + SignedBuildInfo.besideRequest(out));
+            info = Optional.of(BuildInfo.of(parsed.digest(), builder.publicKey(), fields));
+            SignedBuildInfo.sign(info.get(), builder).writeBeside(out);
+            printed.println("buildinfo " + info.get().summary() + " -> " + SignedBuildInfo.besideRequest(out));
+        }
+        if (inToto != null) {
+            BuilderAttestations.make(parsed, inToto, builder, info).writeBeside(out);
+            printed.println("in-toto link -> " + BuilderAttestations.linkBeside(out) + ", SLSA provenance -> "
+                    + BuilderAttestations.provenanceBeside(out));
         }
         printed.flush();
         return 0;

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "block in the store; it can revoke a compromised key from a block on.",
             "Keep the root key on an offline machine; init, certify and revoke run there and only read the public "
                     + "store. 'add' runs on the publisher."},
-        subcommands = {RootCommand.Init.class, RootCommand.Certify.class, RootCommand.Revoke.class, RootCommand.Add.class})
+        subcommands = {RootCommand.Init.class, RootCommand.Certify.class, RootCommand.Revoke.class, RootCommand.Add.class,
+            InTotoLayoutCommand.class})
 final class RootCommand {
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Create the root key (a 32-byte seed, mode 0600) and print its base32 public key; never "

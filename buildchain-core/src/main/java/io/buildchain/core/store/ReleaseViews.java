@@ -74,7 +74,7 @@ public final class ReleaseViews {
         AtomicFiles.symlink(root.resolve("manifest.json"), Path.of("object", manifestDigest.base32()), store.tmp());
     }
 
-    Path releaseDir(Digest manifestDigest) {
+    public Path releaseDir(Digest manifestDigest) {
         return store.root().resolve(RELEASES).resolve(manifestDigest.base32());
     }
 }

@@ -2,6 +2,7 @@ package io.buildchain.core.view;
 
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.manifest.ManifestNames;
 import io.buildchain.core.log.Tiles;
 import io.buildchain.core.store.Store;
@@ -27,6 +28,7 @@ public final class StoreRoutes {
     private static final int MUTABLE_ETAG_MAX = 64 * 1024;
     private static final String BINARY = "application/octet-stream";
     private static final String JSON = "application/json";
+    private static final Pattern IN_TOTO_FILE = Pattern.compile("build\\.[0-9a-f]{8}\\.(link|provenance\\.json)");
     private static final String TEXT = "text/plain; charset=us-ascii";
 
     /** Objects reachable from a branch's tail, keyed by store, branch and tail; computing them walks the chain. */
@@ -106,6 +108,10 @@ public final class StoreRoutes {
                         ? mutable(store.root().resolve(path), BINARY, path) : notFound(path);
                 case "chain" -> chain(parts, path);
                 case "files" -> releaseFile(parts, path);
+                // release/MANIFEST/in-toto/: the agreeing builders' in-toto links and provenance (docs/in-toto.md).
+                case "release" -> parts.length == 4 && B32_DIGEST.matcher(parts[1]).matches()
+                        && parts[2].equals(ReleaseAttestations.DIR) && IN_TOTO_FILE.matcher(parts[3]).matches()
+                        && objectInScope(parts[1]) ? mutable(store.root().resolve(path), JSON, path) : notFound(path);
                 default -> notFound(path);
             };
         } catch (BuildchainException e) {

@@ -1,0 +1,133 @@
+package io.buildchain.core.intoto;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.buildchain.core.FormatException;
+import io.buildchain.core.Json;
+import io.buildchain.core.VerificationException;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The in-toto link a builder signs for the step {@code build}: its products are the release's files (every
+ * manifest entry, the release record included) with their SHA-256 and SHA-384 in hex, its one material
+ * ({@code source}) is the source revision as {@code gitCommit}. Builders who agree sign links with identical
+ * materials and products, which is what in-toto's step threshold compares.
+ */
+public final class BuildLink {
+    public static final String STEP = "build";
+    public static final String SOURCE_MATERIAL = "source";
+    private static final Pattern REVISION = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    private BuildLink() {
+    }
+
+    /** in-toto's name for a functionary's link: {@code build.KEYID[0:8].link}. */
+    public static String fileName(PublicKey builder) {
+        return STEP + "." + new InTotoKey(builder).prefix() + ".link";
+    }
+
+    public static SignedMetadata sign(ObjectNode products, String revision, SigningKey builder) {
+        ObjectNode link = Json.MAPPER.createObjectNode();
+        link.put("_type", "link");
+        link.put("name", STEP);
+        link.set("materials", materials(revision));
+        link.set("products", products);
+        link.putObject("byproducts");
+        link.putArray("command");
+        link.putObject("environment");
+        return SignedMetadata.sign(link, builder);
+    }
+
+    /** {@code {"source": {"gitCommit": REVISION}}}; in-toto digests are hex, so the revision must be a commit id. */
+    static ObjectNode materials(String revision) {
+        if (revision == null || !REVISION.matcher(revision).matches()) {
+            throw new FormatException("in-toto link: the release record's revision \"" + revision + "\" is not a git "
+                    + "commit id (40 or 64 lower-case hex digits), and in-toto names materials by hex digests");
+        }
+        ObjectNode materials = Json.MAPPER.createObjectNode();
+        materials.putObject(SOURCE_MATERIAL).put("gitCommit", revision);
+        return materials;
+    }
+
+    /**
+     * The release's files as in-toto artifacts, hashed from {@code dir}; each file's SHA-384 must be the
+     * manifest's, so a link never names bytes other than the signed ones.
+     */
+    public static ObjectNode products(Manifest manifest, Path dir) throws IOException {
+        ObjectNode products = Json.MAPPER.createObjectNode();
+        for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+            MessageDigest sha256 = sha256();
+            MessageDigest sha384 = Digest.newSha384();
+            try (InputStream in = Files.newInputStream(dir.resolve(file.getKey()))) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha256.update(buffer, 0, n);
+                    sha384.update(buffer, 0, n);
+                }
+            }
+            if (!Digest.wrap(sha384.digest()).equals(file.getValue())) {
+                throw new VerificationException(dir.resolve(file.getKey()) + ": its SHA-384 is not the manifest's");
+            }
+            products.putObject(file.getKey()).put("sha256", HexFormat.of().formatHex(sha256.digest()))
+                    .put("sha384", HexFormat.of().formatHex(file.getValue().bytes()));
+        }
+        return products;
+    }
+
+    /**
+     * Refuses a link that is not {@code builder}'s signed link for the step {@code build} naming exactly the
+     * manifest's files with its SHA-384 digests and the record's revision.
+     */
+    public static void check(SignedMetadata link, PublicKey builder, Manifest manifest, String revision, String where) {
+        if (!"link".equals(link.type()) || !STEP.equals(link.signed().path("name").textValue())) {
+            throw new FormatException(where + ": not an in-toto link for the step \"" + STEP + "\"");
+        }
+        if (!link.signedBy(builder)) {
+            throw new VerificationException(where + ": not signed by the builder key " + builder);
+        }
+        if (!link.signed().path("materials").equals(materials(revision))) {
+            throw new VerificationException(where + ": its materials do not name the revision " + revision);
+        }
+        checkSubjects(link.signed().path("products"), manifest, where);
+    }
+
+    /** Artifacts (products, or a Statement's subjects as a map) naming exactly the manifest's files and digests. */
+    static void checkSubjects(JsonNode artifacts, Manifest manifest, String where) {
+        if (!artifacts.isObject() || artifacts.size() != manifest.files().size()) {
+            throw new VerificationException(where + ": names " + artifacts.size() + " files, the manifest "
+                    + manifest.files().size());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = artifacts.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> artifact = it.next();
+            Digest expected = manifest.files().get(artifact.getKey());
+            JsonNode digests = artifact.getValue();
+            if (expected == null || digests.size() != 2
+                    || !HexFormat.of().formatHex(expected.bytes()).equals(digests.path("sha384").textValue())
+                    || !digests.path("sha256").asText("").matches("[0-9a-f]{64}")) {
+                throw new VerificationException(where + ": " + artifact.getKey() + " is not the manifest's file "
+                        + "(expected its sha384 and a sha256, nothing else)");
+            }
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

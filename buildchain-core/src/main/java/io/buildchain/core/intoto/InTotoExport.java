@@ -1,0 +1,108 @@
+package io.buildchain.core.intoto;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.Json;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.FileTrees;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.view.ReleaseView;
+import io.buildchain.core.view.StoreView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes what {@code in-toto-verify} needs for one release of a store, in a new directory: {@code root.layout} (the
+ * owner's signed layout), {@code layout-key.pub} (the root key in securesystemslib's format), the agreeing builders'
+ * links {@code build.KEYID8.link} with their SLSA provenance {@code build.KEYID8.provenance.json}, and the
+ * release's files under {@code files/}. Only links of the layout's functionaries that describe exactly this
+ * release are exported; the directory appears whole or not at all.
+ */
+public final class InTotoExport {
+    public static final String LAYOUT = "root.layout";
+    public static final String LAYOUT_KEY = "layout-key.pub";
+    public static final String FILES = "files";
+
+    /** @param builders the builders whose links were exported, by keyid */
+    public record Result(Path out, ReleaseView release, List<String> builders, int threshold, String command) {
+    }
+
+    private InTotoExport() {
+    }
+
+    /** @param version the release of that version, or the branch's newest */
+    public static Result export(Store store, String project, String branch, Optional<String> version, byte[] layoutJson,
+            PublicKey owner, Path out) throws IOException {
+        SignedMetadata layout = Layout.check(layoutJson, owner, "layout");
+        ReleaseView release = find(store, project, branch, version);
+        Manifest manifest = release.manifest();
+        if (release.record() == null) {
+            throw new FormatException(project + "/" + branch + ": the release carries no release record (no revision)");
+        }
+        if (Files.exists(out)) {
+            throw new FormatException(out + ": already exists (give a new directory)");
+        }
+        Path dir = ReleaseAttestations.dir(store, manifest.digest());
+        Path staging = AtomicFiles.newTempName(out.toAbsolutePath().getParent());
+        List<String> exported = new ArrayList<>();
+        try {
+            Path files = staging.resolve(FILES);
+            for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+                Path target = files.resolve(file.getKey()).normalize();
+                Files.createDirectories(target.getParent());
+                Files.copy(store.objectPath(file.getValue()), target);
+            }
+            // Hashing the copies checks them against the manifest; links must name exactly these digests.
+            var products = BuildLink.products(manifest, files);
+            for (Map.Entry<String, PublicKey> builder : Layout.builders(layout, "layout").entrySet()) {
+                Path link = dir.resolve(BuildLink.fileName(builder.getValue()));
+                Path provenance = dir.resolve(Provenance.fileName(builder.getValue()));
+                if (!Files.isRegularFile(link) || !Files.isRegularFile(provenance)) {
+                    continue;
+                }
+                BuilderAttestations attestations = new BuilderAttestations(
+                        BuilderAttestations.readBounded(link, SignedMetadata.MAX_BYTES),
+                        BuilderAttestations.readBounded(provenance, SignedMetadata.MAX_BYTES));
+                attestations.check(builder.getValue(), manifest, release.record().revision(), link.toString());
+                if (!SignedMetadata.parse(attestations.link(), link.toString()).signed().path("products").equals(products)) {
+                    continue;
+                }
+                Files.write(staging.resolve(link.getFileName().toString()), attestations.link());
+                Files.write(staging.resolve(provenance.getFileName().toString()), attestations.provenance());
+                exported.add(builder.getKey());
+            }
+            Files.write(staging.resolve(LAYOUT), layoutJson);
+            Files.write(staging.resolve(LAYOUT_KEY), Json.MAPPER.writeValueAsBytes(
+                    new InTotoKey(owner).publicJson()));
+            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(staging)) {
+                FileTrees.delete(staging);
+            }
+        }
+        int threshold = layout.signed().path("steps").path(0).path("threshold").asInt();
+        String command = "cd " + out.resolve(FILES) + " && in-toto-verify --layout ../" + LAYOUT + " --layout-keys ../"
+                + LAYOUT_KEY + " --key-types ed25519 --link-dir " + Layout.LINK_DIR_FROM_FILES;
+        return new Result(out, release, exported, threshold, command);
+    }
+
+    private static ReleaseView find(Store store, String project, String branch, Optional<String> version)
+            throws IOException {
+        for (ReleaseView release : new StoreView(store).releases(project, branch)) {
+            if (release.manifest() != null && (version.isEmpty()
+                    || (release.record() != null && version.get().equals(release.record().version())))) {
+                return release;
+            }
+        }
+        throw new FormatException(project + "/" + branch + ": no release" + version.map(v -> " " + v).orElse("")
+                + " in the store (among its newest " + StoreView.MAX_RELEASES + ")");
+    }
+}
