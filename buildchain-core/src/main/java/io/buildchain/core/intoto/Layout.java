@@ -30,15 +30,16 @@ public final class Layout {
     public static final String INSPECTION = "buildchain-files";
     /** Where the inspection finds the links, relative to the files: the export's layout. */
     public static final String LINK_DIR_FROM_FILES = "..";
+    /** No braces: in-toto formats its error message with the command in it, and a brace there breaks it. */
     static final String CHECK_FILES = String.join("\n",
             "import glob,hashlib,json,os,sys",
             "def h(p):",
             " a,b=hashlib.sha256(),hashlib.sha384()",
             " with open(p,'rb') as f:",
             "  for c in iter(lambda:f.read(1<<20),b''):a.update(c);b.update(c)",
-            " return {'sha256':a.hexdigest(),'sha384':b.hexdigest()}",
+            " return dict(sha256=a.hexdigest(),sha384=b.hexdigest())",
             "L=[json.load(open(p,encoding='utf-8'))['signed']['products'] for p in glob.glob(os.path.join(sys.argv[1],'build.*.link'))]",
-            "F={os.path.relpath(os.path.join(r,n)).replace(os.sep,'/') for r,_,ns in os.walk('.') for n in ns}-{sys.argv[2]}",
+            "F=set(os.path.relpath(os.path.join(r,n)).replace(os.sep,'/') for r,_,ns in os.walk('.') for n in ns)-set([sys.argv[2]])",
             "sys.exit(0 if L and all(set(P)==F and all(P[n]==h(n) for n in F) for P in L) else 1)");
 
     private Layout() {
