@@ -1,0 +1,117 @@
+package io.buildchain.core.intoto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.FormatException;
+import io.buildchain.core.chain.BuilderChain;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.testing.Network;
+import io.buildchain.core.view.ChainPages;
+import io.buildchain.core.view.StoreRoutes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The publisher keeps exactly the agreeing builders' attestations that hold, and serve hands them out; the layout
+ * refuses a trust file in which in-toto would count one operator twice.
+ */
+class ReleaseAttestationsTest {
+    static final String REVISION = "89abcdef0123456789abcdef0123456789abcdef";
+    @TempDir
+    Path dir;
+
+    record Built(Submission submission, Manifest manifest, Path dist) {
+    }
+
+    Built build(Network net, String name, String jar) throws Exception {
+        Path dist = dir.resolve(name + "/dist");
+        Files.createDirectories(dist);
+        Files.writeString(dist.resolve("app.jar"), jar);
+        Manifest manifest = ReleaseRecord.writeInto(dist, new TreeHasher(2).hashTree(dist), "proj", "main", "1.0",
+                REVISION, 1700000000L);
+        byte[] request = new BuilderChain(dir.resolve(name + "/state")).request(net.builders.get(name),
+                manifest.digest(), 1700000000L).bytes();
+        return new Built(new Submission(name, manifest.render(), request, Optional.of(dist)), manifest, dist);
+    }
+
+    @Test
+    void onlyTheAgreeingBuildersAttestationsThatHoldAreKeptAndServed() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        Built a = build(net, "a", "same");
+        Built b = build(net, "b", "same");
+        Built c = build(net, "c", "odd");
+        Map<String, BuilderAttestations> attestations = new HashMap<>();
+        BuilderAttestations ofA = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty());
+        attestations.put(ReleaseAttestations.requestKey(a.submission().request()), ofA);
+        // b hands in a's link and provenance as its own: signed by another key, left out.
+        attestations.put(ReleaseAttestations.requestKey(b.submission().request()), ofA);
+        // c dissents: its (valid) attestations do not describe the release.
+        attestations.put(ReleaseAttestations.requestKey(c.submission().request()),
+                BuilderAttestations.make(c.manifest(), c.dist(), net.builders.get("c"), Optional.empty()));
+        Publisher.Result result = net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                List.of(a.submission(), b.submission(), c.submission()), Optional.empty()));
+
+        List<String> report = new ArrayList<>();
+        List<Path> written = ReleaseAttestations.record(net.store, result.decision(), attestations, report::add);
+
+        Path inToto = ReleaseAttestations.dir(net.store, a.manifest().digest());
+        String linkOfA = BuildLink.fileName(net.builders.get("a").publicKey());
+        assertThat(written).containsExactlyInAnyOrder(inToto.resolve(linkOfA),
+                inToto.resolve(Provenance.fileName(net.builders.get("a").publicKey())));
+        assertThat(report).singleElement().asString().startsWith("in-toto: left out: b link: not signed by the "
+                + "builder key " + net.builders.get("b").publicKey());
+        try (var files = Files.list(inToto)) {
+            assertThat(files).hasSize(2);
+        }
+
+        StoreRoutes routes = new StoreRoutes(net.store, new ChainPages("/", "http://s/"));
+        String base = "release/" + a.manifest().digest().base32() + "/in-toto/";
+        var served = (StoreRoutes.StoreFile) routes.resolve(base + linkOfA);
+        assertThat(served.immutable()).isFalse();
+        assertThat(Files.readAllBytes(served.file())).isEqualTo(ofA.link());
+        for (String refused : List.of(base + "x.link", base + "../manifest.json",
+                "release/" + a.manifest().digest().base32() + "/artifacts/app.jar", base + linkOfA + "/x")) {
+            assertThat(routes.resolve(refused)).as(refused).isInstanceOf(StoreRoutes.Page.class);
+        }
+        StoreRoutes otherJob = new StoreRoutes(net.store, new ChainPages("/", "http://s/"), (p, br) -> !p.equals("proj"));
+        assertThat(otherJob.resolve(base + linkOfA)).isInstanceOf(StoreRoutes.Page.class);
+    }
+
+    @Test
+    void theLayoutCountsOneKeyPerOperator() {
+        SigningKey root = SigningKey.generate(Network.RANDOM);
+        SigningKey a1 = SigningKey.generate(Network.RANDOM);
+        SigningKey a2 = SigningKey.generate(Network.RANDOM);
+        SigningKey b = SigningKey.generate(Network.RANDOM);
+        KeyList twoOfAlice = KeyList.parse(a1.publicKey() + " a1 operator=alice\n" + a2.publicKey()
+                + " a2 operator=alice\n" + b.publicKey() + " b\n", "trusted");
+        Instant later = Instant.now().plusSeconds(3600);
+        assertThatThrownBy(() -> Layout.sign("proj", "main", 2, twoOfAlice, List.of("*"), later, root))
+                .isInstanceOf(FormatException.class).hasMessageContaining("operator alice has 2 keys");
+
+        KeyList onePerOperator = KeyList.parse(a1.publicKey() + " a1 operator=alice\n" + b.publicKey() + " b\n", "trusted");
+        assertThatThrownBy(() -> Layout.sign("proj", "main", 3, onePerOperator, List.of("*"), later, root))
+                .isInstanceOf(FormatException.class).hasMessageContaining("expected 1 to 2");
+        SignedMetadata layout = Layout.sign("proj", "main", 2, onePerOperator, List.of("*"), later, root);
+        byte[] json = layout.toJson();
+        assertThat(Layout.builders(Layout.check(json, root.publicKey(), "layout"), "layout").values())
+                .containsExactlyInAnyOrder(a1.publicKey(), b.publicKey());
+        assertThatThrownBy(() -> Layout.check(json, a1.publicKey(), "layout")).hasMessageContaining("not signed by the root key");
+        assertThat(layout.signed().path("steps").path(0).path("threshold").asInt()).isEqualTo(2);
+    }
+}
