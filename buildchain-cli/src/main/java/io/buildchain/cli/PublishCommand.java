@@ -84,6 +84,9 @@ final class PublishCommand implements Callable<Integer> {
         KeyList trusted = KeyList.read(trust);
         SubmissionInbox inbox = new SubmissionInbox(opened, trusted, SubmissionInbox.DEFAULT_MAX_BYTES);
         List<Submission> taken = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
+        if (fromSubmissions) {
+            attestations.putAll(inbox.attestations(chain.project, chain.branch));
+        }
         parsed.addAll(taken);
         if (parsed.isEmpty()) {
             throw new FormatException("nothing to publish: give MANIFEST:REQUEST pairs"

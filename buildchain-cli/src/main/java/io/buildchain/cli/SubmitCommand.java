@@ -3,6 +3,7 @@ package io.buildchain.cli;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.build.SignedBuildInfo;
+import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.hash.FileHasher;
 import io.buildchain.core.manifest.Manifest;
@@ -70,7 +71,8 @@ final class SubmitCommand implements Callable<Integer> {
         Path upload = Files.createTempFile("buildchain-submit", ".tar");
         try {
             try (OutputStream out = Files.newOutputStream(upload)) {
-                SubmissionPackage.write(out, manifestBytes, parsed, signed.bytes(), buildinfo, artifacts);
+                SubmissionPackage.write(out, manifestBytes, parsed, signed.bytes(), buildinfo,
+                        BuilderAttestations.readBeside(request), artifacts);
             }
             String base = url.toString().endsWith("/") ? url.toString() : url + "/";
             URI target = URI.create(base + "submit/" + chain.project + "/" + chain.branch);

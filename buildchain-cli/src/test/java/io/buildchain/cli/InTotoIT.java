@@ -7,7 +7,13 @@ import io.buildchain.core.Json;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.intoto.InTotoKey;
 import io.buildchain.core.manifest.Manifest;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,6 +221,42 @@ class InTotoIT {
         String output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bad.waitFor()).isEqualTo(1);
         assertThat(output).contains("bad signature");
+    }
+
+    @Test
+    void submittedBuildsCarryTheirAttestationsIntoTheStoreAndServeHandsThemOut() throws Exception {
+        Process server = Cli.builder(dir, Map.of(), "serve", "--store", "remote", "--bind", "127.0.0.1:0",
+                "--accept-submissions", "--trust", "trusted").redirectError(dir.resolve("serve.log").toFile()).start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
+            assertThat(m.find()).as("serve printed its address: %s", line).isTrue();
+            String url = m.group(1);
+            for (String node : List.of("a", "b", "c")) {
+                ok("submit", "--url", url, "-p", "hello", "-b", "main", "--manifest", node + "/manifest.json",
+                        "--request", node + "/req", "--artifacts", node + "/dist");
+            }
+            Cli.Result published = ok("publish", "--store", "remote", "-p", "hello", "-b", "main", "--quorum", "2",
+                    "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "remote-signer",
+                    "--from-submissions");
+            assertThat(published.err()).contains("in-toto: ").doesNotContain("left out");
+
+            String manifest = Manifest.parse(Files.readAllBytes(dir.resolve("a/manifest.json")), "a").digest().base32();
+            HttpResponse<byte[]> link = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                    + "release/" + manifest + "/in-toto/build." + prefixOf("a") + ".link")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(link.statusCode()).isEqualTo(200);
+            assertThat(link.body()).isEqualTo(Files.readAllBytes(dir.resolve("a/req.link")));
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(layout("remote.layout", Instant.now().plusSeconds(86400)).exit()).isZero();
+        ok("export", "in-toto", "--store", "remote", "-p", "hello", "-b", "main", "--layout", "remote.layout",
+                "--root", "root.pub", "--out", "remote-export");
+        Verify accepted = inTotoVerify("remote-export");
+        assertThat(accepted.exit()).as(accepted.output()).isZero();
     }
 
     /** in-toto's name for a builder's link: its keyid's first 8 hex digits. */

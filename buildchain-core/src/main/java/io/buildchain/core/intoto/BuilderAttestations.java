@@ -20,6 +20,9 @@ import java.util.Optional;
  * as {@code REQ.link} and {@code REQ.provenance.json}; like the buildinfo, they are evidence outside the vote.
  */
 public record BuilderAttestations(byte[] link, byte[] provenance) {
+    /** The bound on each of the two files read from a builder. */
+    public static final int MAX_BYTES = SignedMetadata.MAX_BYTES;
+
     public BuilderAttestations {
         link = link.clone();
         provenance = provenance.clone();
@@ -68,8 +71,8 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
             throw new FormatException(request + ": " + link.getFileName() + " and " + provenance.getFileName()
                     + " go together (both from 'request --in-toto')");
         }
-        return Optional.of(new BuilderAttestations(readBounded(link, SignedMetadata.MAX_BYTES),
-                readBounded(provenance, SignedMetadata.MAX_BYTES)));
+        return Optional.of(new BuilderAttestations(readBounded(link, MAX_BYTES),
+                readBounded(provenance, MAX_BYTES)));
     }
 
     static byte[] readBounded(Path file, int max) throws IOException {

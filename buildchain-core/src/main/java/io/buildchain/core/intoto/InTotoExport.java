@@ -69,8 +69,8 @@ public final class InTotoExport {
                     continue;
                 }
                 BuilderAttestations attestations = new BuilderAttestations(
-                        BuilderAttestations.readBounded(link, SignedMetadata.MAX_BYTES),
-                        BuilderAttestations.readBounded(provenance, SignedMetadata.MAX_BYTES));
+                        BuilderAttestations.readBounded(link, BuilderAttestations.MAX_BYTES),
+                        BuilderAttestations.readBounded(provenance, BuilderAttestations.MAX_BYTES));
                 attestations.check(builder.getValue(), manifest, release.record().revision(), link.toString());
                 if (!SignedMetadata.parse(attestations.link(), link.toString()).signed().path("products").equals(products)) {
                     continue;

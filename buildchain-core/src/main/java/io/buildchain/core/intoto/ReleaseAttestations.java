@@ -1,7 +1,6 @@
 package io.buildchain.core.intoto;
 
 import io.buildchain.core.BuildchainException;
-import io.buildchain.core.VerificationException;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.QuorumDecision;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -52,9 +52,12 @@ public final class ReleaseAttestations {
         }
         Manifest manifest = decision.agreeing().get(0).manifest();
         Digest digest = decision.accepted().get();
-        Digest recordDigest = ReleaseRecord.entry(manifest).orElseThrow(() -> new VerificationException(
-                "in-toto: the release has no release record, so no revision for the links' materials"));
-        ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(store.objectPath(recordDigest)),
+        Optional<Digest> recordDigest = ReleaseRecord.entry(manifest);
+        if (recordDigest.isEmpty()) {
+            report.accept("in-toto: left out: the release has no release record, so no revision for the links");
+            return written;
+        }
+        ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(store.objectPath(recordDigest.get())),
                 "release record of " + digest);
         Path dir = dir(store, digest);
         try (DirectoryLock lock = store.lock()) {

@@ -3,6 +3,8 @@ package io.buildchain.core.submit;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
+import io.buildchain.core.intoto.BuilderAttestations;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
@@ -28,8 +30,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -173,6 +177,20 @@ public final class SubmissionInbox {
         return submissions;
     }
 
+    /** The in-toto attestations that came with the submissions {@link #pending} returns, by request. */
+    public Map<String, BuilderAttestations> attestations(String project, String branch) throws IOException {
+        Map<String, BuilderAttestations> out = new HashMap<>();
+        for (Submission submission : pending(project, branch)) {
+            Path builder = submission.artifacts().orElseThrow().getParent();
+            if (Files.exists(builder.resolve(SubmissionPackage.IN_TOTO_LINK))) {
+                out.put(ReleaseAttestations.requestKey(submission.request()), new BuilderAttestations(
+                        Files.readAllBytes(builder.resolve(SubmissionPackage.IN_TOTO_LINK)),
+                        Files.readAllBytes(builder.resolve(SubmissionPackage.IN_TOTO_PROVENANCE))));
+            }
+        }
+        return out;
+    }
+
     private DirectoryLock lock() throws IOException {
         return DirectoryLock.acquire(root.resolve("lock"));
     }
@@ -290,6 +308,7 @@ public final class SubmissionInbox {
         Manifest manifest = head.manifest();
         Map<String, Digest> artifacts = new HashMap<>();
         Map<String, byte[]> buildinfo = new HashMap<>();
+        Set<String> inToto = new HashSet<>();
         try {
             TarArchiveEntry entry;
             int count = 0;
@@ -319,6 +338,16 @@ public final class SubmissionInbox {
                             Files.write(staging.resolve(file.getKey()), file.getValue());
                         }
                     }
+                    continue;
+                }
+                if (name.equals(SubmissionPackage.IN_TOTO_LINK) || name.equals(SubmissionPackage.IN_TOTO_PROVENANCE)) {
+                    // Evidence outside the vote, checked when the release is published (docs/in-toto.md).
+                    if (entry.getSize() > BuilderAttestations.MAX_BYTES || !inToto.add(name)) {
+                        throw new SubmissionRejectedException(400, name + " is larger than "
+                                + BuilderAttestations.MAX_BYTES + " bytes or appears twice");
+                    }
+                    slot.charge(entry.getSize());
+                    Files.copy(tar, staging.resolve(name));
                     continue;
                 }
                 if (!name.startsWith(SubmissionPackage.ARTIFACTS)) {
@@ -351,6 +380,10 @@ public final class SubmissionInbox {
             throw new SubmissionRejectedException(400, "upload has an entry twice, or a file where a directory is");
         } catch (IOException e) {
             throw new SubmissionRejectedException(400, "upload broken or not a tar: " + e.getMessage());
+        }
+        if (inToto.size() == 1) {
+            throw new SubmissionRejectedException(400, SubmissionPackage.IN_TOTO_LINK + " and "
+                    + SubmissionPackage.IN_TOTO_PROVENANCE + " go together");
         }
         if (buildinfo.size() == 1) {
             throw new SubmissionRejectedException(400, SubmissionPackage.BUILDINFO + " and "

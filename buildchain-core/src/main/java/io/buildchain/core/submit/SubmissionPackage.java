@@ -1,6 +1,7 @@
 package io.buildchain.core.submit;
 
 import io.buildchain.core.build.SignedBuildInfo;
+import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.manifest.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * What a remote build node uploads: one uncompressed tar of manifest.json, request.bin and artifacts/NAME, and
- * optionally the builder's signed buildinfo (buildinfo.txt with its detached signature buildinfo.sig).
+ * optionally the builder's signed buildinfo (buildinfo.txt with its detached signature buildinfo.sig) and its
+ * in-toto link and SLSA provenance (in-toto.link with provenance.json; docs/in-toto.md).
  */
 public final class SubmissionPackage {
     public static final String MANIFEST = "manifest.json";
@@ -20,6 +22,8 @@ public final class SubmissionPackage {
     public static final String ARTIFACTS = "artifacts/";
     public static final String BUILDINFO = "buildinfo.txt";
     public static final String BUILDINFO_SIGNATURE = "buildinfo.sig";
+    public static final String IN_TOTO_LINK = "in-toto.link";
+    public static final String IN_TOTO_PROVENANCE = "provenance.json";
 
     private SubmissionPackage() {
     }
@@ -31,6 +35,12 @@ public final class SubmissionPackage {
 
     public static void write(OutputStream out, byte[] manifestBytes, Manifest manifest, byte[] request,
             Optional<SignedBuildInfo> buildinfo, Path artifacts) throws IOException {
+        write(out, manifestBytes, manifest, request, buildinfo, Optional.empty(), artifacts);
+    }
+
+    public static void write(OutputStream out, byte[] manifestBytes, Manifest manifest, byte[] request,
+            Optional<SignedBuildInfo> buildinfo, Optional<BuilderAttestations> attestations, Path artifacts)
+            throws IOException {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -39,6 +49,10 @@ public final class SubmissionPackage {
         if (buildinfo.isPresent()) {
             add(tar, BUILDINFO, buildinfo.get().bytes());
             add(tar, BUILDINFO_SIGNATURE, buildinfo.get().signature());
+        }
+        if (attestations.isPresent()) {
+            add(tar, IN_TOTO_LINK, attestations.get().link());
+            add(tar, IN_TOTO_PROVENANCE, attestations.get().provenance());
         }
         for (String name : manifest.files().keySet()) {
             Path file = artifacts.resolve(name);
