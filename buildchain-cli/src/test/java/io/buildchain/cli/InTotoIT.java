@@ -77,8 +77,12 @@ class InTotoIT {
     }
 
     Cli.Result layout(String out, Instant expires) throws Exception {
+        return layout(out, expires, "main");
+    }
+
+    Cli.Result layout(String out, Instant expires, String branch) throws Exception {
         return Cli.run(dir, "root", "in-toto-layout", "--root-key", "root.key", "--trust", "trusted", "-p", "hello",
-                "-b", "main", "--quorum", "2", "--product", "hello-*.jar", "--product", "docs/*",
+                "-b", branch, "--quorum", "2", "--product", "hello-*.jar", "--product", "docs/*",
                 "--product", ".buildchain/release.json", "--expires", expires.toString(), "--out", out);
     }
 
@@ -149,6 +153,14 @@ class InTotoIT {
         assertThat(untrusted.output()).contains("ThresholdVerificationError",
                 "Step 'build' requires at least '2' links validly signed by different authorized functionaries. "
                         + "Only found '1'");
+
+        // The same root's layout of another branch, with the same builders and files, refuses this branch's release.
+        assertThat(layout("other.layout", Instant.now().plusSeconds(86400), "other").exit()).isZero();
+        copy("export", "other-branch");
+        Files.copy(dir.resolve("other.layout"), dir.resolve("other-branch/root.layout"), StandardCopyOption.REPLACE_EXISTING);
+        Verify otherBranch = inTotoVerify("other-branch");
+        assertThat(otherBranch.exit()).isEqualTo(1);
+        assertThat(otherBranch.output()).contains("RuleVerificationError", "'REQUIRE hello/other' did not find hello/other");
 
         // The dissenting builder c is trusted, but its link does not name these files: it cannot stand in.
         copy("export", "dissent");

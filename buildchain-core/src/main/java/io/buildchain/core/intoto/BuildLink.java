@@ -9,6 +9,7 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.release.ReleaseRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,13 +23,13 @@ import java.util.regex.Pattern;
 
 /**
  * The in-toto link a builder signs for the step {@code build}: its products are the release's files (every
- * manifest entry, the release record included) with their SHA-256 and SHA-384 in hex, its one material
- * ({@code source}) is the source revision as {@code gitCommit}. Builders who agree sign links with identical
- * materials and products, which is what in-toto's step threshold compares.
+ * manifest entry, the release record included) with their SHA-256 and SHA-384 in hex, its one material is named
+ * {@code PROJECT/BRANCH} (so a layout accepts only its own branch's releases) and is the source revision as
+ * {@code gitCommit}. Builders who agree sign links with identical materials and products, which is what in-toto's
+ * step threshold compares.
  */
 public final class BuildLink {
     public static final String STEP = "build";
-    public static final String SOURCE_MATERIAL = "source";
     private static final Pattern REVISION = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
     private BuildLink() {
@@ -39,11 +40,11 @@ public final class BuildLink {
         return STEP + "." + new InTotoKey(builder).prefix() + ".link";
     }
 
-    public static SignedMetadata sign(ObjectNode products, String revision, SigningKey builder) {
+    public static SignedMetadata sign(ObjectNode products, ReleaseRecord record, SigningKey builder) {
         ObjectNode link = Json.MAPPER.createObjectNode();
         link.put("_type", "link");
         link.put("name", STEP);
-        link.set("materials", materials(revision));
+        link.set("materials", materials(record));
         link.set("products", products);
         link.putObject("byproducts");
         link.putArray("command");
@@ -51,15 +52,25 @@ public final class BuildLink {
         return SignedMetadata.sign(link, builder);
     }
 
-    /** {@code {"source": {"gitCommit": REVISION}}}; in-toto digests are hex, so the revision must be a commit id. */
-    static ObjectNode materials(String revision) {
+    /** The material's name: the release's project and branch. */
+    public static String materialName(String project, String branch) {
+        return project + "/" + branch;
+    }
+
+    /** {@code {"PROJECT/BRANCH": {"gitCommit": REVISION}}}. */
+    static ObjectNode materials(ReleaseRecord record) {
+        ObjectNode materials = Json.MAPPER.createObjectNode();
+        materials.set(materialName(record.project(), record.branch()), gitCommit(record.revision()));
+        return materials;
+    }
+
+    /** {@code {"gitCommit": REVISION}}; in-toto digests are hex, so the revision must be a commit id. */
+    static ObjectNode gitCommit(String revision) {
         if (revision == null || !REVISION.matcher(revision).matches()) {
-            throw new FormatException("in-toto link: the release record's revision \"" + revision + "\" is not a git "
+            throw new FormatException("in-toto: the release record's revision \"" + revision + "\" is not a git "
                     + "commit id (40 or 64 lower-case hex digits), and in-toto names materials by hex digests");
         }
-        ObjectNode materials = Json.MAPPER.createObjectNode();
-        materials.putObject(SOURCE_MATERIAL).put("gitCommit", revision);
-        return materials;
+        return Json.MAPPER.createObjectNode().put("gitCommit", revision);
     }
 
     /**
@@ -89,17 +100,19 @@ public final class BuildLink {
 
     /**
      * Refuses a link that is not {@code builder}'s signed link for the step {@code build} naming exactly the
-     * manifest's files with its SHA-384 digests and the record's revision.
+     * manifest's files with its SHA-384 digests and the record's project, branch and revision.
      */
-    public static void check(SignedMetadata link, PublicKey builder, Manifest manifest, String revision, String where) {
+    public static void check(SignedMetadata link, PublicKey builder, Manifest manifest, ReleaseRecord record,
+            String where) {
         if (!"link".equals(link.type()) || !STEP.equals(link.signed().path("name").textValue())) {
             throw new FormatException(where + ": not an in-toto link for the step \"" + STEP + "\"");
         }
         if (!link.signedBy(builder)) {
             throw new VerificationException(where + ": not signed by the builder key " + builder);
         }
-        if (!link.signed().path("materials").equals(materials(revision))) {
-            throw new VerificationException(where + ": its materials do not name the revision " + revision);
+        if (!link.signed().path("materials").equals(materials(record))) {
+            throw new VerificationException(where + ": its materials do not name " + materialName(record.project(),
+                    record.branch()) + " at revision " + record.revision());
         }
         checkSubjects(link.signed().path("products"), manifest, where);
     }

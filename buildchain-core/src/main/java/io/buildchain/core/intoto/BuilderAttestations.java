@@ -37,13 +37,13 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
         ReleaseRecord record = ReleaseRecord.of(manifest, readBounded(files.resolve(ReleaseRecord.NAME),
                 ReleaseRecord.MAX_BYTES), files.resolve(ReleaseRecord.NAME).toString());
         ObjectNode products = BuildLink.products(manifest, files);
-        return new BuilderAttestations(BuildLink.sign(products, record.revision(), builder).toJson(),
+        return new BuilderAttestations(BuildLink.sign(products, record, builder).toJson(),
                 Provenance.sign(products, manifest, record, buildinfo, builder));
     }
 
-    /** Refuses unless both are {@code builder}'s, for exactly this manifest and the record's revision. */
-    public void check(PublicKey builder, Manifest manifest, String revision, String where) {
-        BuildLink.check(SignedMetadata.parse(link, where + " link"), builder, manifest, revision, where + " link");
+    /** Refuses unless both are {@code builder}'s, for exactly this manifest and its record. */
+    public void check(PublicKey builder, Manifest manifest, ReleaseRecord record, String where) {
+        BuildLink.check(SignedMetadata.parse(link, where + " link"), builder, manifest, record, where + " link");
         Provenance.check(provenance, builder, manifest, where + " provenance");
     }
 

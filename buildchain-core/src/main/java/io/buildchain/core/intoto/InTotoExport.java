@@ -71,7 +71,7 @@ public final class InTotoExport {
                 BuilderAttestations attestations = new BuilderAttestations(
                         BuilderAttestations.readBounded(link, BuilderAttestations.MAX_BYTES),
                         BuilderAttestations.readBounded(provenance, BuilderAttestations.MAX_BYTES));
-                attestations.check(builder.getValue(), manifest, release.record().revision(), link.toString());
+                attestations.check(builder.getValue(), manifest, release.record(), link.toString());
                 if (!SignedMetadata.parse(attestations.link(), link.toString()).signed().path("products").equals(products)) {
                     continue;
                 }

@@ -77,7 +77,9 @@ public final class Layout {
         functionaries.keySet().forEach(pubkeys::add);
         step.putArray("expected_command");
         ArrayNode materials = step.putArray("expected_materials");
-        materials.addArray().add("ALLOW").add(BuildLink.SOURCE_MATERIAL);
+        // Only this branch's releases: a link names its release's PROJECT/BRANCH as its material.
+        materials.addArray().add("REQUIRE").add(BuildLink.materialName(project, branch));
+        materials.addArray().add("ALLOW").add(BuildLink.materialName(project, branch));
         materials.addArray().add("DISALLOW").add("*");
         ArrayNode products = step.putArray("expected_products");
         productPatterns.forEach(pattern -> products.addArray().add("ALLOW").add(pattern));

@@ -54,8 +54,8 @@ public final class Provenance {
             ObjectNode fields = definition.putObject("internalParameters").putObject("buildinfo");
             info.environment().forEach(fields::put);
         });
-        definition.putArray("resolvedDependencies").addObject().put("name", BuildLink.SOURCE_MATERIAL)
-                .set("digest", BuildLink.materials(record.revision()).get(BuildLink.SOURCE_MATERIAL));
+        definition.putArray("resolvedDependencies").addObject().put("name", "source")
+                .set("digest", BuildLink.gitCommit(record.revision()));
         ObjectNode run = predicate.putObject("runDetails");
         run.putObject("builder").put("id", BUILDER_ID_PREFIX + builder.publicKey().base32());
         run.putArray("byproducts").addObject().put("name", "manifest.json").putObject("digest")

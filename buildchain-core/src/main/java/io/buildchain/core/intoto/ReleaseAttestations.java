@@ -67,7 +67,7 @@ public final class ReleaseAttestations {
                     continue;
                 }
                 try {
-                    attestations.check(vote.key(), manifest, record.revision(), decision.builderName(vote));
+                    attestations.check(vote.key(), manifest, record, decision.builderName(vote));
                 } catch (BuildchainException e) {
                     report.accept("in-toto: left out: " + e.getMessage());
                     continue;
