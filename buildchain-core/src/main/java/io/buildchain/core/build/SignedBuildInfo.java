@@ -84,7 +84,8 @@ public record SignedBuildInfo(byte[] bytes, byte[] signature) implements Seriali
         AtomicFiles.write(signatureOf(info), signature, AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }
 
-    private static byte[] readBounded(Path file, int max) throws IOException {
+    /** A file of at most {@code max} bytes, refused unread beyond that. */
+    public static byte[] readBounded(Path file, int max) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(max + 1);
             if (bytes.length > max) {

@@ -3,13 +3,13 @@ package io.buildchain.core.intoto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.store.AtomicFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
      */
     public static BuilderAttestations make(Manifest manifest, Path files, SigningKey builder,
             Optional<BuildInfo> buildinfo) throws IOException {
-        ReleaseRecord record = ReleaseRecord.of(manifest, readBounded(files.resolve(ReleaseRecord.NAME),
+        ReleaseRecord record = ReleaseRecord.of(manifest, SignedBuildInfo.readBounded(files.resolve(ReleaseRecord.NAME),
                 ReleaseRecord.MAX_BYTES), files.resolve(ReleaseRecord.NAME).toString());
         ObjectNode products = BuildLink.products(manifest, files);
         return new BuilderAttestations(BuildLink.sign(products, record, builder).toJson(),
@@ -71,17 +71,7 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
             throw new FormatException(request + ": " + link.getFileName() + " and " + provenance.getFileName()
                     + " go together (both from 'request --in-toto')");
         }
-        return Optional.of(new BuilderAttestations(readBounded(link, MAX_BYTES),
-                readBounded(provenance, MAX_BYTES)));
-    }
-
-    static byte[] readBounded(Path file, int max) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) {
-                throw new FormatException(file + ": larger than the " + max + " bytes expected");
-            }
-            return bytes;
-        }
+        return Optional.of(new BuilderAttestations(SignedBuildInfo.readBounded(link, MAX_BYTES),
+                SignedBuildInfo.readBounded(provenance, MAX_BYTES)));
     }
 }

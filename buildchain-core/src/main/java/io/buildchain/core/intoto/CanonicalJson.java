@@ -2,9 +2,9 @@ package io.buildchain.core.intoto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.buildchain.core.FormatException;
+import io.buildchain.core.manifest.ManifestNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,21 +14,6 @@ import java.util.List;
  * itself), UTF-8.
  */
 public final class CanonicalJson {
-    private static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    };
-
     private CanonicalJson() {
     }
 
@@ -59,7 +44,7 @@ public final class CanonicalJson {
         } else if (node.isObject()) {
             List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
-            names.sort(CODE_POINT_ORDER);
+            names.sort(ManifestNames.ORDER); // code point order, as Python sorts str
             out.append('{');
             for (int i = 0; i < names.size(); i++) {
                 out.append(i == 0 ? "" : ",");

@@ -2,6 +2,7 @@ package io.buildchain.core.intoto;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
@@ -69,8 +70,8 @@ public final class InTotoExport {
                     continue;
                 }
                 BuilderAttestations attestations = new BuilderAttestations(
-                        BuilderAttestations.readBounded(link, BuilderAttestations.MAX_BYTES),
-                        BuilderAttestations.readBounded(provenance, BuilderAttestations.MAX_BYTES));
+                        SignedBuildInfo.readBounded(link, BuilderAttestations.MAX_BYTES),
+                        SignedBuildInfo.readBounded(provenance, BuilderAttestations.MAX_BYTES));
                 attestations.check(builder.getValue(), manifest, release.record(), link.toString());
                 if (!SignedMetadata.parse(attestations.link(), link.toString()).signed().path("products").equals(products)) {
                     continue;
