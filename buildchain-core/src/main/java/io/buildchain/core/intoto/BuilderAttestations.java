@@ -34,6 +34,10 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
      */
     public static BuilderAttestations make(Manifest manifest, Path files, SigningKey builder,
             Optional<BuildInfo> buildinfo) throws IOException {
+        if (ReleaseRecord.entry(manifest).isEmpty()) {
+            throw new FormatException("in-toto: the manifest has no release record, whose project, branch and revision "
+                    + "the link names: make it with manifest --project --branch --release-version --revision");
+        }
         ReleaseRecord record = ReleaseRecord.of(manifest, SignedBuildInfo.readBounded(files.resolve(ReleaseRecord.NAME),
                 ReleaseRecord.MAX_BYTES), files.resolve(ReleaseRecord.NAME).toString());
         ObjectNode products = BuildLink.products(manifest, files);

@@ -99,10 +99,8 @@ public final class Provenance {
                 || !root.path("payload").isTextual() || !root.path("signatures").isArray()) {
             throw new FormatException(where + ": expected a DSSE envelope with payloadType " + PAYLOAD_TYPE);
         }
-        byte[] payload;
-        try {
-            payload = Base64.getDecoder().decode(root.get("payload").textValue());
-        } catch (IllegalArgumentException e) {
+        byte[] payload = decodeBase64(root.get("payload").textValue());
+        if (payload == null) {
             throw new FormatException(where + ": payload is not base64");
         }
         String keyid = new InTotoKey(builder).keyid();
@@ -110,8 +108,9 @@ public final class Provenance {
         boolean signed = false;
         for (JsonNode signature : root.get("signatures")) {
             if (keyid.equals(signature.path("keyid").textValue())) {
-                byte[] sig = Base64.getDecoder().decode(signature.path("sig").asText(""));
-                signed = sig.length == SigningKey.SIGNATURE_LENGTH && builder.verify(sig, 0, pae, 0, pae.length);
+                byte[] sig = decodeBase64(signature.path("sig").asText(""));
+                signed = sig != null && sig.length == SigningKey.SIGNATURE_LENGTH
+                        && builder.verify(sig, 0, pae, 0, pae.length);
                 break;
             }
         }
@@ -138,5 +137,13 @@ public final class Provenance {
         }
         BuildLink.checkSubjects(subjects, manifest, where);
         return statement;
+    }
+
+    private static byte[] decodeBase64(String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.Json;
 import io.buildchain.core.chain.BuilderChain;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.SigningKey;
@@ -90,6 +91,44 @@ class ReleaseAttestationsTest {
         }
         StoreRoutes otherJob = new StoreRoutes(net.store, new ChainPages("/", "http://s/"), (p, br) -> !p.equals("proj"));
         assertThat(otherJob.resolve(base + linkOfA)).isInstanceOf(StoreRoutes.Page.class);
+    }
+
+    @Test
+    void hostileAttestationsAreRefusedWithOneLine() throws Exception {
+        Network net = new Network(dir, "a");
+        Built a = build(net, "a", "same");
+        BuilderAttestations good = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty());
+        ReleaseRecord record = ReleaseRecord.of(a.manifest(), Files.readAllBytes(a.dist().resolve(ReleaseRecord.NAME)), "r");
+        var key = net.builders.get("a").publicKey();
+        good.check(key, a.manifest(), record, "a");
+        String link = new String(good.link(), java.nio.charset.StandardCharsets.UTF_8);
+        String envelope = new String(good.provenance(), java.nio.charset.StandardCharsets.UTF_8);
+        String sig = Json.MAPPER.readTree(good.provenance()).path("signatures").path(0).path("sig").asText();
+        String payload = Json.MAPPER.readTree(good.provenance()).path("payload").asText();
+        List<String[]> hostile = List.of(
+                new String[] {"not json", envelope},
+                new String[] {link.replace("\"sha256\"", "\"sha512\""), envelope},
+                new String[] {link.replace(REVISION, REVISION.replace('8', '9')), envelope},
+                new String[] {link, envelope.replace(sig, "!!!")},
+                new String[] {link, envelope.replace(sig, "AAAA")},
+                new String[] {link, envelope.replace(payload, "%%%")},
+                new String[] {link, envelope.replace("application/vnd.in-toto+json", "text/plain")},
+                new String[] {link, "[]"},
+                new String[] {"{\"signed\": {\"_type\": \"link\", \"name\": \"build\"}, \"signatures\": [{\"keyid\": 1}]}",
+                        envelope});
+        for (String[] pair : hostile) {
+            BuilderAttestations attestations = new BuilderAttestations(pair[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    pair[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> attestations.check(key, a.manifest(), record, "a"))
+                    .as(pair[0] + " / " + pair[1]).isInstanceOf(io.buildchain.core.BuildchainException.class)
+                    .hasMessageStartingWith("a ");
+        }
+        // The same builder's provenance of another manifest is refused for this one.
+        net.builders.put("a-again", net.builders.get("a"));
+        Built odd = build(net, "a-again", "odd");
+        BuilderAttestations ofOdd = BuilderAttestations.make(odd.manifest(), odd.dist(), net.builders.get("a"), Optional.empty());
+        assertThatThrownBy(() -> new BuilderAttestations(good.link(), ofOdd.provenance()).check(key, a.manifest(), record, "a"))
+                .hasMessageContaining("is not the manifest's file");
     }
 
     @Test
