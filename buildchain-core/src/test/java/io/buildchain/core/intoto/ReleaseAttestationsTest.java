@@ -123,6 +123,11 @@ class ReleaseAttestationsTest {
                     .as(pair[0] + " / " + pair[1]).isInstanceOf(io.buildchain.core.BuildchainException.class)
                     .hasMessageStartingWith("a ");
         }
+        // A builder never signs bytes other than its manifest's: a file changed after the manifest is refused.
+        Files.writeString(a.dist().resolve("app.jar"), "changed after the manifest");
+        assertThatThrownBy(() -> BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty()))
+                .isInstanceOf(io.buildchain.core.VerificationException.class)
+                .hasMessageEndingWith("app.jar: its SHA-384 is not the manifest's");
         // The same builder's provenance of another manifest is refused for this one.
         net.builders.put("a-again", net.builders.get("a"));
         Built odd = build(net, "a-again", "odd");
