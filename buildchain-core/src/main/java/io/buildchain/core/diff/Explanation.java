@@ -23,6 +23,19 @@ import java.util.Map;
 public record Explanation(String a, String b, String manifestA, String manifestB, int files, List<Cause> causes,
         List<Decisive> decisive, List<Row> rows, int rowsLeftOut) {
 
+    private static final int BRIEF_DECISIVE = 2;
+    private static final int BRIEF_DECISIVE_LINES = 3;
+    private static final int BRIEF_GROUPS = 4;
+    /** Which causes explain each aspect of a row (the rows of an aspect no cause names are said to be unexplained). */
+    private static final Map<String, List<String>> COVERING = Map.ofEntries(
+            Map.entry("source time", List.of("source-time")), Map.entry("file", List.of("file-only")),
+            Map.entry("entry", List.of("entry-only")), Map.entry("time", List.of("time-zone", "wall-clock")),
+            Map.entry("mode", List.of("umask", "modes")), Map.entry("attributes", List.of("zip-attributes")),
+            Map.entry("owner", List.of("owner")), Map.entry("method", List.of("compression")),
+            Map.entry("compressed size", List.of("compression")), Map.entry("extra fields", List.of("extra-fields")),
+            Map.entry("order", List.of("entry-order")), Map.entry("comment", List.of("comment")),
+            Map.entry("content", List.of("jdk", "build-tool", "build-user", "wall-clock", "build-path")));
+
     public Explanation {
         causes = List.copyOf(causes);
         decisive = List.copyOf(decisive);
@@ -172,19 +185,6 @@ public record Explanation(String a, String b, String manifestA, String manifestB
         }
         return out;
     }
-
-    private static final int BRIEF_DECISIVE = 2;
-    private static final int BRIEF_DECISIVE_LINES = 3;
-    private static final int BRIEF_GROUPS = 4;
-    /** Which causes explain each aspect of a row (the rows of an aspect no cause names are said to be unexplained). */
-    private static final Map<String, List<String>> COVERING = Map.ofEntries(
-            Map.entry("source time", List.of("source-time")), Map.entry("file", List.of("file-only")),
-            Map.entry("entry", List.of("entry-only")), Map.entry("time", List.of("time-zone", "wall-clock")),
-            Map.entry("mode", List.of("umask", "modes")), Map.entry("attributes", List.of("zip-attributes")),
-            Map.entry("owner", List.of("owner")), Map.entry("method", List.of("compression")),
-            Map.entry("compressed size", List.of("compression")), Map.entry("extra fields", List.of("extra-fields")),
-            Map.entry("order", List.of("entry-order")), Map.entry("comment", List.of("comment")),
-            Map.entry("content", List.of("jdk", "build-tool", "build-user", "wall-clock", "build-path", "record-sizes")));
 
     /** The kinds of this explanation's causes that cover rows of {@code aspect}, comma-separated. */
     private String coveredBy(String aspect) {
