@@ -136,7 +136,11 @@ class PublishOutputIT {
         assertThat(out).containsPattern("  \\d{3,} evidence rows \\(all of them: add --evidence, or read .*store/quorum/"
                 + "[A-Z2-7]{103}\\.json\\):")
                 .containsPattern("    app.jar: \\d{3,} x mode \\(umask\\)")
+                .containsPattern("    \\(\\d+ rows past the first 300 are counted, not listed\\)")
                 .doesNotContain("Evidence (file | entry");
+        // The decisive lines are the changed lines themselves, the first ones of each of the first entries.
+        assertThat(out).contains("  decisive: app.jar!/META-INF/MANIFEST.MF (text, 3 of ", "    -Build-Jdk-Spec: 17",
+                "    +Build-Jdk-Spec: 21");
         assertThat(out.lines().toList()).last().asString().startsWith("  tail ");
 
         // The same requests again: said once, on stdout, and nothing else.

@@ -539,6 +539,15 @@ public final class Divergence {
                     } else if (!explained) {
                         unexplainedContent(archiveName(file, prefix));
                     }
+                } else if (!wanted.contains(name) && ArchiveEntries.kind(name).isEmpty()
+                        && byNameA.get(name).size() <= ReadBounds.MAX_DETAIL_ENTRY
+                        && byNameB.get(name).size() <= ReadBounds.MAX_DETAIL_ENTRY) {
+                    // Past the count of entries we read: not looked at, so no cause is claimed or denied for it.
+                    String archive = archiveName(file, prefix);
+                    finding(CauseKind.UNREAD, "uninspected", archive, 1, f -> f.count + " more "
+                            + (f.count == 1 ? "entry" : "entries") + " of " + f.places() + " differ in content and were "
+                            + "not read: the explanation reads the first " + MAX_INSPECTED + " differing entries "
+                            + "(the evidence rows list them)");
                 } else {
                     unexplainedContent(archiveName(file, prefix));
                     if (decisive.size() < MAX_DECISIVE * 2) {

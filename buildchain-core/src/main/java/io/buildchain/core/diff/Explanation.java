@@ -159,10 +159,14 @@ public record Explanation(String a, String b, String manifestA, String manifestB
             out.add("  * " + Printable.of(cause.summary()) + (cause.fix() == null ? "" : " -- fix: " + Printable.of(cause.fix())));
         }
         for (Decisive d : decisive.subList(0, Math.min(BRIEF_DECISIVE, decisive.size()))) {
-            int shown = Math.min(BRIEF_DECISIVE_LINES, d.lines().size());
+            // Of a unified diff, the changed lines themselves rather than its file and hunk headers.
+            List<String> changed = d.lines().stream().filter(line -> (line.startsWith("-") && !line.startsWith("---"))
+                    || (line.startsWith("+") && !line.startsWith("+++"))).toList();
+            List<String> lines = d.kind().equals("text") && !changed.isEmpty() ? changed : d.lines();
+            int shown = Math.min(BRIEF_DECISIVE_LINES, lines.size());
             out.add("  decisive: " + Printable.of(d.entry()) + " (" + Printable.of(d.kind())
                     + (shown < d.lines().size() ? ", " + shown + " of " + d.lines().size() + " lines" : "") + ")");
-            d.lines().subList(0, shown).forEach(line -> out.add("    " + Printable.of(line)));
+            lines.subList(0, shown).forEach(line -> out.add("    " + Printable.of(line)));
         }
         if (decisive.size() > BRIEF_DECISIVE) {
             out.add("  … " + (decisive.size() - BRIEF_DECISIVE) + " more decisive entries");
@@ -181,6 +185,9 @@ public record Explanation(String a, String b, String manifestA, String manifestB
             });
             if (groups.size() > BRIEF_GROUPS) {
                 out.add("    … and " + (groups.size() - BRIEF_GROUPS) + " more kinds of rows");
+            }
+            if (rowsLeftOut > 0) {
+                out.add("    (" + rowsLeftOut + " rows past the first " + rows.size() + " are counted, not listed)");
             }
         }
         return out;

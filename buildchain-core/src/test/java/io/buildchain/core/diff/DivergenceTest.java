@@ -229,6 +229,25 @@ class DivergenceTest {
         assertThat(summaries(e)).contains("reason not named here (in .buildchain/release.json)");
     }
 
+    /**
+     * Entries past the count the explanation reads were called "differ for a reason not named here … see the decisive
+     * lines", though nobody looked at them: they are said to be unread, and the ones read keep their own verdict.
+     */
+    @Test
+    void entriesPastTheReadCountAreSaidToBeUnreadNotUnexplained() throws Exception {
+        int count = Divergence.MAX_INSPECTED + 50;
+        List<E> before = new ArrayList<>();
+        List<E> after = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            before.add(E.of("data/" + i + ".bin", "\u0000\u0001 payload " + i));
+            after.add(E.of("data/" + i + ".bin", "\u0000\u0002 payload " + i));
+        }
+        Explanation e = explain("data.zip", zip(before), zip(after));
+        assertThat(summaries(e)).contains(Divergence.MAX_INSPECTED + " entries or files differ in content for a reason "
+                + "not named here (in data.zip)", "50 more entries of data.zip differ in content and were not read: the "
+                + "explanation reads the first " + Divergence.MAX_INSPECTED + " differing entries");
+    }
+
     /** Issue 23: the one-screen report counts the evidence rows a cause explains instead of listing them. */
     @Test
     void theBriefReportSummarisesTheRowsACauseExplains() throws Exception {
