@@ -173,10 +173,11 @@ public record Explanation(String a, String b, String manifestA, String manifestB
         }
         int total = rows.size() + rowsLeftOut;
         if (total > 0) {
-            out.add("  " + total + " evidence rows (all of them: " + whereAll + "):");
             Map<String, Integer> groups = new LinkedHashMap<>();
             rows.stream().filter(row -> !row.aspect().equals("sha384"))
                     .forEach(row -> groups.merge(Printable.of(row.file()) + "\u0000" + row.aspect(), 1, Integer::sum));
+            out.add("  " + total + (total == 1 ? " evidence row" : " evidence rows") + " (all of them: " + whereAll + ")"
+                    + (groups.isEmpty() ? "" : ":"));
             groups.entrySet().stream().limit(BRIEF_GROUPS).forEach(group -> {
                 String[] fileAndAspect = group.getKey().split("\u0000", 2);
                 String covered = coveredBy(fileAndAspect[1]);
