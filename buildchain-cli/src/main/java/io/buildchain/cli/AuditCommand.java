@@ -1,8 +1,8 @@
 package io.buildchain.cli;
 
-import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.verify.LastSeen;
 import io.buildchain.core.verify.LogAuditor;
+import io.buildchain.core.verify.StoreReader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -15,14 +15,14 @@ import picocli.CommandLine.Spec;
         description = {"As a monitor, check a store's log of the signer's chain completely: walk every block from the "
                 + "newest checkpoint back to the genesis (signatures, counters, previous links), rebuild the Merkle tree "
                 + "and require the checkpoint's root, consistent with the checkpoint seen before.",
-            "verify --url trusts the log's consistency instead of walking; this is the walk that backs that trust."})
+            "verify --url trusts the log's consistency instead of walking; this is the walk that backs that trust. With "
+                    + "--root, every signer key the root certified in the store is audited."})
 final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "SIGNER_PUB",
-            description = "The pinned signer public key (base32), or a file holding it.")
-    String key;
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Whose log to audit (one of):%n")
+    PinnedStoreOptions.Pin pin;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     StoreSource source;
@@ -33,9 +33,10 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LogAuditor auditor = new LogAuditor(source.open(), PublicKey.fromArgument(key, "--key"));
+        StoreReader store = source.open();
         LastSeen seen = lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
-        spec.commandLine().getOut().println(auditor.audit(seen).summary());
+        // Under --root, every key the root certified in the store, each as if it were pinned.
+        LogAuditor.auditEach(store, pin.trust().history(store), seen).forEach(spec.commandLine().getOut()::println);
         return 0;
     }
 }

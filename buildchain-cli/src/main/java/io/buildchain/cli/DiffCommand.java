@@ -79,10 +79,12 @@ final class DiffCommand implements Callable<Integer> {
         try {
             Manifest a = Manifest.parse(Files.readAllBytes(manifestA), manifestA.toString());
             Manifest b = Manifest.parse(Files.readAllBytes(manifestB), manifestB.toString());
+            String calledA = nameA != null ? nameA : manifestA.toString();
+            String calledB = nameB != null ? nameB : manifestB.toString();
             Explanation explanation = Divergence.explain(
-                    new Divergence.Side(nameA != null ? nameA : manifestA.toString(), a, Optional.ofNullable(artifactsA)),
-                    new Divergence.Side(nameB != null ? nameB : manifestB.toString(), b, Optional.ofNullable(artifactsB)));
-            explanation = explanation.withCausesFirst(environmentCauses(a, b));
+                    new Divergence.Side(calledA, a, Optional.ofNullable(artifactsA)),
+                    new Divergence.Side(calledB, b, Optional.ofNullable(artifactsB)));
+            explanation = explanation.withCausesFirst(environmentCauses(calledA, a, calledB, b));
             out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
             out.flush();
             if (!explanation.same() && artifactsA != null && artifactsB != null) {
@@ -97,7 +99,8 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     /** The builds' environment differences from their signed buildinfo files, read first; none without them. */
-    private List<Explanation.Cause> environmentCauses(Manifest a, Manifest b) throws Exception {
+    private List<Explanation.Cause> environmentCauses(String calledA, Manifest a, String calledB, Manifest b)
+            throws Exception {
         if (buildinfoA == null && buildinfoB == null) {
             return List.of();
         }
@@ -108,8 +111,8 @@ final class DiffCommand implements Callable<Integer> {
                 .environment();
         Map<String, String> envB = SignedBuildInfo.read(buildinfoB).verifiedFor(b.digest(), buildinfoB.toString())
                 .environment();
-        return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder("A", a.digest(), envA),
-                new EnvironmentCauses.Builder("B", b.digest(), envB)), a.digest(), false);
+        return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder(calledA, a.digest(), envA),
+                new EnvironmentCauses.Builder(calledB, b.digest(), envB)), a.digest(), false);
     }
 
     private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {

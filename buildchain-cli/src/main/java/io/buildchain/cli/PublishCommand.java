@@ -3,6 +3,7 @@ package io.buildchain.cli;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.publish.Publisher;
@@ -10,6 +11,7 @@ import io.buildchain.core.publish.QuorumNotMetException;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionInbox;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +66,12 @@ final class PublishCommand implements Callable<Integer> {
                     + "(refused by default: an old release must not come back as the newest).")
     boolean allowOlderSource;
 
+    @Option(names = "--evidence",
+            description = "Print every evidence row of the divergence (by default each explanation is cut to one screen: "
+                    + "causes, the first decisive lines, and the rows counted). Given again for a release already "
+                    + "published, it prints that release's stored divergence.")
+    boolean evidence;
+
     @Parameters(paramLabel = "MANIFEST:REQUEST[:DIR]", arity = "0..*",
             description = {"One per builder: its manifest, its signed request, and optionally its artifacts directory "
                     + "(to explain a divergence inside archives). A signed buildinfo beside the request "
@@ -101,21 +109,37 @@ final class PublishCommand implements Callable<Integer> {
             result = publisher.publish(release);
         } catch (QuorumNotMetException e) {
             System.err.print(e.decision().report());
-            e.divergence().forEach(System.err::println);
+            printDivergence(e.explanations(), System.err, "add --evidence");
             throw e;
         }
         if (fromSubmissions) {
             inbox.consume(chain.project, chain.branch, taken);
         }
+        String block = "block " + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32();
+        if (result.repeated()) {
+            if (evidence) {
+                result.evidence().divergenceLines().forEach(System.out::println);
+            }
+            System.out.println("already published as " + block + " of " + chain.project + "/" + chain.branch
+                    + "; nothing to do");
+            return 0;
+        }
         // in-toto links and provenance are evidence outside the vote: kept beside the release once it is published.
         ReleaseAttestations.record(opened, result.decision(), attestations, System.err::println)
                 .forEach(path -> System.err.println("in-toto: " + path));
-        result.evidence().divergenceLines().forEach(System.out::println);
-        System.out.println("published " + chain.project + "/" + chain.branch + ": block "
-                + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32());
+        printDivergence(result.evidence().explanations() == null ? List.of() : result.evidence().explanations(),
+                System.out, "add --evidence, or read " + opened.evidencePath(result.block()));
+        System.out.println("published " + chain.project + "/" + chain.branch + ": " + block);
         System.out.println("  signer " + result.block().publicKey());
         System.out.println("  tail   " + store.resolve("tail").resolve(chain.project).resolve(chain.branch));
         return 0;
+    }
+
+    /** Each explanation in full with --evidence, else cut to one screen, saying {@code whereAll} for the rest. */
+    private void printDivergence(List<Explanation> explanations, PrintStream out, String whereAll) {
+        for (Explanation explanation : explanations) {
+            (evidence ? explanation.render().lines().toList() : explanation.brief(whereAll)).forEach(out::println);
+        }
     }
 
     static Submission parseSubmission(String argument) throws java.io.IOException {

@@ -67,7 +67,10 @@ class CliRoundTripIT {
                 "a/manifest.json:a/req.bin:a/dist", "b/manifest.json:b/req.bin", "c/manifest.json:c/req.bin",
                 "d/manifest.json:d/req.bin:d/dist");
         assertThat(published.err()).contains("quorum met: 3 distinct trusted builder(s)", "dissent");
-        assertThat(published.out()).contains("published hello/main: block 1").contains("lib/libhello.so | - | sha384 | ");
+        // The divergence fits one screen: its evidence rows are counted, and --evidence (or the stored evidence) lists them.
+        assertThat(published.out()).contains("published hello/main: block 1").containsPattern("  \\d+ evidence rows? \\(all "
+                + "of them: add --evidence, or read \\S*/store/quorum/[A-Z2-7]{103}\\.json\\)")
+                .doesNotContain("lib/libhello.so | - | sha384 | ");
         String pub = Files.readString(dir.resolve("signer.pub")).trim();
 
         Cli.Result verified = ok("verify", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
@@ -101,7 +104,8 @@ class CliRoundTripIT {
         Cli.Result result = fails("quorum not met", "publish", "--store", "store", "-p", "hello", "-b", "main", "--quorum",
                 "2", "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
                 "a/manifest.json:a/req.bin", "d/manifest.json:d/req.bin");
-        assertThat(result.err()).contains("no-quorum", "lib/libhello.so | - | sha384 | ");
+        assertThat(result.err()).contains("no-quorum", "a vs d: 1 file differs", "(lib/libhello.so)",
+                "  1 evidence row (all of them: add --evidence)").doesNotContain("lib/libhello.so | - | sha384 | ");
         assertThat(dir.resolve("store/tail")).doesNotExist();
         fails("can never be met", "publish", "--store", "store", "--quorum", "5", "--trust", "trusted", "--signer-key",
                 "signer.key", "--signer-state", "signer-state", "a/manifest.json:a/req.bin");

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/buildchain as a user runs it: its class-data-sharing archive is made once per jar and JVM, really serves
- * the classes of a run, and never changes what a command prints.
+ * bin/buildchain as a user runs it: its class-data-sharing archive is made once per jar and JVM, in the background
+ * (no first run waits for it), really serves the classes of a run, and never changes what a command prints.
  */
 class LauncherIT {
     @TempDir
@@ -25,7 +25,7 @@ class LauncherIT {
         Cli.Result first = Cli.run(Cli.launcher(dir, Map.of(), "--version"), "--version");
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).matches("buildchain [^\\n]+\\n");
-        assertThat(archives()).hasSize(1);
+        assertThat(awaitCacheFiles("cds-.*\\.jsa")).hasSize(1);
 
         Path log = dir.resolve("classes.log");
         Files.writeString(dir.resolve("f"), "x");
@@ -39,6 +39,45 @@ class LauncherIT {
             assertThat(loaded).as(type).anyMatch(line -> line.contains(" " + type + " source: shared objects file"));
         }
         assertThat(archives()).hasSize(1);
+    }
+
+    /**
+     * From issue 23: the first run of every command as a new user took 12-15 s, the archive being made in the
+     * foreground. The JVM here holds every training run back until the test says go: the command must answer
+     * meanwhile (before, it waited the wrapper's 60 s out), and the archive comes once the training may run.
+     */
+    @Test
+    void theFirstRunAnswersWithoutWaitingForTheArchive() throws Exception {
+        Path go = dir.resolve("go");
+        Path heldBack = dir.resolve("a-run-waited-for-the-training");
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "case \"$*\" in *DumpLoadedClassList*|*AOTCacheOutput*|*Xshare:dump*)\n"
+                + "  i=0; while [ ! -f '" + go + "' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n"
+                + "  [ -f '" + go + "' ] || touch '" + heldBack + "' ;;\n"
+                + "esac\n"
+                + "exec '" + Cli.JAVA + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Files.writeString(dir.resolve("f"), "x");
+        byte[] fromJar = Cli.ok(dir, "manifest", "--time", "0", "f").rawOut();
+        Map<String, String> env = Map.of("JAVA", java.toString());
+        for (int run = 0; run < 2; run++) {  // the second run finds the training under way, and starts none
+            Cli.Result result = Cli.run(Cli.launcher(dir, env, "manifest", "--time", "0", "f"), "manifest");
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.rawOut()).isEqualTo(fromJar);
+        }
+        assertThat(heldBack).as("a command waited for its archive's training").doesNotExist();
+        assertThat(archives()).isEmpty();
+        assertThat(cacheFiles("train\\..*")).hasSize(1);
+
+        Files.writeString(go, "");
+        assertThat(awaitCacheFiles("cds-.*\\.jsa")).hasSize(1);
+        Path log = dir.resolve("classes.log");
+        Cli.Result mapped = Cli.run(Cli.launcher(dir, Map.of("JAVA", java.toString(), "BUILDCHAIN_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + log), "manifest", "--time", "0", "f"), "manifest");
+        assertThat(mapped.rawOut()).isEqualTo(fromJar);
+        assertThat(Files.readAllLines(log)).anyMatch(line -> line.contains(" io.buildchain.cli.Main source: shared objects file"));
+        assertThat(cacheFiles("train\\..*|.*\\.making")).as("the training cleaned up after itself").isEmpty();
     }
 
     @Test
@@ -67,6 +106,7 @@ class LauncherIT {
                     "-Xlog:class+load=info:file=" + log), "manifest", "--time", "0", "f"), "manifest");
             assertThat(result.exit()).as(result.err()).isZero();
             assertThat(result.rawOut()).isEqualTo(fromJar);
+            awaitFiles(cache.resolve("buildchain"), "cds-.*\\.jsa");
         }
         assertThat(Files.readAllLines(log)).anyMatch(line -> line.contains(" io.buildchain.cli.Main source: shared objects file"));
     }
@@ -83,6 +123,7 @@ class LauncherIT {
         newerJdk().ifPresent(jdk -> javas.add(Map.of("JAVA", jdk.toString())));
         for (Map<String, String> java : javas) {
             assertThat(Cli.run(Cli.launcher(dir, java, "--version"), "--version").exit()).isZero();  // makes the archive
+            assertThat(awaitCacheFiles(java.isEmpty() ? "cds-.*\\.jsa" : "aot-.*\\.aot")).isNotEmpty();
             for (String option : List.of("-Xshare:off", "-Xshare:auto")) {
                 Map<String, String> env = new java.util.HashMap<>(java);
                 env.put("BUILDCHAIN_JAVA_OPTS", option);
@@ -97,7 +138,7 @@ class LauncherIT {
     void withCdsOffNoArchiveIsMade() throws Exception {
         Cli.Result result = Cli.run(Cli.launcher(dir, Map.of("BUILDCHAIN_CDS", "off"), "--version"), "--version");
         assertThat(result.exit()).as(result.err()).isZero();
-        assertThat(archives()).isEmpty();
+        assertThat(dir.resolve(".cache/buildchain")).as("no archive, nor a training started").doesNotExist();
     }
 
     /** On a JDK 25 or later (this machine kind has Temurin's beside the JDK 17), the launcher uses its AOT cache. */
@@ -111,7 +152,7 @@ class LauncherIT {
         Cli.Result first = Cli.run(Cli.launcher(dir, env, "manifest", "--time", "0", "f"), "manifest");
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.rawOut()).isEqualTo(fromJar);
-        assertThat(cacheFiles("aot-.*\\.aot")).hasSize(1);
+        assertThat(awaitCacheFiles("aot-.*\\.aot")).hasSize(1);
         assertThat(cacheFiles("cds-.*")).isEmpty();
 
         Path log = dir.resolve("classes.log");
@@ -159,7 +200,23 @@ class LauncherIT {
     }
 
     private List<Path> cacheFiles(String pattern) throws Exception {
-        Path cache = dir.resolve(".cache/buildchain");
+        return files(dir.resolve(".cache/buildchain"), pattern);
+    }
+
+    /** The archive is made in the background: waits (at most 120 s) for its file after a first run. */
+    private List<Path> awaitCacheFiles(String pattern) throws Exception {
+        return awaitFiles(dir.resolve(".cache/buildchain"), pattern);
+    }
+
+    private static List<Path> awaitFiles(Path cache, String pattern) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (files(cache, pattern).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return files(cache, pattern);
+    }
+
+    private static List<Path> files(Path cache, String pattern) throws Exception {
         if (!Files.isDirectory(cache)) {
             return List.of();
         }

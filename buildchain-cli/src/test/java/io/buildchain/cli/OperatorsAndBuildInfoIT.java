@@ -94,6 +94,8 @@ class OperatorsAndBuildInfoIT {
         Cli.Result verified = ok("verify", "--key", "signer.pub", "--store", "store", "-p", "tool", "-b", "main",
                 "--no-last-seen", "--quorum", "2", "--trust", "trusted");
         assertThat(verified.out()).contains("2 of your 3 trusted operators signed this manifest (alice, bob)");
+        // Issue 23: with --trust, the builder is named by the label the user gave its key.
+        assertThat(verified.out()).containsPattern("builder request by a1 \\([A-Z2-7]{52}\\), counter 1");
         // A verifier who puts b under alice too recounts one operator and refuses.
         Files.writeString(dir.resolve("mine"), Files.readString(dir.resolve("trusted")).replace("operator=bob",
                 "operator=alice"));
@@ -140,16 +142,19 @@ class OperatorsAndBuildInfoIT {
         assertThat(evidence.submissions()).allSatisfy(e -> assertThat(e.checkedBuildInfo()).isPresent());
         assertThat(evidence.submissions().get(2).checkedBuildInfo().orElseThrow().environment())
                 .containsEntry("host", "odd").containsEntry("image", "maven:3-eclipse-temurin-25");
-        assertThat(evidence.explanations().get(0).causes().get(0).summary()).isEqualTo("builder odd/manifest.json ran image "
+        // Issue 23: builders given as local arguments are named by their trusted-keys label, never by a path.
+        assertThat(evidence.explanations().get(0).causes().get(0).summary()).isEqualTo("builder odd ran image "
                 + "maven:3-eclipse-temurin-25; the agreeing builders ran " + IMAGE
                 + " (usual fix: give every builder the same image, pinned by digest)");
-        assertThat(published.out()).contains("builder odd/manifest.json ran image");
+        assertThat(published.out()).contains("builder odd ran image").doesNotContain("manifest.json");
 
+        // Issue 23: diff's --name-a/--name-b name the builders in the environment causes too ("builder B" before).
         Cli.Result diff = Cli.run(dir, "diff", "a1/manifest.json", "odd/manifest.json", "--buildinfo-a", "a1/req.buildinfo",
-                "--buildinfo-b", "odd/req.buildinfo");
+                "--buildinfo-b", "odd/req.buildinfo", "--name-a", "a1", "--name-b", "nodec");
         assertThat(diff.exit()).isEqualTo(1);
         assertThat(diff.out().lines().filter(line -> line.startsWith("  * ")).findFirst())
-                .hasValueSatisfying(cause -> assertThat(cause).startsWith("  * builder B ran image maven:3-eclipse-temurin-25;"));
+                .hasValueSatisfying(cause -> assertThat(cause).startsWith("  * builder nodec ran image maven:3-eclipse-temurin-25;"));
+        assertThat(diff.out()).doesNotContain("builder B ", "odd/manifest.json");
     }
 
     @Test

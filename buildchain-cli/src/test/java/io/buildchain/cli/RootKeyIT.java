@@ -112,6 +112,8 @@ class RootKeyIT {
         assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
                 .out()).contains("key #2 of 2 certified by root " + pub("root.pub"),
                         "1 block(s) back to the signer's genesis");
+        // Issue 23: the old, succeeded key is no replay of anything; the refusal says what it is.
+        refused("succeeded: signer " + pub("s1.pub") + " was succeeded by " + pub("s2.pub"), publishArgs(first));
 
         List<String> third = softwareSigner("s3");
         refused("signer key changed: ", publishArgs(third));
@@ -122,6 +124,20 @@ class RootKeyIT {
         ok("download", "--root", pub("root.pub"), "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen",
                 "--all", "--out", "got");
         assertThat(dir.resolve("got/app")).hasContent("release " + release);
+
+        // Issue 23: an earlier release names the key that signed it, not the tail's (it said "key #3 of 3").
+        String firstKeysBlock = Path.of(tailBefore).getFileName().toString();
+        assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen",
+                "--block", firstKeysBlock).out()).contains("signer " + pub("s1.pub") + " (certified key #1 of 3)",
+                        "the tail's signer key #3 of 3");
+        // Issue 23: a user who pins the root audits every certified key's log ("Missing required option" before).
+        List<String> audited = ok("audit", "--root", "root.pub", "--store", "store", "--last-seen", "audit-seen")
+                .out().lines().toList();
+        assertThat(audited).hasSize(3);
+        for (int key = 1; key <= 3; key++) {
+            assertThat(audited.get(key - 1)).startsWith("key #" + key + " of 3: audited the log of signer "
+                    + pub("s" + key + ".pub") + ": ");
+        }
 
         // The store shows this client, who saw key #3, the first key's old tail again.
         Path tail = dir.resolve("store/tail/p/main");

@@ -9,7 +9,9 @@ enum CauseKind {
     BUILD_TOOL("pin the build tool and plugin versions on every builder (Maven wrapper and plugin versions, Gradle wrapper)"),
     TIME_ZONE("build with TZ=UTC, or fix the entry times with project.build.outputTimestamp (Maven) / SOURCE_DATE_EPOCH"),
     WALL_CLOCK("set SOURCE_DATE_EPOCH to the commit time (Maven: project.build.outputTimestamp) and use tools that honour it"),
-    UMASK("build with umask 022, or have the archiver write fixed modes (Maven: project.build.outputTimestamp; tar --mode=go-w)"),
+        // Not project.build.outputTimestamp: it fixes times and order, and modes still follow the build's umask.
+    UMASK("build with umask 022, or have the archiver write fixed modes (tar --mode=go-w; the Maven assembly's "
+            + "fileMode/directoryMode; chmod -R go-w before zip)"),
     MODES("set the files' modes explicitly in the build, or have the archiver write fixed modes"),
     ZIP_ATTRIBUTES("use the same zip tool and options on every builder"),
     OWNER("write fixed owners (tar --owner=0 --group=0 --numeric-owner)"),
@@ -23,6 +25,7 @@ enum CauseKind {
     LAYOUT("use the same archiver version and compression settings on every builder"),
     FILE_ONLY(null),
     ENTRY_ONLY(null),
+    RECORD_SIZES(null),
     CONTENT(null),
     UNREAD(null);
 

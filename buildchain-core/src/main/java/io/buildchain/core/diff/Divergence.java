@@ -3,6 +3,7 @@ package io.buildchain.core.diff;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.ManifestNames;
+import io.buildchain.core.release.ReleaseRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -238,7 +239,14 @@ public final class Divergence {
             }
             byte[] contentA = Files.size(fileA) <= ReadBounds.MAX_DETAIL_ENTRY ? readSmall(fileA) : null;
             byte[] contentB = Files.size(fileB) <= ReadBounds.MAX_DETAIL_ENTRY ? readSmall(fileB) : null;
-            if (contentA != null && contentB != null) {
+            Optional<List<String>> resized = name.equals(ReleaseRecord.NAME) && contentA != null && contentB != null
+                    ? recordSizesOnly(contentA, contentB) : Optional.empty();
+            if (resized.isPresent()) {
+                finding(CauseKind.RECORD_SIZES, "", name, 1, f -> name + " differs only in the recorded sizes of "
+                        + String.join(", ", resized.get().subList(0, Math.min(3, resized.get().size())))
+                        + (resized.get().size() > 3 ? " and " + (resized.get().size() - 3) + " more" : "")
+                        + ", which differ themselves: it follows from them");
+            } else if (contentA != null && contentB != null) {
                 if (!explainContent(name, "", contentA, contentB)) {
                     unexplainedContent(name);
                 }
@@ -246,6 +254,32 @@ public final class Divergence {
                 decisive.add(new Explanation.Decisive(name, "binary", List.of(firstDifference(sa, sb))));
                 unexplainedContent(name);
             }
+        }
+
+        /**
+         * The files whose recorded sizes are all that tells two release records apart, if each of those files differs
+         * in the manifests too: a record that changed only because the files it lists changed explains nothing more.
+         */
+        private Optional<List<String>> recordSizesOnly(byte[] contentA, byte[] contentB) {
+            ReleaseRecord ra;
+            ReleaseRecord rb;
+            try {
+                ra = ReleaseRecord.parse(contentA, a.name() + " " + ReleaseRecord.NAME);
+                rb = ReleaseRecord.parse(contentB, b.name() + " " + ReleaseRecord.NAME);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+            if (!new ReleaseRecord(ra.project(), ra.branch(), ra.version(), ra.revision(), ra.sourceTime(), rb.sizes())
+                    .equals(rb)) {
+                return Optional.empty();
+            }
+            Set<String> names = new TreeSet<>(ManifestNames.ORDER);
+            names.addAll(ra.sizes().keySet());
+            names.addAll(rb.sizes().keySet());
+            List<String> resized = names.stream().filter(n -> !Objects.equals(ra.sizes().get(n), rb.sizes().get(n))).toList();
+            boolean eachDiffers = resized.stream().allMatch(n -> !Objects.equals(a.manifest().files().get(n),
+                    b.manifest().files().get(n)));
+            return eachDiffers ? Optional.of(resized) : Optional.empty();
         }
 
         private byte[] readSmall(Path file) throws IOException {
@@ -505,6 +539,15 @@ public final class Divergence {
                     } else if (!explained) {
                         unexplainedContent(archiveName(file, prefix));
                     }
+                } else if (!wanted.contains(name) && ArchiveEntries.kind(name).isEmpty()
+                        && byNameA.get(name).size() <= ReadBounds.MAX_DETAIL_ENTRY
+                        && byNameB.get(name).size() <= ReadBounds.MAX_DETAIL_ENTRY) {
+                    // Past the count of entries we read: not looked at, so no cause is claimed or denied for it.
+                    String archive = archiveName(file, prefix);
+                    finding(CauseKind.UNREAD, "uninspected", archive, 1, f -> f.count + " more "
+                            + (f.count == 1 ? "entry" : "entries") + " of " + f.places() + " differ in content and were "
+                            + "not read: the explanation reads the first " + MAX_INSPECTED + " differing entries "
+                            + "(the evidence rows list them)");
                 } else {
                     unexplainedContent(archiveName(file, prefix));
                     if (decisive.size() < MAX_DECISIVE * 2) {

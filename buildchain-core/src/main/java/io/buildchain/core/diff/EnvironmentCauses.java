@@ -36,13 +36,16 @@ public final class EnvironmentCauses {
     public record Builder(String name, Digest manifest, Map<String, String> environment) {
     }
 
-    /** The builders of a vote whose buildinfo holds for their request, with their recorded environments. */
+    /**
+     * The builders of a vote whose buildinfo holds for their request, with their recorded environments, each named
+     * as the vote names it (its trusted-keys label, else its key), never by where its files were.
+     */
     public static List<Builder> builders(QuorumDecision decision) {
         List<Builder> builders = new ArrayList<>();
         for (Vote vote : decision.votes()) {
             if (vote.manifest() != null && vote.request() != null) {
                 vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new Builder(
-                        vote.submission().source(), vote.digest(), info.environment())));
+                        decision.builderName(vote), vote.digest(), info.environment())));
             }
         }
         return builders;

@@ -3,7 +3,9 @@ package io.buildchain.core.diff;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.buildchain.core.Printable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Why build {@code b} differs from build {@code a}: the causes first (each once, with a count and the usual
@@ -20,6 +22,19 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(String a, String b, String manifestA, String manifestB, int files, List<Cause> causes,
         List<Decisive> decisive, List<Row> rows, int rowsLeftOut) {
+
+    private static final int BRIEF_DECISIVE = 2;
+    private static final int BRIEF_DECISIVE_LINES = 3;
+    private static final int BRIEF_GROUPS = 4;
+    /** Which causes explain each aspect of a row (the rows of an aspect no cause names are said to be unexplained). */
+    private static final Map<String, List<String>> COVERING = Map.ofEntries(
+            Map.entry("source time", List.of("source-time")), Map.entry("file", List.of("file-only")),
+            Map.entry("entry", List.of("entry-only")), Map.entry("time", List.of("time-zone", "wall-clock")),
+            Map.entry("mode", List.of("umask", "modes")), Map.entry("attributes", List.of("zip-attributes")),
+            Map.entry("owner", List.of("owner")), Map.entry("method", List.of("compression")),
+            Map.entry("compressed size", List.of("compression")), Map.entry("extra fields", List.of("extra-fields")),
+            Map.entry("order", List.of("entry-order")), Map.entry("comment", List.of("comment")),
+            Map.entry("content", List.of("jdk", "build-tool", "build-user", "wall-clock", "build-path")));
 
     public Explanation {
         causes = List.copyOf(causes);
@@ -122,6 +137,67 @@ public record Explanation(String a, String b, String manifestA, String manifestB
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The report for one screen, with {@link #render()} as the full one: every cause on one line with its fix, the
+     * first {@value #BRIEF_DECISIVE} decisive entries cut to {@value #BRIEF_DECISIVE_LINES} lines each, and the evidence
+     * rows counted per file and aspect, beside the causes that cover that aspect, instead of listed.
+     *
+     * @param whereAll how to see every row (a command or a file), said after the count
+     */
+    public List<String> brief(String whereAll) {
+        String a = Printable.of(this.a);
+        String b = Printable.of(this.b);
+        List<String> out = new ArrayList<>();
+        if (same()) {
+            out.add("no differences between " + a + " and " + b);
+            return out;
+        }
+        out.add(a + " vs " + b + ": " + files + (files == 1 ? " file differs" : " files differ"));
+        for (Cause cause : causes) {
+            out.add("  * " + Printable.of(cause.summary()) + (cause.fix() == null ? "" : " -- fix: " + Printable.of(cause.fix())));
+        }
+        for (Decisive d : decisive.subList(0, Math.min(BRIEF_DECISIVE, decisive.size()))) {
+            // Of a unified diff, the changed lines themselves rather than its file and hunk headers.
+            List<String> changed = d.lines().stream().filter(line -> (line.startsWith("-") && !line.startsWith("---"))
+                    || (line.startsWith("+") && !line.startsWith("+++"))).toList();
+            List<String> lines = d.kind().equals("text") && !changed.isEmpty() ? changed : d.lines();
+            int shown = Math.min(BRIEF_DECISIVE_LINES, lines.size());
+            out.add("  decisive: " + Printable.of(d.entry()) + " (" + Printable.of(d.kind())
+                    + (shown < d.lines().size() ? ", " + shown + " of " + d.lines().size() + " lines" : "") + ")");
+            lines.subList(0, shown).forEach(line -> out.add("    " + Printable.of(line)));
+        }
+        if (decisive.size() > BRIEF_DECISIVE) {
+            out.add("  … " + (decisive.size() - BRIEF_DECISIVE) + " more decisive entries");
+        }
+        int total = rows.size() + rowsLeftOut;
+        if (total > 0) {
+            Map<String, Integer> groups = new LinkedHashMap<>();
+            rows.stream().filter(row -> !row.aspect().equals("sha384"))
+                    .forEach(row -> groups.merge(Printable.of(row.file()) + "\u0000" + row.aspect(), 1, Integer::sum));
+            out.add("  " + total + (total == 1 ? " evidence row" : " evidence rows") + " (all of them: " + whereAll + ")"
+                    + (groups.isEmpty() ? "" : ":"));
+            groups.entrySet().stream().limit(BRIEF_GROUPS).forEach(group -> {
+                String[] fileAndAspect = group.getKey().split("\u0000", 2);
+                String covered = coveredBy(fileAndAspect[1]);
+                out.add("    " + fileAndAspect[0] + ": " + group.getValue() + " x " + Printable.of(fileAndAspect[1])
+                        + (covered.isEmpty() ? " (no cause above names it)" : " (" + covered + ")"));
+            });
+            if (groups.size() > BRIEF_GROUPS) {
+                out.add("    … and " + (groups.size() - BRIEF_GROUPS) + " more kinds of rows");
+            }
+            if (rowsLeftOut > 0) {
+                out.add("    (" + rowsLeftOut + " rows past the first " + rows.size() + " are counted, not listed)");
+            }
+        }
+        return out;
+    }
+
+    /** The kinds of this explanation's causes that cover rows of {@code aspect}, comma-separated. */
+    private String coveredBy(String aspect) {
+        List<String> kinds = COVERING.getOrDefault(aspect, List.of());
+        return String.join(", ", causes.stream().map(Cause::kind).filter(kinds::contains).distinct().toList());
     }
 
     /** The report as lines, e.g. for a log or an exception message. */

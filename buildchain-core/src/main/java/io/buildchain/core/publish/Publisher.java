@@ -75,7 +75,8 @@ public final class Publisher {
         }
     }
 
-    public record Result(QuorumDecision decision, Block block, Evidence evidence) {
+    /** @param repeated whether these submissions were published already (as {@code block}): nothing new was signed */
+    public record Result(QuorumDecision decision, Block block, Evidence evidence, boolean repeated) {
     }
 
     public Result publish(Release release) throws IOException {
@@ -101,7 +102,7 @@ public final class Publisher {
                     RequestLedger.read(store));
             List<Explanation> divergence = explainDivergence(decision, release.artifacts());
             if (!decision.met()) {
-                throw new QuorumNotMetException(decision, Explanation.lines(divergence));
+                throw new QuorumNotMetException(decision, divergence);
             }
             Vote chosen = decision.agreeing().get(0);
             Path artifacts = release.artifacts().or(() -> decision.agreeing().stream()
@@ -151,7 +152,7 @@ public final class Publisher {
                     // A silent signer may have signed and lost the reply: the journal stays until it answers another.
                     continue;
                 }
-                Result result = new Result(decision, block, finish(pending, block));
+                Result result = new Result(decision, block, finish(pending, block), false);
                 logWriter.extend(block);
                 abandon(unanswered, release);
                 return result;
@@ -224,10 +225,9 @@ public final class Publisher {
         if (!carried) {
             return Optional.empty();
         }
-        log.accept("these submissions were published already as block " + Long.toUnsignedString(tail.get().counter())
-                + " of " + release.project() + "/" + release.branch() + "; nothing to do");
+        // Said once, by the caller, from the result: a repeat prints neither the vote nor the divergence again.
         return Optional.of(new Result(Quorum.decide(release.submissions(), release.trusted(), release.quorum()),
-                tail.get(), evidence));
+                tail.get(), evidence, true));
     }
 
     /**

@@ -28,7 +28,7 @@ public final class KeyChangeGuard {
             KeyHistory history = KeyHistory.certified(RootStatements.root(statements).get(), statements, reader);
             Optional<KeyHistory.Era> era = history.era(signer);
             if (era.isPresent() && era.get().succeeded()) {
-                throw new TrustRefusal(Cause.REPLAYED, "signer " + signer + " was succeeded by "
+                throw new TrustRefusal(Cause.SUCCEEDED, "signer " + signer + " was succeeded by "
                         + era.get().successor().get() + "; a succeeded key never signs for this store again");
             }
             if (era.isPresent() && era.get().revokedFrom().isPresent()) {

@@ -41,7 +41,7 @@ public final class RootCeremony {
                     + "nothing to certify");
         }
         if (history.era(signer).isPresent()) {
-            throw new TrustRefusal(Cause.REPLAYED, "signer " + signer + " was succeeded earlier in this store's "
+            throw new TrustRefusal(Cause.SUCCEEDED, "signer " + signer + " was succeeded earlier in this store's "
                     + "history; a succeeded key never comes back");
         }
         if (head.isPresent() && !head.get().publicKey().equals(old)) {

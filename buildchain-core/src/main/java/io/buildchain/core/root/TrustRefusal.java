@@ -16,6 +16,7 @@ public final class TrustRefusal extends VerificationException {
         FORK("fork"),
         NOT_CERTIFIED("not certified"),
         REPLAYED("replayed"),
+        SUCCEEDED("succeeded"),
         REVOKED("revoked"),
         ROLLBACK("rollback"),
         KEY_CHANGE("signer key changed");

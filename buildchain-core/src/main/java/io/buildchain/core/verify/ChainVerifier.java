@@ -132,24 +132,36 @@ public final class ChainVerifier {
     }
 
     /** What a full verification checked. */
-    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history) {
+    /** @param trusted the user's trusted builder keys, to name the builder by its label; null without --trust */
+    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history,
+            KeyList trusted) {
         public String summary() {
             Block block = release.block();
             StringBuilder out = new StringBuilder();
             out.append("verified ").append(release.project()).append('/').append(release.branch())
                     .append(": block ").append(block.signatureBase32(), 0, 16).append("… counter ")
                     .append(Long.toUnsignedString(block.counter())).append(", signer ").append(block.publicKey())
-                    .append('\n');
+                    .append(certifiedKey(block)).append('\n');
             out.append("  release: ").append(release.describe()).append('\n');
             out.append("  manifest ").append(block.digest()).append(" (").append(release.manifest().files().size())
                     .append(" files, source time ").append(Long.toUnsignedString(release.manifest().time())).append(")\n");
-            out.append("  builder request by ").append(block.request().publicKey()).append(", counter ")
+            PublicKey builder = block.request().publicKey();
+            out.append("  builder request by ").append(trusted == null ? builder.base32() : trusted.label(builder)
+                    .map(label -> label + " (" + builder + ")").orElse(builder + " (not in your trusted keys)"))
+                    .append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
             out.append("  chain: ").append(history.description()).append('\n');
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
             out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
                     + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
             return out.toString();
+        }
+
+        /** Which certified key signed this release's block (an earlier release may predate the tail's key). */
+        private String certifiedKey(Block block) {
+            return history.keys().root().isEmpty() ? "" : history.keys().era(block.publicKey())
+                    .map(era -> " (certified key #" + era.number() + " of " + history.keys().eras().size() + ")")
+                    .orElse("");
         }
     }
 
@@ -283,7 +295,7 @@ public final class ChainVerifier {
                         countedBefore(blocksBefore(release.block())));
         selected.remember(options.lastSeen());
         return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
-                selected.history());
+                selected.history(), options.trusted());
     }
 
     /**
@@ -321,7 +333,7 @@ public final class ChainVerifier {
                 chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), lastSeen);
             }
         }
-        return new History(tail, history.checkpoint(), history.description() + "; signer key #" + era.number() + " of "
+        return new History(tail, history.checkpoint(), history.description() + "; the tail's signer key #" + era.number() + " of "
                 + keys.eras().size() + " certified by root " + keys.root().get() + ", each linked to the last block of "
                 + "the key before", keys);
     }

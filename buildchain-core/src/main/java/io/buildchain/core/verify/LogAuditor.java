@@ -7,11 +7,15 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.log.Checkpoint;
 import io.buildchain.core.log.MerkleProofs;
 import io.buildchain.core.log.TreeHash;
+import io.buildchain.core.root.KeyHistory;
+import io.buildchain.core.root.SignerCertificate;
+import io.buildchain.core.root.SignerHead;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The monitor's check of a store's log: walks the signer's whole chain from the block that signed the
@@ -32,6 +36,27 @@ public final class LogAuditor {
 
     /** What an audit checked. */
     public record Report(Checkpoint checkpoint, long blocks, String summary) {
+    }
+
+    /**
+     * The audit of every key {@code keys} holds (under a root: each key it certified in the store), oldest first.
+     * A key that never signed a block of the store (no handover block and not the signer of {@code signer/last}) has
+     * no log to audit and is said so; every other key's log must be there and hold.
+     */
+    public static List<String> auditEach(StoreReader store, KeyHistory keys, LastSeen lastSeen) throws IOException {
+        Optional<PublicKey> newest = SignerHead.read(store).map(Block::publicKey);
+        List<String> summaries = new ArrayList<>();
+        for (KeyHistory.Era era : keys.eras()) {
+            String which = keys.root().isEmpty() ? "" : "key #" + era.number() + " of " + keys.eras().size() + ": ";
+            boolean signed = era.handover().flatMap(SignerCertificate.Predecessor::lastBlock).isPresent()
+                    || (era.successor().isEmpty() && newest.filter(era.key()::equals).isPresent());
+            if (keys.root().isPresent() && !signed) {
+                summaries.add(which + "signer " + era.key() + " signed no block of this store: no log to audit");
+            } else {
+                summaries.add(which + new LogAuditor(store, era.key()).audit(lastSeen).summary());
+            }
+        }
+        return summaries;
     }
 
     /** @param lastSeen where the previous checkpoint is remembered, or null */

@@ -183,6 +183,84 @@ class DivergenceTest {
         assertThat(kinds(e)).doesNotContain("content");
     }
 
+    /** Issue 23: the umask fix suggested project.build.outputTimestamp, which fixes times and order, not modes. */
+    @Test
+    void theUmaskFixNamesWhatFixesModes() throws Exception {
+        Explanation e = explain("app.jar", zip(entries(x -> x)), zip(entries(x -> x.mode(x.mode() & 0700))));
+        assertThat(e.causes()).filteredOn(c -> c.kind().equals("umask")).isNotEmpty().allSatisfy(c -> assertThat(c.fix())
+                .contains("umask 022", "fixed modes").doesNotContain("outputTimestamp"));
+    }
+
+    static byte[] jdkJar(int jdk) throws Exception {
+        return zip(List.of(E.of("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nBuild-Jdk-Spec: " + jdk + "\r\n"),
+                new E("org/example/Hello.class", classFile(44 + jdk, jdk > 17), 0644, T)));
+    }
+
+    /** Both sides' artifacts with a release record of {@code version}, explained. */
+    Explanation explainReleases(byte[] jarA, String versionA, byte[] jarB, String versionB) throws Exception {
+        Files.write(a.resolve("app.jar"), jarA);
+        Files.write(b.resolve("app.jar"), jarB);
+        Manifest ma = io.buildchain.core.release.ReleaseRecord.writeInto(a, new TreeHasher(1).hashTree(a), "hello", "main",
+                versionA, null, SOURCE_TIME);
+        Manifest mb = io.buildchain.core.release.ReleaseRecord.writeInto(b, new TreeHasher(1).hashTree(b), "hello", "main",
+                versionB, null, SOURCE_TIME);
+        return Divergence.explain(new Divergence.Side("ci-1", ma, Optional.of(a)), new Divergence.Side("ci-2", mb,
+                Optional.of(b)));
+    }
+
+    /**
+     * Issue 23: a JDK dissent added "1 entry … differs for a reason not named here (in .buildchain/release.json)" when
+     * the record differed only in the size of the jar the JDK changed.
+     */
+    @Test
+    void aReleaseRecordDifferingOnlyInSizesOfDifferingFilesIsExplainedByThem() throws Exception {
+        Explanation e = explainReleases(jdkJar(17), "1.0", jdkJar(25), "1.0");
+        assertThat(e.files()).isEqualTo(2);
+        assertThat(kinds(e)).contains("jdk", "record-sizes").doesNotContain("content");
+        assertThat(summaries(e)).contains(".buildchain/release.json differs only in the recorded sizes of app.jar, which "
+                + "differ themselves").doesNotContain("reason not named");
+    }
+
+    /** ...but a record that says something else too (another version) is not explained by the sizes. */
+    @Test
+    void aReleaseRecordNamingAnotherVersionStaysUnexplained() throws Exception {
+        Explanation e = explainReleases(jdkJar(17), "1.0", jdkJar(25), "1.1");
+        assertThat(kinds(e)).contains("jdk", "content").doesNotContain("record-sizes");
+        assertThat(summaries(e)).contains("reason not named here (in .buildchain/release.json)");
+    }
+
+    /**
+     * Entries past the count the explanation reads were called "differ for a reason not named here … see the decisive
+     * lines", though nobody looked at them: they are said to be unread, and the ones read keep their own verdict.
+     */
+    @Test
+    void entriesPastTheReadCountAreSaidToBeUnreadNotUnexplained() throws Exception {
+        int count = Divergence.MAX_INSPECTED + 50;
+        List<E> before = new ArrayList<>();
+        List<E> after = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            before.add(E.of("data/" + i + ".bin", "\u0000\u0001 payload " + i));
+            after.add(E.of("data/" + i + ".bin", "\u0000\u0002 payload " + i));
+        }
+        Explanation e = explain("data.zip", zip(before), zip(after));
+        assertThat(summaries(e)).contains(Divergence.MAX_INSPECTED + " entries or files differ in content for a reason "
+                + "not named here (in data.zip)", "50 more entries of data.zip differ in content and were not read: the "
+                + "explanation reads the first " + Divergence.MAX_INSPECTED + " differing entries");
+    }
+
+    /** Issue 23: the one-screen report counts the evidence rows a cause explains instead of listing them. */
+    @Test
+    void theBriefReportSummarisesTheRowsACauseExplains() throws Exception {
+        Explanation e = explain("app.jar", zip(entries(x -> x)), zip(entries(x -> x.at(x.millis() - 7 * 3600_000L))));
+        List<String> brief = e.brief("add --evidence");
+        assertThat(e.render().lines()).hasSizeGreaterThan(30);
+        assertThat(brief).hasSizeLessThan(8)
+                .contains("  31 evidence rows (all of them: add --evidence):", "    app.jar: 30 x time (time-zone)")
+                .anyMatch(line -> line.startsWith("  * all 30 entry timestamps of app.jar are 7 h apart")
+                        && line.contains(" -- fix: build with TZ=UTC"));
+        assertThat(String.join("\n", brief)).doesNotContain("org/example/C3.class");
+    }
+
     @Test
     void sameEntriesInADifferentOrderAreNamed() throws Exception {
         List<E> sorted = entries(x -> x);

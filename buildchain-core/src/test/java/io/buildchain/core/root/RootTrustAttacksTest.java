@@ -237,7 +237,8 @@ class RootTrustAttacksTest {
         // Replaying the first key's own certificate is a no-op; re-attaching the first key is refused.
         assertThat(RootStatements.add(net.store, List.of(RootStatements.read(reader()).get(0))))
                 .containsExactly("already in the store: certificate for signer " + first.publicKey());
-        assertThat(causeOf(() -> RootCeremony.certify(root, first.publicKey(), reader()))).isEqualTo(Cause.REPLAYED);
+        // Certifying the succeeded key again is no replay of anything: the refusal says what it is.
+        assertThat(causeOf(() -> RootCeremony.certify(root, first.publicKey(), reader()))).isEqualTo(Cause.SUCCEEDED);
         SignerCertificate comeback = SignerCertificate.sign(root, first.publicKey(), Optional.of(
                 new SignerCertificate.Predecessor(net.signerKey.publicKey(), tail().counter(),
                         Optional.of(tail().signatureBase32()))));
@@ -295,10 +296,13 @@ class RootTrustAttacksTest {
                 .sign(SignedRequest.decode(net.round("late", List.of()).get(0).request(), "request"));
         pointTailAt(late);
         assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.FORK);
-        // ...and the publisher refuses to sign with it again.
+        PublicKey successor = net.signerKey.publicKey();
         net.signerKey = old;
         net.signerState = oldState;
-        assertThat(causeOf(this::publish)).isEqualTo(Cause.REPLAYED);
+        // ...and the publisher refuses to sign with it again, in words that say why (a succeeded key, no replay).
+        assertThat(causeOf(this::publish)).isEqualTo(Cause.SUCCEEDED);
+        assertThatThrownBy(this::publish).hasMessageStartingWith("succeeded: signer " + old.publicKey()
+                + " was succeeded by " + successor);
     }
 
     @Test
