@@ -186,13 +186,18 @@ public record Evidence(String format, String project, String branch, int quorum,
      * @return who counted: operator names, or the key for a key that is its own operator
      */
     public List<String> recount(KeyList trusted, Freshness freshness) {
+        return count(trusted, freshness).operatorsOf(Digest.parse(manifest, "evidence manifest"), trusted);
+    }
+
+    /** The whole recount behind {@link #recount}: every manifest's operators, for pages that show the dissent too. */
+    public Quorum.Count count(KeyList trusted, Freshness freshness) {
         List<Quorum.Ballot> ballots = new ArrayList<>();
         for (Entry entry : submissions) {
             decodeRequest(entry).filter(r -> r.signatureValid() && trusted.contains(r.publicKey())
                     && freshness.staleness(r).isEmpty())
                     .ifPresent(r -> ballots.add(new Quorum.Ballot(r.publicKey(), r.digest())));
         }
-        return Quorum.count(ballots, trusted).operatorsOf(Digest.parse(manifest, "evidence manifest"), trusted);
+        return Quorum.count(ballots, trusted);
     }
 
     /** The recorded request of {@code entry}, if it is a well-formed 224-byte request. */

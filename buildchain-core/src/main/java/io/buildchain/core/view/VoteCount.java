@@ -1,0 +1,58 @@
+package io.buildchain.core.view;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.hash.Digest;
+import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Freshness;
+import io.buildchain.core.quorum.Quorum;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A release's vote as the pages show it, recounted from the recorded requests by {@link Quorum#count} with the
+ * publisher's recorded trust and the requests counted in earlier blocks (as {@code verify --quorum} recounts it):
+ * the operators who counted for the signed manifest, and those who counted for another one.
+ *
+ * @param trustedOperators how many operators the publisher trusted (the "of N" of "3 of 4 operators agreed")
+ */
+public record VoteCount(List<String> agreed, List<String> dissented, int trustedOperators, int quorum,
+        boolean operators) {
+
+    static VoteCount of(Evidence evidence, Freshness freshness) {
+        try {
+            KeyList trusted = evidence.publisherTrust();
+            Quorum.Count count = evidence.count(trusted, freshness);
+            Digest signed = Digest.parse(evidence.manifest(), "evidence manifest");
+            List<String> agreed = count.operatorsOf(signed, trusted);
+            Set<String> dissented = new LinkedHashSet<>();
+            for (Map.Entry<Digest, Map<String, io.buildchain.core.crypto.PublicKey>> other : count.operators().entrySet()) {
+                if (!other.getKey().equals(signed)) {
+                    dissented.addAll(count.operatorsOf(other.getKey(), trusted));
+                }
+            }
+            dissented.removeAll(agreed);
+            return new VoteCount(agreed, List.copyOf(dissented), trusted.operatorCount(), evidence.quorum(),
+                    trusted.hasOperators());
+        } catch (BuildchainException e) {
+            // Evidence whose keys do not parse counts nobody, as verify would refuse it.
+            return new VoteCount(List.of(), List.of(), 0, evidence.quorum(), false);
+        }
+    }
+
+    /** "operators" or, for a trusted list without operators, "builders" (each key is its own). */
+    public String who() {
+        return operators ? "operators" : "builders";
+    }
+
+    /** "3 of 4 operators agreed". */
+    public String summary() {
+        return agreed.size() + " of " + trustedOperators + " " + who() + " agreed";
+    }
+
+    public boolean reproducible() {
+        return dissented.isEmpty() && !agreed.isEmpty();
+    }
+}
