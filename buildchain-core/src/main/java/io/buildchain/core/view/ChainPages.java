@@ -184,7 +184,7 @@ public final class ChainPages {
             if (votes != null && !votes.dissented().isEmpty()) {
                 body.append(escape(String.join(", ", votes.dissented())));
                 if (release.diverged()) {
-                    body.append(" &middot; <a href=\"").append(divergenceLink(release)).append("\">why</a>");
+                    body.append(" &middot; <a href=\"").append(divergenceLink(release)).append("\">why builders disagreed</a>");
                 }
             }
             body.append("</td></tr>");

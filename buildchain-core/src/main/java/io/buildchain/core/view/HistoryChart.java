@@ -124,7 +124,9 @@ final class HistoryChart {
         out.put("branch", branch);
         out.put("releases", releases);
         try {
-            return Json.MAPPER.writeValueAsString(out) + "\n";
+            // Labels are the publisher's or a builder's text: never markup, even where JSON is read as HTML.
+            return Json.MAPPER.writeValueAsString(out).replace("<", "\\u003C").replace(">", "\\u003E")
+                    .replace("&", "\\u0026") + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

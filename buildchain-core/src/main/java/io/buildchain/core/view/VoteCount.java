@@ -6,7 +6,10 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Freshness;
 import io.buildchain.core.quorum.Quorum;
+import io.buildchain.core.crypto.PublicKey;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,13 +29,19 @@ public record VoteCount(List<String> agreed, List<String> dissented, int trusted
             KeyList trusted = evidence.publisherTrust();
             Quorum.Count count = evidence.count(trusted, freshness);
             Digest signed = Digest.parse(evidence.manifest(), "evidence manifest");
-            List<String> agreed = count.operatorsOf(signed, trusted);
-            Set<String> dissented = new LinkedHashSet<>();
-            for (Map.Entry<Digest, Map<String, io.buildchain.core.crypto.PublicKey>> other : count.operators().entrySet()) {
-                if (!other.getKey().equals(signed)) {
-                    dissented.addAll(count.operatorsOf(other.getKey(), trusted));
-                }
+            Map<PublicKey, String> labels = new HashMap<>();
+            for (Evidence.Entry entry : evidence.submissions()) {
+                Evidence.decodeRequest(entry).ifPresent(r -> labels.putIfAbsent(r.publicKey(), entry.source()));
             }
+            // Named as the vote table names them: the operator, else the builder's label in the evidence.
+            Function<PublicKey, String> name = key -> trusted.operator(key).orElse(labels.getOrDefault(key, key.base32()));
+            List<String> agreed = count.operators().getOrDefault(signed, Map.of()).values().stream().map(name).toList();
+            Set<String> dissented = new LinkedHashSet<>();
+            count.operators().forEach((digest, operators) -> {
+                if (!digest.equals(signed)) {
+                    operators.values().stream().map(name).forEach(dissented::add);
+                }
+            });
             dissented.removeAll(agreed);
             return new VoteCount(agreed, List.copyOf(dissented), trusted.operatorCount(), evidence.quorum(),
                     trusted.hasOperators());
