@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,12 +102,21 @@ public record Evidence(String format, String project, String branch, int quorum,
         return explanations != null ? Explanation.lines(explanations) : divergence != null ? divergence : List.of();
     }
 
-    /** The trusted keys and operators the publisher counted with, to recount as it did (for the pages). */
+    /**
+     * The trusted keys and operators the publisher counted with, to recount as it did (for the pages); a key that
+     * submitted is labelled as its submission was recorded.
+     */
     public KeyList publisherTrust() {
+        Map<String, String> recordedLabels = new HashMap<>();
+        for (Entry entry : submissions) {
+            if (entry.key() != null && entry.source() != null) {
+                recordedLabels.putIfAbsent(entry.key(), entry.source());
+            }
+        }
         Map<PublicKey, String> keys = new LinkedHashMap<>();
         Map<PublicKey, String> named = new LinkedHashMap<>();
         for (String key : trusted == null ? List.<String>of() : trusted) {
-            keys.put(PublicKey.parse(key, "evidence trusted key"), "");
+            keys.put(PublicKey.parse(key, "evidence trusted key"), recordedLabels.getOrDefault(key, ""));
         }
         (operators == null ? Map.<String, String>of() : operators)
                 .forEach((key, name) -> named.put(PublicKey.parse(key, "evidence operator key"), name));

@@ -144,7 +144,8 @@ public final class ChainPages {
     public String chain(String project, String branch, List<ReleaseView> releases, Optional<KeyHistory> keys,
             int waiting) {
         StringBuilder body = new StringBuilder();
-        body.append("<nav aria-label=\"Breadcrumb\"><a href=\"").append(base).append("\">All projects</a></nav>");
+        body.append("<nav aria-label=\"Breadcrumb\"><a href=\"").append(base).append("\">All projects</a>")
+                .append(pendingLink()).append("</nav>");
         body.append("<h1>").append(escape(project)).append(" / ").append(escape(branch)).append("</h1>");
         List<ReleaseView> shown = releases.stream().filter(ReleaseView::isRelease).toList();
         if (shown.isEmpty()) {
@@ -370,11 +371,16 @@ public final class ChainPages {
                                     : ": needs " + waiting.needed() + " more agreeing operator"
                                             + (waiting.needed() == 1 ? "" : "s") + ".");
                 }
-                body.append("</p><table class=\"stack\"><thead><tr><th scope=\"col\">Operator</th><th scope=\"col\">"
-                        + "Builder</th><th scope=\"col\">Key</th><th scope=\"col\">Counts</th></tr></thead><tbody>");
+                // Without operators in the trusted list each builder is its own: one column names it.
+                boolean operators = waiting.entries().stream()
+                        .anyMatch(e -> e.operator() != null && !e.operator().equals(e.builder()));
+                body.append("</p><table class=\"stack\"><thead><tr>").append(operators ? "<th scope=\"col\">Operator</th>" : "")
+                        .append("<th scope=\"col\">Builder</th><th scope=\"col\">Key</th><th scope=\"col\">Counts</th>"
+                                + "</tr></thead><tbody>");
                 for (PendingSubmissions.Entry entry : waiting.entries()) {
-                    body.append("<tr><td data-label=\"Operator\">").append(entry.operator() == null ? ""
-                            : escape(entry.operator())).append("</td><td data-label=\"Builder\">")
+                    body.append("<tr>").append(!operators ? "" : "<td data-label=\"Operator\">"
+                            + (entry.operator() == null ? "" : escape(entry.operator())) + "</td>")
+                            .append("<td data-label=\"Builder\">")
                             .append(escape(entry.builder())).append("</td><td data-label=\"Key\">")
                             .append(entry.key() == null ? "" : shortValue(entry.key())).append("</td><td data-label=\"Counts\">")
                             .append(entry.note() == null ? "<span class=\"agree\">yes</span>"
@@ -660,7 +666,11 @@ public final class ChainPages {
     private void breadcrumb(StringBuilder body, String project, String branch) {
         body.append("<nav aria-label=\"Breadcrumb\"><a href=\"").append(base).append("\">All projects</a> &rsaquo; <a href=\"")
                 .append(chainLink(project, branch)).append("\">").append(escape(project)).append(" / ")
-                .append(escape(branch)).append("</a></nav>");
+                .append(escape(branch)).append("</a>").append(pendingLink()).append("</nav>");
+    }
+
+    private String pendingLink() {
+        return " <span class=\"muted\">&middot;</span> <a href=\"" + base + "submissions/\">Pending submissions</a>";
     }
 
     /** The first {@link #SHORT} characters for a person, the whole value in the title and behind a copy button. */

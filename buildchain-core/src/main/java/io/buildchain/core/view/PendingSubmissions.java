@@ -95,8 +95,7 @@ public final class PendingSubmissions {
             Vote vote = decision == null ? null : decision.votes().get(i);
             boolean counts = vote != null && (vote.status() == Vote.Status.AGREE || vote.status() == Vote.Status.DISSENT
                     || vote.status() == Vote.Status.NO_QUORUM);
-            String operator = vote == null || vote.key() == null ? null
-                    : trusted.operator(vote.key()).orElse(trusted.describe(vote.key()));
+            String operator = vote == null || vote.key() == null ? null : VoteCount.name(trusted, vote.key());
             if (counts) {
                 agreeing.computeIfAbsent(digest, d -> new LinkedHashSet<>()).add(operator);
             }

@@ -7,7 +7,6 @@ import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Freshness;
 import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.crypto.PublicKey;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.function.Function;
 import java.util.List;
@@ -29,12 +28,7 @@ public record VoteCount(List<String> agreed, List<String> dissented, int trusted
             KeyList trusted = evidence.publisherTrust();
             Quorum.Count count = evidence.count(trusted, freshness);
             Digest signed = Digest.parse(evidence.manifest(), "evidence manifest");
-            Map<PublicKey, String> labels = new HashMap<>();
-            for (Evidence.Entry entry : evidence.submissions()) {
-                Evidence.decodeRequest(entry).ifPresent(r -> labels.putIfAbsent(r.publicKey(), entry.source()));
-            }
-            // Named as the vote table names them: the operator, else the builder's label in the evidence.
-            Function<PublicKey, String> name = key -> trusted.operator(key).orElse(labels.getOrDefault(key, key.base32()));
+            Function<PublicKey, String> name = key -> name(trusted, key);
             List<String> agreed = count.operators().getOrDefault(signed, Map.of()).values().stream().map(name).toList();
             Set<String> dissented = new LinkedHashSet<>();
             count.operators().forEach((digest, operators) -> {
@@ -49,6 +43,11 @@ public record VoteCount(List<String> agreed, List<String> dissented, int trusted
             // Evidence whose keys do not parse counts nobody, as verify would refuse it.
             return new VoteCount(List.of(), List.of(), 0, evidence.quorum(), false);
         }
+    }
+
+    /** How the pages name a voter: its operator, else its label in the publisher's list, else its key. */
+    static String name(KeyList trusted, PublicKey key) {
+        return trusted.operator(key).orElse(trusted.label(key).orElse(key.base32()));
     }
 
     /** "operators" or, for a trusted list without operators, "builders" (each key is its own). */
