@@ -49,7 +49,7 @@ public final class ChainPages {
             .buildchain .verify{background:#f3f8ff;border:1px solid #b6d0f0;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
             .buildchain pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}
             .buildchain button.copy{font-size:.75rem;margin-left:.25rem;padding:0 .35rem;cursor:pointer}
-            .buildchain .short{white-space:nowrap}.buildchain details{margin:1rem 0}.buildchain summary{cursor:pointer}
+            .buildchain table.facts th{width:9rem}.buildchain .short{white-space:nowrap}.buildchain details{margin:1rem 0}.buildchain summary{cursor:pointer}
             .buildchain .waiting{border:1px solid #ccd;border-radius:6px;padding:.25rem 1rem;margin:1rem 0}
             .buildchain svg.chart{width:100%;height:auto;display:block}.buildchain svg .agreed{fill:#2e7d32}
             .buildchain svg .dissented{fill:#c62828}.buildchain svg .tick{font-size:11px;fill:#1d2329}
@@ -191,7 +191,7 @@ public final class ChainPages {
             body.append("</td></tr>");
         }
         body.append("</tbody></table>");
-        appendCommands(body, newest, keys, releases.get(0).block().publicKey(), "Verify the newest release yourself");
+        appendCommands(body, newest, keys, releases.get(0).block().publicKey(), "Verify this yourself: the newest release");
         body.append("<p><a href=\"").append(chainLink(project, branch)).append("/blocks\">Blocks, log checkpoints and "
                 + "signer keys</a> <span class=\"muted\">(technical details behind these releases)</span></p>");
         return page(project + "/" + branch, body, true);
@@ -214,7 +214,7 @@ public final class ChainPages {
         if (release.diverged()) {
             body.append(". <a href=\"").append(divergenceLink(release)).append("\">Why builders disagreed</a>");
         }
-        body.append(".</p><table>");
+        body.append(".</p><table class=\"facts\">");
         if (release.record() != null) {
             row(body, "Version", "<strong>" + escape(release.record().version()) + "</strong>");
             if (release.record().revision() != null) {
