@@ -410,9 +410,9 @@ public final class ChainPages {
             for (RunRecord.Entry entry : entries) {
                 PublicKey key = entry.request().publicKey();
                 body.append("<tr><td>").append(escape(entry.id())).append("</td><td>").append(escape(entry.node()))
-                        .append("</td><td>").append(entry.manifest().files().size()).append("</td><td class=\"digest\">")
-                        .append(entry.manifest().digest()).append("</td><td><span class=\"digest\">").append(key)
-                        .append("</span><br>").append(trusted.contains(key)
+                        .append("</td><td>").append(entry.manifest().files().size()).append("</td><td>")
+                        .append(shortValue(entry.manifest().digest().base32())).append("</td><td>")
+                        .append(shortValue(key.base32())).append("<br>").append(trusted.contains(key)
                                 ? "<span class=\"agree\">trusted as " + escape(trusted.describe(key)) + "</span>"
                                 : "<span class=\"dissent\">not trusted</span>")
                         .append("</td><td>counter ").append(Long.toUnsignedString(entry.request().counter()))
@@ -425,9 +425,10 @@ public final class ChainPages {
             body.append("<h2>Signed blocks</h2><div class=\"scroll\"><table><tr><th>Counter</th><th>Block</th>"
                     + "<th>Manifest</th><th>Signer key</th></tr>");
             for (Block block : blocks) {
-                body.append("<tr><td>").append(Long.toUnsignedString(block.counter())).append("</td><td class=\"digest\">")
-                        .append(block.signatureBase32()).append("</td><td class=\"digest\">").append(block.digest())
-                        .append("</td><td class=\"digest\">").append(block.publicKey()).append("</td></tr>");
+                body.append("<tr><td>").append(Long.toUnsignedString(block.counter())).append("</td><td>")
+                        .append(shortValue(block.signatureBase32())).append("</td><td>")
+                        .append(shortValue(block.digest().base32())).append("</td><td>")
+                        .append(shortValue(block.publicKey().base32())).append("</td></tr>");
             }
             body.append("</table></div>");
         }
@@ -435,12 +436,11 @@ public final class ChainPages {
             body.append("<h2>Published</h2><ul>");
             for (RunRecord.Release release : releases) {
                 body.append("<li><a href=\"").append(chainLink(release.project(), release.branch())).append("\">").append(escape(release.project())).append(" / ").append(escape(release.branch()))
-                        .append("</a>: block <span class=\"digest\">").append(escape(release.block()))
-                        .append("</span></li>");
+                        .append("</a>: block ").append(shortValue(release.block())).append("</li>");
             }
             body.append("</ul>");
         }
-        return page(title, body, false);
+        return page(title, body, true);
     }
 
     /**

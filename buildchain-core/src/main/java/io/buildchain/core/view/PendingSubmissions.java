@@ -66,8 +66,9 @@ public final class PendingSubmissions {
                     if (scope == null || scope.test(p, b)) {
                         branch(store, view, p, b).ifPresent(branches::add);
                     }
-                } catch (BuildchainException e) {
-                    // The inbox's own directories (tmp, lock) and anything the inbox would never write.
+                } catch (BuildchainException | IOException e) {
+                    // The inbox's own directories (tmp, lock), anything the inbox would never write, an upload
+                    // being filed: not listed (the publisher reads the inbox itself and says what is wrong).
                 }
             }
         }
