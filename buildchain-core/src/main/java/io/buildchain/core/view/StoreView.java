@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What the chain pages show, read from a local store (the one {@code serve} or Jenkins publishes). */
 public final class StoreView {
@@ -33,6 +34,14 @@ public final class StoreView {
     public static final int MAX_RELEASES = 100;
     /** The most blocks walked back from a tail (releases of other branches and checkpoints share the chain). */
     static final int MAX_WALK = 2_000;
+    /**
+     * Walks of a branch by store, branch and tail, kept a few seconds: every page of a branch (and the index, for
+     * every branch) walks it, and anyone can ask for pages. Blocks and evidence never change once written; an
+     * import or a root statement shows after at most this long.
+     */
+    private static final Map<String, Walked> WALKED = new ConcurrentHashMap<>();
+    private static final int WALK_CACHE_LIMIT = 256;
+    private static final long WALK_CACHE_NANOS = 10_000_000_000L;
     private final Store store;
 
     public StoreView(Store store) {
@@ -86,10 +95,30 @@ public final class StoreView {
      * is recounted as {@code verify --quorum} recounts it: requests counted in earlier blocks count zero.
      */
     public List<ReleaseView> releases(String project, String branch) throws IOException {
+        Optional<Block> tail = store.tail(project, branch);
+        String key = store.root() + "\n" + project + "\n" + branch + "\n"
+                + tail.map(Block::signatureBase32).orElse("");
+        long now = System.nanoTime();
+        Walked cached = WALKED.get(key);
+        if (cached != null && now - cached.made() < WALK_CACHE_NANOS) {
+            return cached.releases();
+        }
+        List<ReleaseView> releases = List.copyOf(walk(project, branch, tail));
+        if (WALKED.size() >= WALK_CACHE_LIMIT) {
+            WALKED.clear();
+        }
+        WALKED.put(key, new Walked(now, releases));
+        return releases;
+    }
+
+    private record Walked(long made, List<ReleaseView> releases) {
+    }
+
+    private List<ReleaseView> walk(String project, String branch, Optional<Block> tail) throws IOException {
         Optional<KeyHistory> keys = keyHistory();
         List<Block> walked = new ArrayList<>();
         List<Evidence> evidences = new ArrayList<>();
-        Block block = store.tail(project, branch).orElse(null);
+        Block block = tail.orElse(null);
         while (block != null && walked.size() < MAX_WALK) {
             walked.add(block);
             evidences.add(evidence(block));
