@@ -143,6 +143,9 @@ class ReleasePagesBrowserTest {
             assertThat(chromium.evaluate("document.querySelector('main').innerText")).contains("Log checkpoint",
                     "Signer key changed here", "Release 1.0", "Release 1.1", "Release 1.2");
             look(chromium, axe, "6-blocks");
+            // The check itself sees a critical violation when there is one (an image without a text alternative).
+            chromium.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = '/style.css'");
+            assertThat(chromium.axeSeriousViolations(axe)).contains("image-alt (critical)");
         }
     }
 
