@@ -130,4 +130,34 @@ class ReleasePagesTest {
         assertThat(page).contains(verified.group(1) + " of " + verified.group(2) + " builders agreed");
         assertThat(verified.group(1)).isEqualTo("2");
     }
+
+    private static void submit(Network net, SubmissionInbox inbox, String branch, Submission submission) throws Exception {
+        ByteArrayOutputStream upload = new ByteArrayOutputStream();
+        SubmissionPackage.write(upload, submission.manifest(), Manifest.parse(submission.manifest(), "m"),
+                submission.request(), submission.artifacts().get());
+        inbox.accept("proj", branch, new ByteArrayInputStream(upload.toByteArray()));
+    }
+
+    @Test
+    void pendingSubmissionsSayHowManyMoreOperatorsTheQuorumNeeds() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        net.publish("r1", 2);
+        SubmissionInbox inbox = new SubmissionInbox(net.store, net.trusted(), 1 << 20);
+        submit(net, inbox, "main", net.build("a", "r2", Map.of("app.bin", "two")));
+        submit(net, inbox, "main", net.build("b", "r2", Map.of("app.bin", "two")));
+        submit(net, inbox, "main", net.build("c", "r2", Map.of("app.bin", "two, differently")));
+        submit(net, inbox, "next", net.build("a", "n1", Map.of("app.bin", "new branch")));
+
+        StoreRoutes routes = new StoreRoutes(net.store, new ChainPages("/", "http://s/"));
+        String page = pages(routes, "submissions/");
+        assertThat(page).contains("2 of 2 agreeing operators</strong>: the quorum is met",
+                "1 of 2 agreeing operators</strong>: needs 1 more agreeing operator.",
+                "Nothing is published on this branch yet");
+        assertThat(pages(routes, "")).contains("3 waiting");
+        // Publishing takes them: nothing waits on main any more.
+        net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), inbox.pending("proj", "main"),
+                Optional.empty()));
+        inbox.consume("proj", "main", inbox.pending("proj", "main"));
+        assertThat(pages(routes, "submissions/")).doesNotContain("id=\"branch-proj-main\"").contains("branch-proj-next");
+    }
 }
