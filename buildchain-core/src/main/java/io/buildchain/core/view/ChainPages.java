@@ -1,6 +1,5 @@
 package io.buildchain.core.view;
 
-import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.crypto.KeyList;
@@ -8,7 +7,6 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
-import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.root.KeyHistory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The chain pages, as plain server-rendered HTML with one small stylesheet, readable on a phone: the index (a
@@ -250,8 +247,8 @@ public final class ChainPages {
             body.append("</tbody></table>");
         }
         body.append("<h2>Votes</h2>");
-        appendVotes(body, release.evidence());
-        appendEnvironmentDifferences(body, release.evidence());
+        VoteHtml.appendVotes(body, release.evidence());
+        VoteHtml.appendEnvironmentDifferences(body, release.evidence());
         appendCommands(body, release, keys, tailKey, "Verify and download this release");
         body.append("<details><summary>Technical details</summary><table>");
         Block block = release.block();
@@ -336,7 +333,7 @@ public final class ChainPages {
             body.append("</pre>");
         }
         body.append("<h2>Votes</h2>");
-        appendVotes(body, release.evidence());
+        VoteHtml.appendVotes(body, release.evidence());
         return page("Why builders disagreed on " + title(release), body, true);
     }
 
@@ -524,98 +521,6 @@ public final class ChainPages {
         body.append("<pre>buildchain download ").append(pin).append(target).append(" --all --out ")
                 .append(escape(release.project())).append(release.record() == null ? ""
                         : "-" + escape(release.record().version())).append("</pre></section>");
-    }
-
-    /** The recorded votes, operator first; keys and manifests shortened; each builder's environment one click away. */
-    private void appendVotes(StringBuilder body, Evidence evidence) {
-        if (evidence == null) {
-            body.append("<p class=\"muted\">No vote was recorded with this release (it was published without quorum "
-                    + "evidence).</p>");
-            return;
-        }
-        boolean operators = evidence.operators() != null && !evidence.operators().isEmpty();
-        Map<String, Map<String, String>> differences = environmentDifferences(evidence);
-        body.append("<table class=\"stack\"><thead><tr>").append(operators ? "<th scope=\"col\">Operator</th>" : "")
-                .append("<th scope=\"col\">Builder</th><th scope=\"col\">Vote</th><th scope=\"col\">Key</th>"
-                        + "<th scope=\"col\">Manifest</th><th scope=\"col\">Environment</th></tr></thead><tbody>");
-        for (Evidence.Entry entry : evidence.submissions()) {
-            String css = "agree".equals(entry.status()) ? "agree" : "dissent";
-            body.append("<tr>");
-            if (operators) {
-                body.append("<td data-label=\"Operator\">").append(entry.operator() == null ? "" : escape(entry.operator()))
-                        .append("</td>");
-            }
-            body.append("<td data-label=\"Builder\">").append(escape(entry.source()))
-                    .append("</td><td data-label=\"Vote\" class=\"").append(css).append("\">").append(escape(entry.status()))
-                    .append(entry.reason() == null ? "" : ": " + escape(entry.reason()))
-                    .append("</td><td data-label=\"Key\">").append(entry.key() == null ? "" : shortValue(entry.key()))
-                    .append("</td><td data-label=\"Manifest\">")
-                    .append(entry.manifest() == null ? "" : shortValue(entry.manifest()))
-                    .append("</td><td data-label=\"Environment\">").append(environment(entry, differences))
-                    .append("</td></tr>");
-        }
-        body.append("</tbody></table>");
-    }
-
-    /** The environment settings whose recorded values are not the same for every builder: setting, builder, value. */
-    private static Map<String, Map<String, String>> environmentDifferences(Evidence evidence) {
-        Map<String, Map<String, String>> values = new LinkedHashMap<>();
-        int recorded = 0;
-        for (Evidence.Entry entry : evidence.submissions()) {
-            Optional<io.buildchain.core.build.BuildInfo> info = entry.checkedBuildInfo();
-            if (info.isPresent()) {
-                recorded++;
-                info.get().environment().forEach((name, value) ->
-                        values.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(entry.source(), value));
-            }
-        }
-        int builders = recorded;
-        values.values().removeIf(byBuilder -> byBuilder.size() == builders
-                && byBuilder.values().stream().distinct().count() == 1);
-        return values;
-    }
-
-    private static void appendEnvironmentDifferences(StringBuilder body, Evidence evidence) {
-        if (evidence == null) {
-            return;
-        }
-        body.append("<h2>Environment differences</h2>");
-        boolean recorded = evidence.submissions().stream().anyMatch(e -> e.checkedBuildInfo().isPresent());
-        Map<String, Map<String, String>> differences = environmentDifferences(evidence);
-        if (!recorded) {
-            body.append("<p class=\"muted\">No builder recorded a signed environment.</p>");
-            return;
-        }
-        if (differences.isEmpty()) {
-            body.append("<p>Every builder recorded the same environment.</p>");
-            return;
-        }
-        body.append("<table class=\"stack\"><thead><tr><th scope=\"col\">Setting</th><th scope=\"col\">Value per builder"
-                + "</th></tr></thead><tbody>");
-        differences.forEach((name, byBuilder) -> {
-            body.append("<tr><td data-label=\"Setting\"><code>").append(escape(name)).append("</code></td>"
-                    + "<td data-label=\"Value per builder\" class=\"wrap\">");
-            List<String> parts = new ArrayList<>();
-            byBuilder.forEach((builder, value) -> parts.add(escape(builder) + ": <code>" + escape(value) + "</code>"));
-            body.append(String.join("; ", parts)).append("</td></tr>");
-        });
-        body.append("</tbody></table>");
-    }
-
-    private static String environment(Evidence.Entry entry, Map<String, Map<String, String>> differences) {
-        if (entry.buildinfo() == null) {
-            return "<span class=\"muted\">not recorded</span>";
-        }
-        return entry.checkedBuildInfo().map(info -> {
-            List<String> own = new ArrayList<>();
-            differences.forEach((name, byBuilder) -> {
-                if (byBuilder.containsKey(entry.source())) {
-                    own.add(name + " " + byBuilder.get(entry.source()));
-                }
-            });
-            return "<details><summary>" + (own.isEmpty() ? "as the others" : escape(String.join(", ", own)))
-                    + "</summary><span class=\"wrap\">" + escape(info.summary()) + "</span></details>";
-        }).orElse("<span class=\"dissent\">buildinfo signature does not verify</span>");
     }
 
     static String voteSummary(ReleaseView release) {
