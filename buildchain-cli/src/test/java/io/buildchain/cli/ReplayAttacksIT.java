@@ -391,8 +391,11 @@ class ReplayAttacksIT {
         String evidence = new String(get("quorum/" + v1 + ".json"), StandardCharsets.UTF_8);
         assertThat(evidence).contains("\"source\" : \"a\"", "\"source\" : \"b\"").doesNotContain(dir.toString());
         String page = new String(get("chain/hello/main"), StandardCharsets.UTF_8);
-        assertThat(page).contains("--release 1.0", "--release 2.0", "rev-2.0", "--quorum 2 --trust")
-                .doesNotContain(dir.toString());
+        assertThat(page).contains("/release/1.0\"", "--release 2.0", "--quorum 2 --trust").doesNotContain(dir.toString());
+        // Each release's page gives the commands for that release.
+        assertThat(new String(get("chain/hello/main/release/1.0"), StandardCharsets.UTF_8)).contains("--release 1.0");
+        assertThat(new String(get("chain/hello/main/release/2.0"), StandardCharsets.UTF_8))
+                .contains("--release 2.0", "rev-2.0").doesNotContain(dir.toString());
 
         Cli.Result plain = verify("--no-last-seen");
         assertThat(plain.exit()).isZero();

@@ -66,18 +66,29 @@ public final class Quickstart {
     private static final int QUORUM = 2;
     private static final String[] BUILDERS = {"builder-a", "builder-b", "builder-c", "builder-d"};
     private static final String ODD_BUILDER = "builder-d";
-    private static final long[] SOURCE_TIMES = {1767225600L, 1769904000L};
-    private static final String[] VERSIONS = {"1.0", "1.1"};
+    private static final long[] SOURCE_TIMES = {1767225600L, 1769904000L, 1772323200L};
+    private static final String[] VERSIONS = {"1.0", "1.1", "1.2"};
 
     private final Path dir;
     private final PrintStream out;
+    /** How many of {@link #VERSIONS} to release, each after a signer restart. */
+    private final int releases;
     private final SecureRandom random = new SecureRandom();
     /** The signer started last, stopped when the run ends however it ends. */
     private SignerSetup running;
 
     public Quickstart(Path dir, PrintStream out) {
+        this(dir, out, 2);
+    }
+
+    /** @param releases 2 (the quickstart) or 3 (a longer history, as the browser test reads it) */
+    public Quickstart(Path dir, PrintStream out, int releases) {
+        if (releases < 1 || releases > VERSIONS.length) {
+            throw new IllegalArgumentException("releases: 1 to " + VERSIONS.length);
+        }
         this.dir = dir.toAbsolutePath().normalize();
         this.out = out;
+        this.releases = releases;
     }
 
     public void run() throws IOException {
@@ -166,7 +177,7 @@ public final class Quickstart {
         List<Submission> lastRound = List.of();
         QuorumDecision lastDecision = null;
         PublicKey pinned = null;
-        for (int release = 0; release < VERSIONS.length; release++) {
+        for (int release = 0; release < releases; release++) {
             String version = VERSIONS[release];
             out.println();
             out.println("== release " + version + " ==");
@@ -247,7 +258,7 @@ public final class Quickstart {
         out.println("  " + verb + " download --root " + rootFile + " --store " + store.root() + " -p " + PROJECT
                 + " -b " + BRANCH);
         Path nodes = dir.resolve("nodes");
-        String last = VERSIONS[VERSIONS.length - 1];
+        String last = VERSIONS[releases - 1];
         out.println("  " + verb + " diff " + nodes.resolve("builder-a/" + last + "/manifest.json") + " "
                 + nodes.resolve(ODD_BUILDER + "/" + last + "/manifest.json") + " --artifacts-a "
                 + nodes.resolve("builder-a/" + last + "/dist") + " --artifacts-b "

@@ -60,13 +60,19 @@ class ChainPageBrowserTest {
             chromium.click("a[href='/chain/hello/main']");
             chromium.awaitLoaded();
             assertThat(chromium.evaluate("location.pathname")).isEqualTo("/chain/hello/main");
-            String text = chromium.evaluate("document.body.innerText");
-            assertThat(text).contains("Verify this yourself", pinned.base32(), "Block 1 of key #2", "builder-d",
-                    "hello-1.1.jar", "Signer key changed here", "Block 1 of key #1");
-            // Each builder's signed environment beside its vote; the odd builder's umask among them.
-            assertThat(text).contains("Environment", "host builder-a", "host builder-d", "umask 0002",
-                    "jdk-version " + System.getProperty("java.version")).doesNotContain("signature does not verify");
+            assertThat(chromium.evaluate("document.body.innerText")).contains("2 releases", "Verify this yourself",
+                    "3 of 4 builders agreed", "builder-d");
             chromium.screenshot(screenshots.resolve("chain-page.png"));
+            chromium.click("a[href='/chain/hello/main/release/1.1']");
+            chromium.awaitLoaded();
+            String text = chromium.evaluate("document.body.innerText");
+            assertThat(text).contains("hello 1.1", "builder-d", "hello-1.1.jar");
+            // Each builder's signed environment beside its vote: what differs shown, the whole one a click away.
+            assertThat(text).contains("Environment", "host builder-a", "host builder-d", "umask 0002")
+                    .doesNotContain("signature does not verify");
+            assertThat(chromium.evaluate("document.body.textContent"))
+                    .contains("jdk-version " + System.getProperty("java.version"), pinned.base32().substring(0, 12));
+            chromium.screenshot(screenshots.resolve("release-page.png"));
 
             chromium.click("a[href$='/hello-1.1.jar']");
             Path downloaded = downloads.resolve("hello-1.1.jar");
@@ -106,6 +112,9 @@ class ChainPageBrowserTest {
             assertThat(chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
                     .as("no sideways scrolling of the page on a phone").isEqualTo("true");
             chromium.screenshot(screenshots.resolve("chain-page-phone.png"));
+            chromium.open(base + "chain/hello/main/release/1.1");
+            assertThat(chromium.fitsWidth()).as("no sideways scrolling of the release page on a phone").isTrue();
+            chromium.screenshot(screenshots.resolve("release-page-phone.png"));
         }
     }
 

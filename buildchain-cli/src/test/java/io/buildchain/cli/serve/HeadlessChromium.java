@@ -72,8 +72,34 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** A phone-sized viewport. */
     void phone() throws Exception {
-        page.call("Emulation.setDeviceMetricsOverride", Map.of("width", 390, "height", 844, "deviceScaleFactor", 2,
-                "mobile", true));
+        viewport(390, 844, true);
+    }
+
+    /** A viewport {@code width} CSS pixels wide (a phone's at twice the pixels, as phones draw). */
+    void viewport(int width, int height, boolean mobile) throws Exception {
+        page.call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor",
+                mobile ? 2 : 1, "mobile", mobile));
+    }
+
+    /** Whether the page is no wider than the viewport (nothing to scroll sideways). */
+    boolean fitsWidth() throws Exception {
+        return "true".equals(evaluate("document.documentElement.scrollWidth <= window.innerWidth"));
+    }
+
+    /**
+     * Runs axe-core (its source, as npm installed it) on the current page; returns its violations of impact
+     * serious or critical, one line each (rule, impact, where), empty when there are none.
+     */
+    String axeSeriousViolations(String axeSource) throws Exception {
+        evaluate(axeSource + ";'loaded'");
+        JsonNode result = page.call("Runtime.evaluate", Map.of("expression", "axe.run(document, {resultTypes: "
+                + "['violations']}).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === "
+                + "'critical').map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => "
+                + "n.target.join(' ')).join(', ')).join('\\n'))", "awaitPromise", true, "returnByValue", true));
+        if (result.has("exceptionDetails")) {
+            throw new AssertionError("axe-core failed: " + result.get("exceptionDetails"));
+        }
+        return result.path("result").path("value").asText();
     }
 
     void open(String url) throws Exception {

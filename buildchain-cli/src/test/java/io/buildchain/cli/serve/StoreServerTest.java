@@ -79,17 +79,26 @@ class StoreServerTest {
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(header(index, "content-type")).isEqualTo("text/html; charset=utf-8");
         assertThat(header(index, "x-content-type-options")).isEqualTo("nosniff");
-        assertThat(text(index)).contains("href=\"/chain/hello/main\"", pinned.base32()).doesNotContain("<script");
+        assertThat(text(index)).contains("href=\"/chain/hello/main\"", "href=\"/chain/hello/main/release/1.1\"",
+                "3 of 4 builders agreed", "1 dissented").doesNotContain("<script");
         assertThat(get("style.css").statusCode()).isEqualTo(200);
     }
 
     @Test
     void chainPageShowsReleasesVotesFilesAndHowToVerify() throws Exception {
         String page = text(get("chain/hello/main"));
-        assertThat(page).contains("Block 1 of key #2", "Block 1 of key #1", "builder-a", "builder-d", "dissent", "agree",
-                "buildchain verify --root " + root.base32() + " --url " + base + " -p hello -b main",
-                "Signer key changed here", "certified key #2 of 2",
-                "hello-1.1.jar", "hello-1.0.jar", "docs/RELEASE-NOTES.txt", "why builders disagreed");
+        assertThat(page).contains("2 releases", "href=\"/chain/hello/main/release/1.0\"", "builder-d",
+                "buildchain verify --root " + root.base32() + " --url " + base + " -p hello -b main --release 1.1",
+                "why builders disagreed", "href=\"/chain/hello/main/history.json\"", "<svg class=\"chart\"")
+                .doesNotContain("Block 1", "Log checkpoint");
+        assertThat(text(get("chain/hello/main/release/1.1"))).contains("<h1>hello 1.1</h1>", "builder-a", "builder-d",
+                "dissent", "agree", "hello-1.1.jar", "docs/RELEASE-NOTES.txt", "--release 1.1", "Environment differences");
+        assertThat(text(get("chain/hello/main/release/1.0"))).contains("hello-1.0.jar", "--release 1.0");
+        assertThat(text(get("chain/hello/main/blocks"))).contains("Signer key changed here", "key #2 of 2",
+                "Log checkpoint", "Release <a href=\"/chain/hello/main/release/1.0\">");
+        assertThat(text(get("chain/hello/main/history.json"))).contains("\"release\" : \"1.0\"", "\"agreed\" : 3",
+                "\"dissented\" : 1");
+        assertThat(text(get("submissions/"))).contains("Nothing is waiting");
     }
 
     @Test
@@ -149,7 +158,7 @@ class StoreServerTest {
 
     @Test
     void releaseFilesDownloadByNameAsAttachments() throws Exception {
-        String page = text(get("chain/hello/main"));
+        String page = text(get("chain/hello/main/release/1.1"));
         Matcher link = Pattern.compile("href=\"/(files/[A-Z2-7]{103}/docs/RELEASE-NOTES.txt)\"").matcher(page);
         assertThat(link.find()).isTrue();
         HttpResponse<byte[]> file = get(link.group(1));
@@ -248,7 +257,12 @@ class StoreServerTest {
                         java.util.List.of(submission), java.util.Optional.empty()));
         try (StoreServer namesServer = StoreServer.start(Store.open(storeDir), "127.0.0.1", 0)) {
             String root = "http://127.0.0.1:" + namesServer.port() + "/";
-            String page = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + "chain/p/main")).build(),
+            String chain = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + "chain/p/main")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body(), java.nio.charset.StandardCharsets.UTF_8);
+            // A release without a record has its page by block.
+            Matcher release = Pattern.compile("href=\"/(chain/p/main/[A-Z2-7]{103})\"").matcher(chain);
+            assertThat(release.find()).as(chain).isTrue();
+            String page = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + release.group(1))).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body(), java.nio.charset.StandardCharsets.UTF_8);
             Matcher links = Pattern.compile("href=\"/(files/[^\"]+)\"").matcher(page);
             int found = 0;

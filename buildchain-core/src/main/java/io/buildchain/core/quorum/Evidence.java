@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,12 +102,21 @@ public record Evidence(String format, String project, String branch, int quorum,
         return explanations != null ? Explanation.lines(explanations) : divergence != null ? divergence : List.of();
     }
 
-    /** The trusted keys and operators the publisher counted with, to recount as it did (for the pages). */
+    /**
+     * The trusted keys and operators the publisher counted with, to recount as it did (for the pages); a key that
+     * submitted is labelled as its submission was recorded.
+     */
     public KeyList publisherTrust() {
+        Map<String, String> recordedLabels = new HashMap<>();
+        for (Entry entry : submissions) {
+            if (entry.key() != null && entry.source() != null) {
+                recordedLabels.putIfAbsent(entry.key(), entry.source());
+            }
+        }
         Map<PublicKey, String> keys = new LinkedHashMap<>();
         Map<PublicKey, String> named = new LinkedHashMap<>();
         for (String key : trusted == null ? List.<String>of() : trusted) {
-            keys.put(PublicKey.parse(key, "evidence trusted key"), "");
+            keys.put(PublicKey.parse(key, "evidence trusted key"), recordedLabels.getOrDefault(key, ""));
         }
         (operators == null ? Map.<String, String>of() : operators)
                 .forEach((key, name) -> named.put(PublicKey.parse(key, "evidence operator key"), name));
@@ -186,13 +196,18 @@ public record Evidence(String format, String project, String branch, int quorum,
      * @return who counted: operator names, or the key for a key that is its own operator
      */
     public List<String> recount(KeyList trusted, Freshness freshness) {
+        return count(trusted, freshness).operatorsOf(Digest.parse(manifest, "evidence manifest"), trusted);
+    }
+
+    /** The whole recount behind {@link #recount}: every manifest's operators, for pages that show the dissent too. */
+    public Quorum.Count count(KeyList trusted, Freshness freshness) {
         List<Quorum.Ballot> ballots = new ArrayList<>();
         for (Entry entry : submissions) {
             decodeRequest(entry).filter(r -> r.signatureValid() && trusted.contains(r.publicKey())
                     && freshness.staleness(r).isEmpty())
                     .ifPresent(r -> ballots.add(new Quorum.Ballot(r.publicKey(), r.digest())));
         }
-        return Quorum.count(ballots, trusted).operatorsOf(Digest.parse(manifest, "evidence manifest"), trusted);
+        return Quorum.count(ballots, trusted);
     }
 
     /** The recorded request of {@code entry}, if it is a well-formed 224-byte request. */

@@ -9,6 +9,9 @@ import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,10 +86,13 @@ public final class StoreRoutes {
         String[] parts = path.split("/", -1);
         try {
             return switch (parts[0]) {
-                case "", "index.html" -> parts.length == 1 ? html(200, pages.index(view.branches().stream()
-                        .filter(b -> allows(b.project(), b.branch())).toList())) : notFound(path);
+                case "", "index.html" -> parts.length == 1 ? html(200, pages.index(branchRows())) : notFound(path);
                 case "style.css" -> parts.length == 1 ? new Page(200, "text/css; charset=utf-8", ChainPages.STYLESHEET)
                         : notFound(path);
+                case "copy.js" -> parts.length == 1 ? new Page(200, "text/javascript; charset=utf-8",
+                        ChainPages.COPY_SCRIPT) : notFound(path);
+                case "submissions" -> parts.length == 1 || (parts.length == 2 && parts[1].isEmpty())
+                        ? html(200, pages.submissions(PendingSubmissions.read(store, view, scope))) : notFound(path);
                 case "tail" -> parts.length == 3 && allows(parts[1], parts[2])
                         ? mutable(store.tailPath(parts[1], parts[2]), BINARY, path) : notFound(path);
                 case "log" -> logFile(parts, path);
@@ -119,24 +125,73 @@ public final class StoreRoutes {
         }
     }
 
+    /** Each branch the scope allows with its releases and the number of submissions waiting for it. */
+    private List<ChainPages.BranchRow> branchRows() throws IOException {
+        Map<String, Integer> waiting = new HashMap<>();
+        for (PendingSubmissions.Branch branch : PendingSubmissions.read(store, view, scope)) {
+            waiting.put(branch.project() + "/" + branch.branch(),
+                    branch.releases().stream().mapToInt(w -> w.entries().size()).sum());
+        }
+        List<ChainPages.BranchRow> rows = new ArrayList<>();
+        for (StoreView.BranchSummary b : view.branches()) {
+            if (allows(b.project(), b.branch())) {
+                rows.add(new ChainPages.BranchRow(b.project(), b.branch(), view.releases(b.project(), b.branch()),
+                        waiting.getOrDefault(b.project() + "/" + b.branch(), 0)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * {@code chain/P/B} (the releases), {@code chain/P/B/blocks} (every block behind them), {@code
+     * chain/P/B/history.json}, a release by version ({@code chain/P/B/release/VERSION}) or by block ({@code
+     * chain/P/B/BLOCK_SIG}), and its divergence ({@code chain/P/B/BLOCK_SIG/divergence}).
+     */
     private Answer chain(String[] parts, String path) throws IOException {
-        if (parts.length >= 3 && !allows(parts[1], parts[2])) {
+        if (parts.length < 4 || parts.length > 5 || !allows(parts[1], parts[2])) {
+            return parts.length == 3 && allows(parts[1], parts[2]) ? branch(parts[1], parts[2]) : notFound(path);
+        }
+        String project = parts[1];
+        String branch = parts[2];
+        Store.checkName(project, "project");
+        Store.checkName(branch, "branch");
+        List<ReleaseView> releases = view.releases(project, branch);
+        if (releases.isEmpty()) {
             return notFound(path);
         }
-        if (parts.length == 3) {
-            Store.checkName(parts[1], "project");
-            Store.checkName(parts[2], "branch");
-            var releases = view.releases(parts[1], parts[2]);
-            return releases.isEmpty() ? notFound("nothing published for " + parts[1] + "/" + parts[2])
-                    : html(200, pages.chain(parts[1], parts[2], releases, view.keyHistory()));
+        if (parts.length == 4 && parts[3].equals("blocks")) {
+            return html(200, pages.blocks(project, branch, releases, view.keyHistory()));
+        }
+        if (parts.length == 4 && parts[3].equals("history.json")) {
+            return new Page(200, JSON, ChainPages.history(project, branch, releases));
+        }
+        Optional<ReleaseView> release = parts.length == 5 && parts[3].equals("release")
+                ? view.releaseByVersion(project, branch, parts[4])
+                : B32_SIGNATURE.matcher(parts[3]).matches() && (parts.length == 4 || parts[4].equals("divergence"))
+                        ? view.release(project, branch, parts[3]) : Optional.empty();
+        if (release.isPresent() && release.get().checkpoint()) {
+            return notFound("block " + parts[3] + " signs a log checkpoint, not a release; the blocks of " + project
+                    + "/" + branch + " are listed at chain/" + project + "/" + branch + "/blocks");
+        }
+        if (release.isEmpty() || !release.get().isRelease()) {
+            return notFound(path);
         }
         if (parts.length == 5 && parts[4].equals("divergence")) {
-            Store.checkName(parts[1], "project");
-            Store.checkName(parts[2], "branch");
-            Optional<ReleaseView> release = view.release(parts[1], parts[2], parts[3]);
-            return release.isPresent() ? html(200, pages.divergence(release.get())) : notFound(path);
+            return html(200, pages.divergence(release.get()));
         }
-        return notFound(path);
+        return html(200, pages.release(release.get(), view.keyHistory(), releases.get(0).block().publicKey()));
+    }
+
+    private Answer branch(String project, String branch) throws IOException {
+        Store.checkName(project, "project");
+        Store.checkName(branch, "branch");
+        List<ReleaseView> releases = view.releases(project, branch);
+        if (releases.isEmpty()) {
+            return notFound("nothing published for " + project + "/" + branch);
+        }
+        int waiting = PendingSubmissions.read(store, view, (p, b) -> p.equals(project) && b.equals(branch)).stream()
+                .mapToInt(w -> w.releases().stream().mapToInt(r -> r.entries().size()).sum()).sum();
+        return html(200, pages.chain(project, branch, releases, view.keyHistory(), waiting));
     }
 
     /** {@code files/BLOCK_SIG/NAME}: a release's file by its manifest name, as a download. */

@@ -3,9 +3,12 @@ package io.buildchain.core.view;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.encoding.Base32;
+import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.log.Checkpoint;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.root.KeyHistory;
 import io.buildchain.core.root.RootStatement;
@@ -23,11 +26,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What the chain pages show, read from a local store (the one {@code serve} or Jenkins publishes). */
 public final class StoreView {
     /** The most releases one branch page lists. */
     public static final int MAX_RELEASES = 100;
+    /** The most blocks walked back from a tail (releases of other branches and checkpoints share the chain). */
+    static final int MAX_WALK = 2_000;
+    /**
+     * Walks of a branch by store, branch and tail, kept a few seconds: every page of a branch (and the index, for
+     * every branch) walks it, and anyone can ask for pages. Blocks and evidence never change once written; an
+     * import or a root statement shows after at most this long.
+     */
+    private static final Map<String, Walked> WALKED = new ConcurrentHashMap<>();
+    private static final int WALK_CACHE_LIMIT = 256;
+    private static final long WALK_CACHE_NANOS = 10_000_000_000L;
     private final Store store;
 
     public StoreView(Store store) {
@@ -76,22 +90,104 @@ public final class StoreView {
 
     /**
      * The branch's releases, newest first: the tail, then the blocks reachable through previous links
-     * whose evidence names this branch (blocks without evidence are listed too), on through each earlier
-     * certified key from the block where it handed over. Stops at a missing block.
+     * whose evidence names this branch (blocks without evidence are listed too, checkpoint blocks marked), on
+     * through each earlier certified key from the block where it handed over. Stops at a missing block. Each vote
+     * is recounted as {@code verify --quorum} recounts it: requests counted in earlier blocks count zero.
      */
     public List<ReleaseView> releases(String project, String branch) throws IOException {
-        Optional<KeyHistory> keys = keyHistory();
         Optional<Block> tail = store.tail(project, branch);
-        List<ReleaseView> releases = new ArrayList<>();
+        String key = store.root() + "\n" + project + "\n" + branch + "\n"
+                + tail.map(Block::signatureBase32).orElse("");
+        long now = System.nanoTime();
+        Walked cached = WALKED.get(key);
+        if (cached != null && now - cached.made() < WALK_CACHE_NANOS) {
+            return cached.releases();
+        }
+        List<ReleaseView> releases = List.copyOf(walk(project, branch, tail));
+        if (WALKED.size() >= WALK_CACHE_LIMIT) {
+            WALKED.clear();
+        }
+        WALKED.put(key, new Walked(now, releases));
+        return releases;
+    }
+
+    private record Walked(long made, List<ReleaseView> releases) {
+    }
+
+    private List<ReleaseView> walk(String project, String branch, Optional<Block> tail) throws IOException {
+        Optional<KeyHistory> keys = keyHistory();
+        List<Block> walked = new ArrayList<>();
+        List<Evidence> evidences = new ArrayList<>();
         Block block = tail.orElse(null);
-        while (block != null && releases.size() < MAX_RELEASES) {
-            Evidence evidence = evidence(block);
-            if (evidence == null || (project.equals(evidence.project()) && branch.equals(evidence.branch()))) {
-                releases.add(release(project, branch, block, evidence));
-            }
+        while (block != null && walked.size() < MAX_WALK) {
+            walked.add(block);
+            evidences.add(evidence(block));
             block = previous(block, keys);
         }
+        VoteCount[] votes = new VoteCount[walked.size()];
+        RequestLedger before = RequestLedger.empty();
+        for (int i = walked.size() - 1; i >= 0; i--) {
+            Evidence evidence = evidences.get(i);
+            if (evidence != null) {
+                votes[i] = VoteCount.of(evidence, before);
+                before.countAll(RequestLedger.requestsOf(evidence));
+            }
+            before.countAll(List.of(walked.get(i).request()));
+        }
+        Set<PublicKey> checkpointRequesters = checkpointRequesters();
+        List<ReleaseView> releases = new ArrayList<>();
+        for (int i = 0; i < walked.size() && releases.size() < MAX_RELEASES; i++) {
+            Evidence evidence = evidences.get(i);
+            if (evidence == null || (project.equals(evidence.project()) && branch.equals(evidence.branch()))) {
+                boolean checkpoint = evidence == null && checkpointRequesters.contains(walked.get(i).request().publicKey());
+                releases.add(release(project, branch, walked.get(i), evidence, votes[i], checkpoint));
+            }
+        }
         return releases;
+    }
+
+    /** The branch's release {@code blockSignature}, or if it is not among them any block of the store by that name. */
+    public Optional<ReleaseView> release(String project, String branch, String blockSignature) throws IOException {
+        for (ReleaseView release : releases(project, branch)) {
+            if (release.block().signatureBase32().equals(blockSignature)) {
+                return Optional.of(release);
+            }
+        }
+        // Beyond the walk: a block whose evidence names another branch is not shown under this one.
+        return block(blockSignature).filter(b -> b.evidence() == null
+                || (project.equals(b.evidence().project()) && branch.equals(b.evidence().branch())))
+                .map(b -> b.labelled(project, branch));
+    }
+
+    /** The newest release of the branch that names itself {@code version}. */
+    public Optional<ReleaseView> releaseByVersion(String project, String branch, String version) throws IOException {
+        return releases(project, branch).stream()
+                .filter(r -> r.isRelease() && r.record() != null && r.record().version().equals(version)).findFirst();
+    }
+
+    /**
+     * The request keys of the publisher's log checkpoints, read from each signer's published checkpoint: blocks
+     * they requested sign a checkpoint, not a release.
+     */
+    private Set<PublicKey> checkpointRequesters() throws IOException {
+        Set<PublicKey> requesters = new HashSet<>();
+        Path log = store.root().resolve("log");
+        if (!Files.isDirectory(log)) {
+            return requesters;
+        }
+        for (Path signer : sorted(log)) {
+            Path file = signer.resolve("checkpoint");
+            try {
+                if (Files.isRegularFile(file) && Files.size(file) <= Checkpoint.MAX_BYTES) {
+                    PublicKey key = PublicKey.parse(signer.getFileName().toString(), signer.toString());
+                    requesters.add(Checkpoint.parse(Files.readAllBytes(file), key, file.toString()).block().request()
+                            .publicKey());
+                }
+            } catch (BuildchainException e) {
+                // Not a checkpoint this store's publisher wrote: its blocks stay unlabelled.
+            }
+        }
+        return requesters;
     }
 
     /**
@@ -121,13 +217,12 @@ public final class StoreView {
 
     /** One release by its block signature, labelled with the project and branch its evidence names. */
     public Optional<ReleaseView> release(String blockSignature) throws IOException {
-        return release(null, null, blockSignature).map(r -> r.evidence() == null ? r
-                : new ReleaseView(r.evidence().project(), r.evidence().branch(), r.block(), r.manifest(), r.evidence(),
-                        r.files(), r.record()));
+        return block(blockSignature).map(r -> r.evidence() == null ? r
+                : r.labelled(r.evidence().project(), r.evidence().branch()));
     }
 
-    /** One release by its block signature, if that block is in the store. */
-    public Optional<ReleaseView> release(String project, String branch, String blockSignature) throws IOException {
+    /** Any block of the store by its signature, its vote not recounted (that needs the chain before it). */
+    private Optional<ReleaseView> block(String blockSignature) throws IOException {
         byte[] signature;
         try {
             signature = Base32.decodeCanonical(blockSignature, 64, "block");
@@ -138,10 +233,11 @@ public final class StoreView {
         if (block.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(release(project, branch, block.get(), evidence(block.get())));
+        return Optional.of(release(null, null, block.get(), evidence(block.get()), null, false));
     }
 
-    private ReleaseView release(String project, String branch, Block block, Evidence evidence) throws IOException {
+    private ReleaseView release(String project, String branch, Block block, Evidence evidence, VoteCount votes,
+            boolean checkpoint) throws IOException {
         Path manifestObject = store.objectPath(block.digest());
         Manifest manifest = null;
         ReleaseRecord record = null;
@@ -158,7 +254,7 @@ public final class StoreView {
                 record = record(manifest);
             }
         }
-        return new ReleaseView(project, branch, block, manifest, evidence, files, record);
+        return new ReleaseView(project, branch, block, manifest, evidence, files, record, votes, checkpoint);
     }
 
     /** The release's record, if it carries a valid one. */
@@ -211,7 +307,7 @@ public final class StoreView {
         return Optional.of(Block.decode(Files.readAllBytes(path), path.toString()));
     }
 
-    private static List<Path> sorted(Path dir) throws IOException {
+    static List<Path> sorted(Path dir) throws IOException {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path entry : stream) {

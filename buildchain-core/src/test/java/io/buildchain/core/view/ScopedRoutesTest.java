@@ -36,6 +36,15 @@ class ScopedRoutesTest {
         assertThat(status(routes, "tail/secret/main")).isEqualTo(404);
         assertThat(status(routes, "chain/secret/main")).isEqualTo(404);
         assertThat(status(routes, "chain/secret/main/" + theirSig + "/divergence")).isEqualTo(404);
+        assertThat(status(routes, "chain/secret/main/blocks")).isEqualTo(404);
+        assertThat(status(routes, "chain/secret/main/history.json")).isEqualTo(404);
+        assertThat(status(routes, "chain/secret/main/" + theirSig)).isEqualTo(404);
+        assertThat(status(routes, "chain/secret/main/release/s1")).isEqualTo(404);
+        // Another branch's release is not shown under one the job owns.
+        assertThat(status(routes, "chain/proj/main/" + theirSig)).isEqualTo(404);
+        assertThat(status(routes, "chain/proj/main/" + theirSig + "/divergence")).isEqualTo(404);
+        assertThat(status(routes, "chain/proj/main/" + mineSig)).isEqualTo(200);
+        assertThat(((StoreRoutes.Page) routes.resolve("submissions/")).body()).doesNotContain("secret");
         assertThat(routes.resolve("object/" + mine.block().digest())).isInstanceOf(StoreRoutes.StoreFile.class);
         assertThat(status(routes, "object/" + theirs.block().digest())).isEqualTo(404);
         assertThat(routes.resolve("files/" + mineSig + "/app.bin")).isInstanceOf(StoreRoutes.StoreFile.class);
