@@ -1,7 +1,7 @@
 package io.buildchain.cli;
 
 import io.buildchain.core.crypto.PublicKey;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.LogAuditor;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,13 +28,13 @@ final class AuditCommand implements Callable<Integer> {
     StoreSource source;
 
     @Option(names = "--last-seen", paramLabel = "FILE",
-            description = "Rollback/fork memory; the checkpoint is kept beside it (default: $XDG_STATE_HOME/buildchain/last-seen).")
+            description = "The client state, where the checkpoint is kept (default: $XDG_STATE_HOME/buildchain/client-state).")
     Path lastSeen;
 
     @Override
     public Integer call() throws Exception {
         LogAuditor auditor = new LogAuditor(source.open(), PublicKey.fromArgument(key, "--key"));
-        LastSeen seen = lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+        ClientState seen = lastSeen != null ? new ClientState(lastSeen) : ClientState.defaultLocation();
         spec.commandLine().getOut().println(auditor.audit(seen).summary());
         return 0;
     }

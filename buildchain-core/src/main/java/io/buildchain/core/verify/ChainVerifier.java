@@ -31,6 +31,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.time.Duration;
+import java.time.Instant;
+import io.buildchain.core.log.Checkpoint;
 import java.util.Set;
 
 /**
@@ -121,18 +124,47 @@ public final class ChainVerifier {
         public static final Selector TAIL = new Selector(null, null);
     }
 
-    /** A selected release, the branch's tail, and how the tail's place in the signer's chain was checked. */
-    public record Selected(Release release, Block tail, History history) {
-        /** Remembers the tail once the caller has checked what it needs: later, older tails are refused. */
-        public void remember(LastSeen lastSeen) throws IOException {
-            if (lastSeen != null) {
-                history.record(lastSeen, release.project(), release.branch());
+    /**
+     * A selected release, the branch's tail, how the tail's place in the signer's chain was checked, and what the
+     * client will remember of the store once the caller has checked what it needs.
+     *
+     * @param trusted the client's state of this store, or null when the user turned it off
+     * @param age     "newest checkpoint signed 5m ago (...)", for the summary
+     */
+    public record Selected(Release release, Release tailRelease, History history, TrustedSet trusted, String age) {
+        public Block tail() {
+            return tailRelease.block();
+        }
+
+        /** Keeps the tail, the checkpoint and the root statements: later, older views of the store are refused. */
+        public void remember() throws IOException {
+            if (trusted == null) {
+                return;
             }
+            trusted.acceptTail(tailRelease.project(), tailRelease.branch(), tail(), versionOf(tailRelease),
+                    tailRelease.manifest().time());
+            if (history.checkpoint() != null) {
+                trusted.acceptCheckpoint(history.checkpoint());
+            }
+            trusted.commit();
         }
     }
 
+    /** The version a release's record names, or "-" without one. */
+    static String versionOf(Release release) {
+        return release.record() == null ? "-" : release.record().version();
+    }
+
+    /** Whether a release without a release record (the original format) may be verified: named, never null. */
+    public enum UnboundReleases {
+        /** The default: such a release names no project or branch, so a mirror could show it under another. */
+        REFUSE,
+        /** {@code --allow-unbound-release}: for stores in the original format. */
+        ALLOW
+    }
+
     /** What a full verification checked. */
-    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history) {
+    public record Report(Release release, int chainLength, int filesChecked, String quorum, History history, String age) {
         public String summary() {
             Block block = release.block();
             StringBuilder out = new StringBuilder();
@@ -146,6 +178,7 @@ public final class ChainVerifier {
             out.append("  builder request by ").append(block.request().publicKey()).append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
             out.append("  chain: ").append(history.description()).append('\n');
+            out.append("  age: ").append(age).append('\n');
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
             out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
                     + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
@@ -153,8 +186,19 @@ public final class ChainVerifier {
         }
     }
 
-    /** Options of a full verification. */
-    public record Options(boolean checkFiles, KeyList trusted, int quorum, LastSeen lastSeen) {
+    /**
+     * Options of a verification.
+     *
+     * @param state  the client's memory of the stores it verified, or null when the user turned it off
+     * @param maxAge refuse a store whose newest signed time is older than this
+     */
+    public record Options(boolean checkFiles, KeyList trusted, int quorum, ClientState state, UnboundReleases unbound,
+            Optional<Duration> maxAge) {
+        /** As before releases had to be bound: unbound releases allowed, no age limit. */
+        public Options(boolean checkFiles, KeyList trusted, int quorum, ClientState state) {
+            this(checkFiles, trusted, quorum, state, UnboundReleases.ALLOW, Optional.empty());
+        }
+
         public static Options defaults() {
             return new Options(true, null, 0, null);
         }
@@ -196,17 +240,62 @@ public final class ChainVerifier {
     }
 
     /**
-     * The release {@code selector} names: the tail (checked against {@code lastSeen}), or an
+     * The release {@code selector} names: the tail (checked against what the client saw of this store before), or an
      * earlier block on the tail's chain whose record (or, without one, evidence) names this project and branch.
-     *
-     * @param lastSeen the client's rollback memory, or null when the user turned it off
      */
-    public Selected select(String project, String branch, Selector selector, LastSeen lastSeen) throws IOException {
+    public Selected select(String project, String branch, Selector selector, Options options) throws IOException {
         Release tail = release(project, branch);
-        History history = history(project, branch, tail.block(), lastSeen);
-        if ((selector.block() == null && selector.version() == null) || matches(tail, selector)) {
-            return new Selected(tail, tail.block(), history);
+        TrustedSet trusted = options.state() == null ? null : options.state().of(storeIdentity());
+        History history = history(project, branch, tail.block(), trusted);
+        boolean named = selector.block() != null || selector.version() != null;
+        if (trusted != null && !named) {
+            trusted.checkNewest(project, branch, tail.block(), versionOf(tail), tail.manifest().time());
         }
+        String age = age(tail.block(), history, options.maxAge());
+        Release selected = named && !matches(tail, selector) ? earlier(project, branch, selector, tail) : tail;
+        if (selected.record() == null) {
+            if (options.unbound() == UnboundReleases.REFUSE) {
+                throw new TrustRefusal(TrustRefusal.Cause.UNBOUND_RELEASE, "block " + selected.block().signatureBase32()
+                        .substring(0, 16) + "… shown as " + project + "/" + branch + " has no release record ("
+                        + ReleaseRecord.NAME + "), so nothing signed says which project and branch it is for; pass "
+                        + "--allow-unbound-release only for a store in the original format");
+            }
+            String path = "quorum/" + selected.block().signatureBase32() + ".json";
+            if (hasEvidence(path) && !evidenceNames(selected.block(), project, branch)) {
+                throw new VerificationException("wrong release: the evidence of block " + selected.block()
+                        .signatureBase32() + " (" + store.describe(path) + ") names another project or branch than "
+                        + project + "/" + branch);
+            }
+        }
+        return new Selected(selected, tail, history, trusted, age);
+    }
+
+    /** The identity the client's state keeps this store under: the trusted key and the store's first signer key. */
+    public String storeIdentity() throws IOException {
+        KeyHistory keys = keys();
+        return ClientState.identity(trust.trustedKey(), keys.eras().isEmpty() ? trust.trustedKey()
+                : keys.eras().get(0).key());
+    }
+
+    /** The age of the store's newest signed time (its checkpoint or its tail), refused past {@code maxAge}. */
+    private static String age(Block tail, History history, Optional<Duration> maxAge) {
+        Block newest = history.checkpoint() != null
+                && Long.compareUnsigned(history.checkpoint().block().timestamp(), tail.timestamp()) > 0
+                ? history.checkpoint().block() : tail;
+        return TrustedSet.checkFresh(newest.timestamp(), maxAge, Instant.now(), (newest == tail ? "tail block"
+                : "newest log checkpoint") + " (counter " + Long.toUnsignedString(newest.counter()) + ") was");
+    }
+
+    private boolean hasEvidence(String path) throws IOException {
+        try (InputStream in = store.open(path, EVIDENCE_MAX)) {
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** The release {@code selector} names among the blocks before {@code tail}. */
+    private Release earlier(String project, String branch, Selector selector, Release tail) throws IOException {
         // An earlier release is found by walking back from the tail, whatever the log says.
         List<String> older = new ArrayList<>(blocksBefore(tail.block()));
         for (int i = 0; i < older.size(); i++) {
@@ -223,7 +312,7 @@ public final class ChainVerifier {
                     ? release.record().project().equals(project) && release.record().branch().equals(branch)
                     : evidenceNames(block, project, branch);
             if (onBranch && matches(release, selector)) {
-                return new Selected(release, tail.block(), history);
+                return release;
             }
             if (selector.block() != null) {
                 throw new VerificationException("block " + name + " is on the chain of " + project + "/" + branch
@@ -269,7 +358,7 @@ public final class ChainVerifier {
 
     /** Everything about the selected release: as for the tail, plus that it is on the tail's chain. */
     public Report verify(String project, String branch, Selector selector, Options options) throws IOException {
-        Selected selected = select(project, branch, selector, options.lastSeen());
+        Selected selected = select(project, branch, selector, options);
         Release release = selected.release();
         int files = 0;
         if (options.checkFiles()) {
@@ -281,30 +370,36 @@ public final class ChainVerifier {
         String quorum = options.trusted() == null ? null
                 : checkQuorum(release.block(), options.trusted(), options.quorum(),
                         countedBefore(blocksBefore(release.block())));
-        selected.remember(options.lastSeen());
+        selected.remember();
         return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
-                selected.history());
+                selected.history(), selected.age());
     }
 
     /**
-     * Checks that {@code tail} descends from what {@code lastSeen} (may be null) accepted before and belongs to
+     * Checks that {@code tail} descends from what {@code trusted} (may be null) accepted before and belongs to
      * the signer's chain: by a short walk, the store's log, or the walk to the genesis ({@link HistoryVerifier}).
-     * Under a root also the earlier keys' chains, each from the block where it handed over, and that no tail of
-     * the branch by a newer key, nor a newer certificate set, was seen before.
+     * Under a root also the earlier keys' chains, each from the block where it handed over, that every root
+     * statement seen before is still shown, and that no tail of the branch by a newer key was seen before. The
+     * store's newest checkpoint of the tail's key is read in any case: a log once seen is required.
      */
-    public History history(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
+    public History history(String project, String branch, Block tail, TrustedSet trusted) throws IOException {
         KeyHistory keys = keys();
         KeyHistory.Era era = keys.era(tail.publicKey()).orElseThrow();
-        if (lastSeen != null) {
-            lastSeen.checkKeys(project, branch, era, keys);
+        if (trusted != null && keys.root().isPresent()) {
+            trusted.checkStatements(keys);
+            trusted.checkKeys(project, branch, era, keys);
         }
-        History history = chainOf(era.key()).check(project, branch, tail, lastSeen);
+        History history = chainOf(era.key()).check(project, branch, tail, trusted);
+        if (history.checkpoint() == null) {
+            Checkpoint newest = chainOf(era.key()).newestCheckpoint(trusted).orElse(null);
+            history = new History(tail, newest, history.description(), history.keys());
+        }
         if (keys.root().isEmpty()) {
             return history;
         }
         Optional<String> handedOver = era.handover().flatMap(SignerCertificate.Predecessor::lastBlock);
         if (handedOver.isPresent() && !handedOver.get().equals(tail.signatureBase32())) {
-            chainOf(era.key()).requireOnChain(handoverBlock(era), tail, lastSeen, "block "
+            chainOf(era.key()).requireOnChain(handoverBlock(era), tail, trusted, "block "
                     + tail.signatureBase32() + " by " + tail.publicKey() + " is not on the chain that key handed over to "
                     + era.successor().get() + " at block " + handedOver.get());
         }
@@ -318,7 +413,7 @@ public final class ChainVerifier {
         }
         for (KeyHistory.Era earlier : keys.eras().subList(0, era.number() - 1)) {
             if (earlier.handover().get().lastBlock().isPresent()) {
-                chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), lastSeen);
+                chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), trusted);
             }
         }
         return new History(tail, history.checkpoint(), history.description() + "; signer key #" + era.number() + " of "

@@ -34,10 +34,11 @@ public final class LogAuditor {
     public record Report(Checkpoint checkpoint, long blocks, String summary) {
     }
 
-    /** @param lastSeen where the previous checkpoint is remembered, or null */
-    public Report audit(LastSeen lastSeen) throws IOException {
+    /** @param state where the previous checkpoint is remembered (the store is the pinned key's), or null */
+    public Report audit(ClientState state) throws IOException {
         HistoryVerifier history = new HistoryVerifier(store, pinned, verifier::checkBlock);
-        Checkpoint checkpoint = history.newestCheckpoint(lastSeen).orElseThrow(() -> new VerificationException(
+        TrustedSet trusted = state == null ? null : state.of(verifier.storeIdentity());
+        Checkpoint checkpoint = history.newestCheckpoint(trusted).orElseThrow(() -> new VerificationException(
                 "no log at " + store.describe("log/" + pinned.base32() + "/checkpoint") + ": nothing to audit"));
         List<byte[]> leaves = new ArrayList<>();
         Block current = checkpoint.block();
@@ -58,8 +59,9 @@ public final class LogAuditor {
             throw new VerificationException("the log's checkpoint of " + checkpoint.size()
                     + " blocks does not match the signer's chain: its root differs from the tree of the blocks");
         }
-        if (lastSeen != null) {
-            lastSeen.checkpoints().record(pinned, checkpoint);
+        if (trusted != null) {
+            trusted.acceptCheckpoint(checkpoint);
+            trusted.commit();
         }
         return new Report(checkpoint, leaves.size(), "audited the log of signer " + pinned + ": " + leaves.size()
                 + " block(s) walked back to the genesis, signatures valid, counters continuous; the checkpoint's root "
