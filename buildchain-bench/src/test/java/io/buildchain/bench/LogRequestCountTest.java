@@ -6,7 +6,7 @@ import io.buildchain.cli.serve.StoreServer;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.verify.CachingStoreReader;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class LogRequestCountTest {
                 synthetic.signerKey());
     }
 
-    long requests(ChainVerifier verifier, LastSeen seen) throws Exception {
+    long requests(ChainVerifier verifier, ClientState seen) throws Exception {
         proxy.reset();
         verifier.verify("proj", "main", new ChainVerifier.Options(true, null, 0, seen));
         return proxy.requests();
@@ -55,7 +55,7 @@ class LogRequestCountTest {
 
     @Test
     void firstIncrementalAndUnchangedVerifiesStayWithinTheirRequestBudgets() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("state/last-seen"));
+        ClientState seen = new ClientState(dir.resolve("state/last-seen"));
         ChainVerifier verifier = client(true);
         // tail, checkpoint, manifest, file, and the tiles of one inclusion proof.
         assertThat(requests(verifier, seen)).isLessThanOrEqualTo(12);
@@ -70,7 +70,7 @@ class LogRequestCountTest {
         // Far from what was seen: the log again, with a consistency proof from the checkpoint seen before.
         assertThat(requests(verifier, seen)).isLessThanOrEqualTo(14);
         // 599 blocks, the backfill's checkpoint block, then 21 releases each followed by its checkpoint block.
-        assertThat(seen.checkpoints().get(synthetic.signerKey()).orElseThrow().size()).isEqualTo(BLOCKS + 2 * 21 - 1);
+        assertThat(seen.of(ClientState.identity(synthetic.signerKey(), synthetic.signerKey())).checkpoint(synthetic.signerKey()).orElseThrow().size()).isEqualTo(BLOCKS + 2 * 21 - 1);
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.SignerHead;
+import io.buildchain.core.verify.StoreReader;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
@@ -76,6 +78,21 @@ public final class LogWriter {
                     + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@code buildchain checkpoint}: a new checkpoint over the chain as the store holds it, with no release, so that
+     * clients with {@code --max-age} see the store is kept up and a mirror cannot freeze it unnoticed. Call with the
+     * store lock held; any failure is thrown, not only reported.
+     */
+    public Checkpoint refresh() throws IOException {
+        if (signer.key().isPresent()) {
+            KeyChangeGuard.check(store, signer.key().get());
+        }
+        recover();
+        Block head = SignerHead.read(StoreReader.of(store.root())).orElseThrow(() -> new VerificationException(
+                "the store " + store.root() + " has no blocks yet: publish a release first"));
+        return extendOrFail(head);
     }
 
     private Checkpoint extendOrFail(Block newest) throws IOException {
