@@ -280,7 +280,7 @@ public final class ChainVerifier {
     /** The age of the store's newest signed time (its checkpoint or its tail), refused past {@code maxAge}. */
     private static String age(Block tail, History history, Optional<Duration> maxAge) {
         Block newest = history.checkpoint() != null
-                && Long.compareUnsigned(history.checkpoint().block().timestamp(), tail.timestamp()) > 0
+                && Long.compareUnsigned(history.checkpoint().block().timestamp(), tail.timestamp()) >= 0
                 ? history.checkpoint().block() : tail;
         return TrustedSet.checkFresh(newest.timestamp(), maxAge, Instant.now(), (newest == tail ? "tail block"
                 : "newest log checkpoint") + " (counter " + Long.toUnsignedString(newest.counter()) + ") was");
