@@ -216,7 +216,12 @@ class ClientStateAttacksIT {
             }
         }
         deleteTree(dir.resolve("store/requests"));
-        publish("store", "p", "main", "1.0", s, "--allow-older-source");
+        // Builder b's v1 request appeared only in the deleted evidence: nothing the publisher still reads has counted it.
+        List<String> replay = new ArrayList<>(List.of("publish", "--store", "store", "-p", "p", "-b", "main", "--quorum",
+                "1", "--trust", "trusted", "--allow-older-source"));
+        replay.addAll(s);
+        replay.add(submissions("p", "main", "1.0").get(1));
+        Cli.ok(dir, replay.toArray(String[]::new));
         for (Transport t : Transport.values()) {
             refused(verify(t, "store", "p", "main", "--key", "signer.pub"), "older release: the newest release of p/main is version 1.0");
             // Named on purpose, the older release is what the user asked for.
