@@ -125,7 +125,39 @@ public final class LogWriter {
         byte[] note = checkpoint.render();
         AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        writeEvidenceNote(dir, checkpoint);
         return checkpoint;
+    }
+
+    /**
+     * Beside each checkpoint, the publisher's signed note of every release's evidence in the log ({@link EvidenceNote}),
+     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty.
+     */
+    private void writeEvidenceNote(Path dir, Checkpoint checkpoint) throws IOException {
+        PublicKey key = checkpoint.block().publicKey();
+        java.util.TreeMap<Long, String> blocks = new java.util.TreeMap<>();
+        java.util.Map<String, Digest> evidence = new java.util.LinkedHashMap<>();
+        Path quorum = store.root().resolve("quorum");
+        if (Files.isDirectory(quorum)) {
+            try (var files = Files.newDirectoryStream(quorum, "*.json")) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+                    Path block = store.root().resolve("block").resolve(name);
+                    if (Files.isRegularFile(block)) {
+                        Block release = Block.decode(Files.readAllBytes(block), block.toString());
+                        if (release.publicKey().equals(key) && Long.compareUnsigned(release.counter(), checkpoint.size()) <= 0) {
+                            blocks.put(release.counter(), name);
+                            evidence.put(name, Digest.of(Files.readAllBytes(file)));
+                        }
+                    }
+                }
+            }
+        }
+        java.util.Map<String, Digest> ordered = new java.util.LinkedHashMap<>();
+        blocks.values().forEach(name -> ordered.put(name, evidence.get(name)));
+        byte[] note = new EvidenceNote(checkpoint.size(), checkpoint.root(), ordered).render(key, requestKey());
+        AtomicFiles.write(dir.resolve(EvidenceNote.FILE), store.tmp(), out -> out.write(note),
+                AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }
 
     /**

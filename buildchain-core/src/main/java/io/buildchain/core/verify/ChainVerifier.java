@@ -34,6 +34,8 @@ import java.util.OptionalLong;
 import java.time.Duration;
 import java.time.Instant;
 import io.buildchain.core.log.Checkpoint;
+import io.buildchain.core.log.EvidenceNote;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,6 +53,8 @@ public final class ChainVerifier {
     private final SignerTrust trust;
     private final long maxObjectBytes;
     private KeyHistory keys;
+    /** The evidence digest of each release the publisher's evidence note binds (read by {@link #select}). */
+    private Map<String, Digest> boundEvidence = Map.of();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
         this(store, SignerTrust.pinned(pinned), DEFAULT_MAX_OBJECT_BYTES);
@@ -251,6 +255,7 @@ public final class ChainVerifier {
         if (trusted != null && !named) {
             trusted.checkNewest(project, branch, tail.block(), versionOf(tail), tail.manifest().time());
         }
+        bindEvidence(history.checkpoint(), trusted);
         String age = age(tail.block(), history, options.maxAge());
         Release selected = named && !matches(tail, selector) ? earlier(project, branch, selector, tail) : tail;
         if (selected.record() == null) {
@@ -292,6 +297,48 @@ public final class ChainVerifier {
         } catch (NoSuchFileException e) {
             return false;
         }
+    }
+
+    /** Reads the evidence note that goes with {@code checkpoint} (none without a log or from an older publisher). */
+    private void bindEvidence(Checkpoint checkpoint, TrustedSet trusted) throws IOException {
+        Map<String, Digest> bound = Map.of();
+        String path = checkpoint == null ? null : "log/" + checkpoint.block().publicKey().base32() + "/" + EvidenceNote.FILE;
+        if (path != null) {
+            try {
+                bound = EvidenceNote.parse(store.read(path, EvidenceNote.MAX_BYTES), checkpoint, store.describe(path))
+                        .evidence();
+            } catch (NoSuchFileException e) {
+                bound = Map.of();
+            }
+        }
+        if (trusted != null) {
+            trusted.checkEvidence(bound, path == null ? "no log" : store.describe(path));
+        }
+        boundEvidence = bound;
+    }
+
+    /**
+     * {@code quorum/BLOCK.json}, or null when the store has none; refused when the publisher's evidence note binds
+     * other bytes, or binds evidence the store no longer has.
+     */
+    private Evidence evidence(String block) throws IOException {
+        String path = "quorum/" + block + ".json";
+        Digest bound = boundEvidence.get(block);
+        byte[] json;
+        try {
+            json = store.read(path, EVIDENCE_MAX);
+        } catch (NoSuchFileException e) {
+            if (bound != null) {
+                throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " is missing, but "
+                        + "the publisher's evidence note binds it (sha384 " + bound + ")");
+            }
+            return null;
+        }
+        if (bound != null && !Digest.of(json).equals(bound)) {
+            throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " hashes to "
+                    + Digest.of(json) + ", but the publisher's evidence note binds " + bound);
+        }
+        return Evidence.parse(json, store.describe(path));
     }
 
     /** The release {@code selector} names among the blocks before {@code tail}. */
@@ -342,13 +389,8 @@ public final class ChainVerifier {
     }
 
     private boolean evidenceNames(Block block, String project, String branch) throws IOException {
-        String path = "quorum/" + block.signatureBase32() + ".json";
-        try {
-            Evidence evidence = Evidence.parse(store.read(path, EVIDENCE_MAX), store.describe(path));
-            return project.equals(evidence.project()) && branch.equals(evidence.branch());
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        Evidence evidence = evidence(block.signatureBase32());
+        return evidence != null && project.equals(evidence.project()) && branch.equals(evidence.branch());
     }
 
     /** Everything about the tail: release, chain history, files, and what {@code options} asks for. */
@@ -503,13 +545,10 @@ public final class ChainVerifier {
         RequestLedger ledger = RequestLedger.empty();
         for (String name : ancestors) {
             ledger.countAll(List.of(Block.decode(store.read("block/" + name, Block.SIZE), name).request()));
-            String path = "quorum/" + name + ".json";
-            try {
-                ledger.countAll(RequestLedger.requestsOf(Evidence.parse(store.read(path, EVIDENCE_MAX),
-                        store.describe(path))));
-            } catch (NoSuchFileException e) {
-                // A release without evidence made no other request public.
-            }
+            Evidence evidence = evidence(name);
+            if (evidence != null) {
+                ledger.countAll(RequestLedger.requestsOf(evidence));
+            } // else a release without evidence made no other request public (unless the note binds some: refused)
         }
         return ledger;
     }
@@ -522,14 +561,11 @@ public final class ChainVerifier {
     /** Re-counts the release's recorded vote with the caller's trusted keys; stale requests count zero. */
     public String checkQuorum(Block block, KeyList trusted, int quorum, Freshness freshness) throws IOException {
         String path = "quorum/" + block.signatureBase32() + ".json";
-        byte[] json;
-        try {
-            json = store.read(path, EVIDENCE_MAX);
-        } catch (NoSuchFileException e) {
+        Evidence evidence = evidence(block.signatureBase32());
+        if (evidence == null) {
             throw new VerificationException("no quorum evidence for block " + block.signatureBase32()
                     + " (" + store.describe(path) + ")");
         }
-        Evidence evidence = Evidence.parse(json, store.describe(path));
         if (!block.digest().base32().equals(evidence.manifest())) {
             throw new VerificationException(store.describe(path) + ": evidence is for manifest " + evidence.manifest()
                     + ", but the block signs " + block.digest());

@@ -206,18 +206,24 @@ public final class TrustedSet {
         return said;
     }
 
-    /** The evidence digest bound to release {@code block} by an evidence note seen before. */
-    public Optional<String> evidence(String block) {
-        return Optional.ofNullable(evidence.get(block));
-    }
-
-    /** Every release block whose evidence an evidence note bound, seen before. */
-    public Set<String> boundEvidence() {
-        return evidence.keySet();
-    }
-
-    public void acceptEvidence(String block, Digest digest) {
-        accepted.add(new String[] {"evidence", block, digest.base32()});
+    /**
+     * Rule 5: the evidence an evidence note bound to a release stays bound, with the same digest: a store that drops
+     * the note, or shows one without a release's evidence, would let that evidence be taken away unnoticed.
+     */
+    public void checkEvidence(Map<String, Digest> bound, String where) {
+        for (Map.Entry<String, String> seen : evidence.entrySet()) {
+            Digest now = bound.get(seen.getKey());
+            if (now == null || !now.base32().equals(seen.getValue())) {
+                throw new TrustRefusal(Cause.EVIDENCE_WITHHELD, "the publisher's evidence note (" + where + ") "
+                        + (now == null ? "no longer binds" : "binds other") + " evidence of release block "
+                        + seen.getKey().substring(0, 16) + "… than seen before " + where());
+            }
+        }
+        bound.forEach((block, digest) -> {
+            if (!evidence.containsKey(block)) {
+                accepted.add(new String[] {"evidence", block, digest.base32()});
+            }
+        });
     }
 
     /** Writes what was accepted since this set was read, merged with what other clients wrote meanwhile. */
