@@ -69,10 +69,11 @@ public final class EvidenceNote {
     }
 
     /**
-     * Parses the note of {@code checkpoint}'s log and checks it goes with that checkpoint and is signed by the key
-     * whose request the checkpoint's block carries.
+     * Parses the note of {@code checkpoint}'s log and checks it is signed by the key whose request the checkpoint's
+     * block carries. A note for a larger log is used as well (the publisher writes the note first, so a reader between
+     * the two writes sees it beside the previous checkpoint); one for a smaller log binds nothing here (empty).
      */
-    public static EvidenceNote parse(byte[] note, Checkpoint checkpoint, String where) {
+    public static java.util.Optional<EvidenceNote> parse(byte[] note, Checkpoint checkpoint, String where) {
         PublicKey signer = checkpoint.block().publicKey();
         String text = new String(note, StandardCharsets.UTF_8);
         int split = text.indexOf("\n\n");
@@ -98,10 +99,16 @@ public final class EvidenceNote {
             throw new VerificationException(where + ": not signed by the publisher's key " + publisher
                     + ", whose request signs the checkpoint");
         }
-        if (!lines[1].equals(Long.toString(checkpoint.size()))
-                || !lines[2].equals(Base64.getEncoder().encodeToString(checkpoint.root()))) {
-            throw new VerificationException(where + ": the note is for a log of " + lines[1]
-                    + " blocks, not the checkpoint of " + checkpoint.size() + " it is served with");
+        if (!lines[1].matches("0|[1-9][0-9]{0,17}")) {
+            throw new FormatException(where + ": tree size \"" + lines[1] + "\" is not a decimal number");
+        }
+        long size = Long.parseLong(lines[1]);
+        if (size < checkpoint.size()) {
+            return java.util.Optional.empty();
+        }
+        if (size == checkpoint.size() && !lines[2].equals(Base64.getEncoder().encodeToString(checkpoint.root()))) {
+            throw new VerificationException(where + ": the note is for another log of " + size + " blocks than the "
+                    + "checkpoint it is served with (a fork)");
         }
         Map<String, Digest> evidence = new LinkedHashMap<>();
         for (int i = 3; i < lines.length; i++) {
@@ -110,6 +117,6 @@ public final class EvidenceNote {
             }
             evidence.put(lines[i].substring(0, 103), Digest.parse(lines[i].substring(104), where));
         }
-        return new EvidenceNote(checkpoint.size(), checkpoint.root(), evidence);
+        return java.util.Optional.of(new EvidenceNote(size, checkpoint.root(), evidence));
     }
 }

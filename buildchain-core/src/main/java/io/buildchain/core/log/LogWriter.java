@@ -113,6 +113,7 @@ public final class LogWriter {
                 out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_READ_WRITE, true);
         byte[] root = MerkleProofs.root(newSize, tiles(dir, newSize));
         byte[] body = Checkpoint.body(key, newSize, root);
+        writeEvidenceNote(dir, key, newSize, root);
         SignedRequest request = new BuilderChain(requestDir()).request(requestKey(), Digest.of(body),
                 clock.instant().getEpochSecond());
         // Journaled first: a publisher that dies once the signer answered would otherwise lose a chain block.
@@ -125,16 +126,15 @@ public final class LogWriter {
         byte[] note = checkpoint.render();
         AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
-        writeEvidenceNote(dir, checkpoint);
         return checkpoint;
     }
 
     /**
      * Beside each checkpoint, the publisher's signed note of every release's evidence in the log ({@link EvidenceNote}),
-     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty.
+     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty. Written
+     * before the checkpoint it goes with: a reader between the two writes sees a note for a larger log, which holds.
      */
-    private void writeEvidenceNote(Path dir, Checkpoint checkpoint) throws IOException {
-        PublicKey key = checkpoint.block().publicKey();
+    private void writeEvidenceNote(Path dir, PublicKey key, long size, byte[] root) throws IOException {
         java.util.TreeMap<Long, String> blocks = new java.util.TreeMap<>();
         java.util.Map<String, Digest> evidence = new java.util.LinkedHashMap<>();
         Path quorum = store.root().resolve("quorum");
@@ -145,7 +145,7 @@ public final class LogWriter {
                     Path block = store.root().resolve("block").resolve(name);
                     if (Files.isRegularFile(block)) {
                         Block release = Block.decode(Files.readAllBytes(block), block.toString());
-                        if (release.publicKey().equals(key) && Long.compareUnsigned(release.counter(), checkpoint.size()) <= 0) {
+                        if (release.publicKey().equals(key) && Long.compareUnsigned(release.counter(), size) <= 0) {
                             blocks.put(release.counter(), name);
                             evidence.put(name, Digest.of(Files.readAllBytes(file)));
                         }
@@ -155,7 +155,7 @@ public final class LogWriter {
         }
         java.util.Map<String, Digest> ordered = new java.util.LinkedHashMap<>();
         blocks.values().forEach(name -> ordered.put(name, evidence.get(name)));
-        byte[] note = new EvidenceNote(checkpoint.size(), checkpoint.root(), ordered).render(key, requestKey());
+        byte[] note = new EvidenceNote(size, root, ordered).render(key, requestKey());
         AtomicFiles.write(dir.resolve(EvidenceNote.FILE), store.tmp(), out -> out.write(note),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }

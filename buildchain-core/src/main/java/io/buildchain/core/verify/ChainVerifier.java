@@ -306,13 +306,13 @@ public final class ChainVerifier {
         if (path != null) {
             try {
                 bound = EvidenceNote.parse(store.read(path, EvidenceNote.MAX_BYTES), checkpoint, store.describe(path))
-                        .evidence();
+                        .map(EvidenceNote::evidence).orElse(Map.of());
             } catch (NoSuchFileException e) {
                 bound = Map.of();
             }
         }
-        if (trusted != null) {
-            trusted.checkEvidence(bound, path == null ? "no log" : store.describe(path));
+        if (trusted != null && checkpoint != null) {
+            trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
         }
         boundEvidence = bound;
     }

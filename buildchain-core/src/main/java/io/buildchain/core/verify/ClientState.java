@@ -22,7 +22,7 @@ import java.util.Map;
  * <li>{@code statement DIGEST}: a root statement seen (a later view must show every one);
  * <li>{@code checkpoint SIGNER SIZE ROOT_HEX SIGNED_TIME}: the newest log checkpoint seen per signer key;
  * <li>{@code tail SIGNER PROJECT BRANCH COUNTER BLOCK VERSION SOURCE_TIME}: the newest tail seen per branch and key;
- * <li>{@code evidence BLOCK DIGEST}: the evidence digest the publisher's evidence note bound to a release.
+ * <li>{@code evidence SIGNER BLOCK DIGEST}: the evidence digest the publisher's note of that log bound to a release.
  * </ul>
  * Updates are merged into the file under a lock (read, keep the newer of each entry, write to a temporary file,
  * rename), so clients verifying at the same time lose nothing of each other's.
@@ -30,7 +30,7 @@ import java.util.Map;
 public final class ClientState {
     /** Fields after STORE and KIND, and how many of them name the entry (the rest is its value). */
     private enum Kind {
-        statement(1, 1), checkpoint(4, 1), tail(7, 3), evidence(2, 1);
+        statement(1, 1), checkpoint(4, 1), tail(7, 3), evidence(3, 2);
 
         final int fields;
         final int key;

@@ -42,7 +42,8 @@ public final class TrustedSet {
     private final Map<String, TreeHead> checkpoints = new HashMap<>();
     /** By "SIGNER PROJECT BRANCH". */
     private final Map<String, Tail> tails = new LinkedHashMap<>();
-    private final Map<String, String> evidence = new HashMap<>();
+    /** By signer key, then release block: the evidence digest its note bound. */
+    private final Map<String, Map<String, String>> evidence = new HashMap<>();
     private final List<String[]> accepted = new ArrayList<>();
 
     TrustedSet(ClientState file, String store, Map<String, List<String[]>> entries) {
@@ -65,7 +66,7 @@ public final class TrustedSet {
                         Long.parseUnsignedLong(e[6])));
             }
             for (String[] e : entries.getOrDefault("evidence", List.of())) {
-                evidence.put(e[0], Digest.parse(e[1], where).base32());
+                evidence.computeIfAbsent(e[0], k -> new HashMap<>()).put(e[1], Digest.parse(e[2], where).base32());
             }
         } catch (IllegalArgumentException e) {
             throw new FormatException(where + ": an entry is not what this version wrote (" + e.getMessage()
@@ -207,11 +208,13 @@ public final class TrustedSet {
     }
 
     /**
-     * Rule 5: the evidence an evidence note bound to a release stays bound, with the same digest: a store that drops
-     * the note, or shows one without a release's evidence, would let that evidence be taken away unnoticed.
+     * Rule 5: the evidence an evidence note of {@code signer}'s log bound to a release stays bound, with the same
+     * digest: a store that drops the note, or shows one without a release's evidence, would let that evidence be
+     * taken away unnoticed.
      */
-    public void checkEvidence(Map<String, Digest> bound, String where) {
-        for (Map.Entry<String, String> seen : evidence.entrySet()) {
+    public void checkEvidence(PublicKey signer, Map<String, Digest> bound, String where) {
+        Map<String, String> mine = evidence.getOrDefault(signer.base32(), Map.of());
+        for (Map.Entry<String, String> seen : mine.entrySet()) {
             Digest now = bound.get(seen.getKey());
             if (now == null || !now.base32().equals(seen.getValue())) {
                 throw new TrustRefusal(Cause.EVIDENCE_WITHHELD, "the publisher's evidence note (" + where + ") "
@@ -220,8 +223,8 @@ public final class TrustedSet {
             }
         }
         bound.forEach((block, digest) -> {
-            if (!evidence.containsKey(block)) {
-                accepted.add(new String[] {"evidence", block, digest.base32()});
+            if (!mine.containsKey(block)) {
+                accepted.add(new String[] {"evidence", signer.base32(), block, digest.base32()});
             }
         });
     }
