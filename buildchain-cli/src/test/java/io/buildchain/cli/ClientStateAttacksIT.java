@@ -210,6 +210,21 @@ class ClientStateAttacksIT {
             assertThat(verify(t, "store", "p", "main", "--key", "signer.pub", "--quorum", "2", "--trust", "trusted").out())
                     .contains("version 2.0");
         }
+        // A mirror that only takes v1's evidence away: even a first-time client refuses, the publisher's note binds it.
+        String thinned = mirror("store", "mirror2");
+        Block v2 = tail("store", "p", "main");
+        Block v1 = Block.decode(Files.readAllBytes(dir.resolve("store/block").resolve(
+                io.buildchain.core.encoding.Base32.encode(Block.decode(Files.readAllBytes(dir.resolve("store/block")
+                        .resolve(io.buildchain.core.encoding.Base32.encode(v2.previous()))), "ckpt").previous()))), "v1");
+        assertThat(v1.counter()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve(thinned).resolve("log/" + v1.publicKey().base32() + "/evidence")))
+                .contains(v1.signatureBase32());
+        Files.delete(dir.resolve(thinned).resolve("quorum/" + v1.signatureBase32() + ".json"));
+        assertThat(dir.resolve(thinned).resolve("quorum/" + v1.signatureBase32() + ".json")).doesNotExist();
+        for (Transport t : Transport.values()) {
+            refused(verify(t, thinned, "p", "main", "--key", "signer.pub", "--no-last-seen", "--quorum", "2", "--trust",
+                    "trusted"), "evidence withheld: ");
+        }
         try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
             for (Path file : evidence.toList()) {
                 Files.delete(file);
@@ -224,8 +239,9 @@ class ClientStateAttacksIT {
         Cli.ok(dir, replay.toArray(String[]::new));
         for (Transport t : Transport.values()) {
             refused(verify(t, "store", "p", "main", "--key", "signer.pub"), "older release: the newest release of p/main is version 1.0");
-            // Named on purpose, the older release is what the user asked for.
-            accepted(verify(t, "store", "p", "main", "--key", "signer.pub", "--release", "1.0"));
+            // Named on purpose, the older release is what the user asked for, but not with the evidence taken away.
+            refused(verify(t, "store", "p", "main", "--key", "signer.pub", "--release", "1.0"), "evidence withheld: ");
+            accepted(verify(t, "store", "p", "main", "--key", "signer.pub", "--release", "1.0", "--no-last-seen"));
         }
     }
 
