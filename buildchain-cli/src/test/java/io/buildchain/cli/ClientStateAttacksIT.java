@@ -153,6 +153,26 @@ class ClientStateAttacksIT {
         }
     }
 
+    /** Versions 1.0 and 2.0 of p/main, verified by both clients (pinning signer.pub) with {@code options}. */
+    List<String> twoReleasesVerified(String... options) throws Exception {
+        List<String> s = signer("signer");
+        publish("store", "p", "main", "1.0", s);
+        publish("store", "p", "main", "2.0", s);
+        List<String> args = new ArrayList<>(List.of("--key", "signer.pub"));
+        args.addAll(List.of(options));
+        for (Transport t : Transport.values()) {
+            Cli.Result result = verify(t, "store", "p", "main", args.toArray(String[]::new));
+            accepted(result);
+            assertThat(result.out()).contains("release: version 2.0");
+        }
+        return s;
+    }
+
+    Block previous(Block block) throws Exception {
+        return Block.decode(Files.readAllBytes(dir.resolve("store/block")
+                .resolve(io.buildchain.core.encoding.Base32.encode(block.previous()))), "block");
+    }
+
     Block tail(String store, String project, String branch) throws Exception {
         return Store.open(dir.resolve(store)).tail(project, branch).orElseThrow();
     }
@@ -203,19 +223,10 @@ class ClientStateAttacksIT {
     // 2. An old release as the newest: a publisher holding the signer deletes the evidence and re-signs v1.
     @Test
     void case2OldReleaseReSignedAsTheNewestIsRefused() throws Exception {
-        List<String> s = signer("signer");
-        publish("store", "p", "main", "1.0", s);
-        publish("store", "p", "main", "2.0", s);
-        for (Transport t : Transport.values()) {
-            assertThat(verify(t, "store", "p", "main", "--key", "signer.pub", "--quorum", "2", "--trust", "trusted").out())
-                    .contains("version 2.0");
-        }
+        List<String> s = twoReleasesVerified("--quorum", "2", "--trust", "trusted");
         // A mirror that only takes v1's evidence away: even a first-time client refuses, the publisher's note binds it.
         String thinned = mirror("store", "mirror2");
-        Block v2 = tail("store", "p", "main");
-        Block v1 = Block.decode(Files.readAllBytes(dir.resolve("store/block").resolve(
-                io.buildchain.core.encoding.Base32.encode(Block.decode(Files.readAllBytes(dir.resolve("store/block")
-                        .resolve(io.buildchain.core.encoding.Base32.encode(v2.previous()))), "ckpt").previous()))), "v1");
+        Block v1 = previous(previous(tail("store", "p", "main"))); // v2, then the block signing v1's checkpoint
         assertThat(v1.counter()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve(thinned).resolve("log/" + v1.publicKey().base32() + "/evidence")))
                 .contains(v1.signatureBase32());
@@ -248,17 +259,11 @@ class ClientStateAttacksIT {
     // 3. Deleting log/ switches off fork detection for a client that holds the log's checkpoint.
     @Test
     void case3WithheldLogIsRefused() throws Exception {
-        List<String> s = signer("signer");
-        publish("store", "p", "main", "1.0", s);
-        publish("store", "p", "main", "2.0", s);
-        for (Transport t : Transport.values()) {
-            accepted(verify(t, "store", "p", "main", "--key", "signer.pub"));
-        }
+        List<String> s = twoReleasesVerified();
         publish("store", "p", "other", "1.0", s);
         Block first = tail("store", "p", "main");
         while (first.counter() > 1) {
-            first = Block.decode(Files.readAllBytes(dir.resolve("store/block")
-                    .resolve(io.buildchain.core.encoding.Base32.encode(first.previous()))), "block");
+            first = previous(first);
         }
         // The signer key signs a block at counter 2 forked off block 1, carrying the p/other release's request.
         Block release = tail("store", "p", "other");
