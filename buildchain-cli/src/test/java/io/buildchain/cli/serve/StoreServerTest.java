@@ -224,7 +224,8 @@ class StoreServerTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("audited the log of signer " + pinned)
                 .contains("1 block(s) walked back to the genesis");
-        assertThat(dir.resolve("monitor/last-seen-checkpoints")).content().startsWith(pinned.base32() + " 1 ");
+        assertThat(dir.resolve("monitor/last-seen")).content()
+                .startsWith(pinned.base32() + "/" + pinned.base32() + " checkpoint " + pinned.base32() + " 1 ");
     }
 
     @Test
