@@ -55,6 +55,7 @@ public final class ChainVerifier {
     private KeyHistory keys;
     /** The evidence digest of each release the publisher's evidence note binds (read by {@link #select}). */
     private Map<String, Digest> boundEvidence = Map.of();
+    private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
         this(store, SignerTrust.pinned(pinned), DEFAULT_MAX_OBJECT_BYTES);
@@ -248,6 +249,7 @@ public final class ChainVerifier {
      * earlier block on the tail's chain whose record (or, without one, evidence) names this project and branch.
      */
     public Selected select(String project, String branch, Selector selector, Options options) throws IOException {
+        chains.clear(); // what the store shows now, not what an earlier verification read
         Release tail = release(project, branch);
         TrustedSet trusted = options.state() == null ? null : options.state().of(storeIdentity());
         History history = history(project, branch, tail.block(), trusted);
@@ -484,8 +486,9 @@ public final class ChainVerifier {
         return before;
     }
 
+    /** One per key, so its newest checkpoint is read once per verification. */
     private HistoryVerifier chainOf(PublicKey signer) {
-        return new HistoryVerifier(store, signer, this::checkBlock);
+        return chains.computeIfAbsent(signer, key -> new HistoryVerifier(store, key, this::checkBlock));
     }
 
     /** The block named where {@code era}'s key handed over, checked as any block of the history. */

@@ -45,6 +45,9 @@ final class HistoryVerifier {
     /** The key whose chain this checks (under a root, one of the certified keys). */
     private final PublicKey pinned;
     private final BlockCheck blockCheck;
+    /** The newest checkpoint as read for {@link #newestFor}: read once per verification. */
+    private Optional<Checkpoint> newest;
+    private TrustedSet newestFor;
 
     HistoryVerifier(StoreReader store, PublicKey pinned, BlockCheck blockCheck) {
         this.store = store;
@@ -112,6 +115,14 @@ final class HistoryVerifier {
      * seen before (a log once seen is required).
      */
     Optional<Checkpoint> newestCheckpoint(TrustedSet trusted) throws IOException {
+        if (newest == null || newestFor != trusted) {
+            newest = readNewestCheckpoint(trusted);
+            newestFor = trusted;
+        }
+        return newest;
+    }
+
+    private Optional<Checkpoint> readNewestCheckpoint(TrustedSet trusted) throws IOException {
         String path = "log/" + pinned.base32() + "/checkpoint";
         byte[] note;
         try {
