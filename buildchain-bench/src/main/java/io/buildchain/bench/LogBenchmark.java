@@ -4,7 +4,7 @@ import io.buildchain.cli.serve.StoreServer;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.verify.CachingStoreReader;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public final class LogBenchmark {
         try (StoreServer server = StoreServer.start(synthetic.store, "127.0.0.1", 0);
                 CountingProxy proxy = new CountingProxy(URI.create("http://127.0.0.1:" + server.port() + "/"))) {
             Path cache = work.resolve("cache");
-            LastSeen seen = new LastSeen(work.resolve("state/last-seen"));
+            ClientState seen = new ClientState(work.resolve("state/last-seen"));
             StoreReader reader = new CachingStoreReader(StoreReader.of(proxy.url()), cache, 256L << 20);
             ChainVerifier verifier = new ChainVerifier(reader, synthetic.signerKey());
             System.out.println("| verify --url                                 | requests |        bytes |     time | how |");
@@ -68,7 +68,7 @@ public final class LogBenchmark {
         }
     }
 
-    static Run measure(String what, CountingProxy proxy, ChainVerifier verifier, LastSeen seen) throws Exception {
+    static Run measure(String what, CountingProxy proxy, ChainVerifier verifier, ClientState seen) throws Exception {
         proxy.reset();
         long t0 = System.nanoTime();
         ChainVerifier.Report report = verifier.verify("proj", "main", new ChainVerifier.Options(true, null, 0, seen));

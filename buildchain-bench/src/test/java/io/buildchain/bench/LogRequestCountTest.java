@@ -6,7 +6,7 @@ import io.buildchain.cli.serve.StoreServer;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.verify.CachingStoreReader;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class LogRequestCountTest {
                 synthetic.signerKey());
     }
 
-    long requests(ChainVerifier verifier, LastSeen seen) throws Exception {
+    long requests(ChainVerifier verifier, ClientState seen) throws Exception {
         proxy.reset();
         verifier.verify("proj", "main", new ChainVerifier.Options(true, null, 0, seen));
         return proxy.requests();
@@ -55,28 +55,33 @@ class LogRequestCountTest {
 
     @Test
     void firstIncrementalAndUnchangedVerifiesStayWithinTheirRequestBudgets() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("state/last-seen"));
+        ClientState seen = new ClientState(dir.resolve("state/last-seen"));
         ChainVerifier verifier = client(true);
         // tail, checkpoint, manifest, file, and the tiles of one inclusion proof.
         assertThat(requests(verifier, seen)).isLessThanOrEqualTo(12);
         assertThat(proxy.bytes()).isLessThan(100_000);
-        // A conditional request for the tail answered 304; everything else from the cache.
-        assertThat(requests(verifier, seen)).isLessThanOrEqualTo(2);
+        // Conditional requests for the tail, the checkpoint (a log once seen is required, and it dates the store) and
+        // the evidence note, answered 304, and these releases without a record: their evidence (the branch it names);
+        // everything else from the cache.
+        assertThat(requests(verifier, seen)).isLessThanOrEqualTo(4);
         synthetic.publish("one more", true);
-        assertThat(requests(verifier, seen)).isLessThanOrEqualTo(6);
+        // The walk to the tail seen (tail, 2 blocks, manifest, file), and since every verify reads the newest
+        // checkpoint: it, its consistency proof from the one seen, the evidence note, the release's evidence.
+        assertThat(requests(verifier, seen)).isLessThanOrEqualTo(9);
         for (int i = 0; i < 20; i++) {
             synthetic.publish("more " + i, true);
         }
         // Far from what was seen: the log again, with a consistency proof from the checkpoint seen before.
         assertThat(requests(verifier, seen)).isLessThanOrEqualTo(14);
         // 599 blocks, the backfill's checkpoint block, then 21 releases each followed by its checkpoint block.
-        assertThat(seen.checkpoints().get(synthetic.signerKey()).orElseThrow().size()).isEqualTo(BLOCKS + 2 * 21 - 1);
+        assertThat(seen.of(ClientState.identity(synthetic.signerKey(), synthetic.signerKey())).checkpoint(synthetic.signerKey()).orElseThrow().size()).isEqualTo(BLOCKS + 2 * 21 - 1);
     }
 
     @Test
     void theOldWalkStillWorksOnAStoreWithoutALogAtOneRequestPerBlock() throws Exception {
         proxy.hideLog(true);
-        // tail, manifest, file, the log's checkpoint (404), then the 598 blocks before the tail.
-        assertThat(requests(client(false), null)).isEqualTo(BLOCKS + 2);
+        // tail, manifest, file, the log's checkpoint (404), the release's evidence (a release without a record is
+        // checked against the branch its evidence names), then the 598 blocks before the tail.
+        assertThat(requests(client(false), null)).isEqualTo(BLOCKS + 3);
     }
 }

@@ -1,6 +1,6 @@
 package io.buildchain.cli;
 
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.LogAuditor;
 import io.buildchain.core.verify.StoreReader;
 import java.nio.file.Path;
@@ -28,13 +28,13 @@ final class AuditCommand implements Callable<Integer> {
     StoreSource source;
 
     @Option(names = "--last-seen", paramLabel = "FILE",
-            description = "Rollback/fork memory; the checkpoint is kept beside it (default: $XDG_STATE_HOME/buildchain/last-seen).")
+            description = "The client state, where the checkpoint is kept (default: $XDG_STATE_HOME/buildchain/client-state).")
     Path lastSeen;
 
     @Override
     public Integer call() throws Exception {
         StoreReader store = source.open();
-        LastSeen seen = lastSeen != null ? new LastSeen(lastSeen) : LastSeen.defaultLocation();
+        ClientState seen = lastSeen != null ? new ClientState(lastSeen) : ClientState.defaultLocation();
         // Under --root, every key the root certified in the store, each as if it were pinned.
         LogAuditor.auditEach(store, pin.trust().history(store), seen).forEach(spec.commandLine().getOut()::println);
         return 0;

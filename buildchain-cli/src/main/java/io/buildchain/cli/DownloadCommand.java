@@ -2,7 +2,7 @@ package io.buildchain.cli;
 
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.Downloader;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.Printable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,10 +37,9 @@ final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChainVerifier verifier = store.verifier();
-        LastSeen seen = store.lastSeen();
         ChainVerifier.Selected selected = verifier.select(store.chain.project, store.chain.branch,
-                selection.selector(), seen);
-        selected.remember(seen);
+                selection.selector(), store.options(false, null, 0));
+        selected.remember();
         ChainVerifier.Release release = selected.release();
         System.err.println("release " + store.chain.project + "/" + store.chain.branch + " block "
                 + Long.toUnsignedString(release.block().counter()) + ": " + release.describe());
@@ -50,7 +49,7 @@ final class DownloadCommand implements Callable<Integer> {
             int count = downloader.downloadAll(dir);
             System.err.println("downloaded and verified " + count + " files into " + dir);
         } else if (file == null) {
-            release.manifest().files().keySet().forEach(System.out::println);
+            release.manifest().files().keySet().forEach(name -> System.out.println(Printable.of(name)));
         } else if ("-".equals(out)) {
             // Verified completely (staged in the temporary directory) before a single byte reaches standard output.
             downloader.downloadTo(file, System.out, Path.of(System.getProperty("java.io.tmpdir")));
@@ -58,7 +57,7 @@ final class DownloadCommand implements Callable<Integer> {
             Path target = out != null ? Path.of(out)
                     : Downloader.targetFor(Path.of("."), file.substring(file.lastIndexOf('/') + 1));
             downloader.download(file, target);
-            System.err.println("downloaded and verified " + file + " -> " + target);
+            System.err.println("downloaded and verified " + Printable.of(file) + " -> " + Printable.of(target.toString()));
         }
         return 0;
     }

@@ -44,6 +44,7 @@ public final class Main {
         SUBCOMMANDS.put("publish", PublishCommand.class);
         SUBCOMMANDS.put("import-blocks", ImportBlocksCommand.class);
         SUBCOMMANDS.put("log-key", LogKeyCommand.class);
+        SUBCOMMANDS.put("checkpoint", CheckpointCommand.class);
         SUBCOMMANDS.put("root", RootCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
         SUBCOMMANDS.put("submit", SubmitCommand.class);

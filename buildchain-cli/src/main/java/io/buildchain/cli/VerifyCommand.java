@@ -2,7 +2,6 @@ package io.buildchain.cli;
 
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,8 +14,10 @@ import picocli.CommandLine.Option;
                 + "previous links back to the signer's genesis with continuous counters.",
             "With --quorum and --trust, recount the recorded vote with your own trusted builder keys (requests "
                     + "counted in an earlier release count zero); without them the vote is NOT recounted, and the "
-                    + "summary says so. Refuses a tail older than, or forked from, one seen before (see --last-seen), "
-                    + "and a release whose record names another project or branch.",
+                    + "summary says so. Refuses a tail older than, or forked from, one seen before, a store that no "
+                    + "longer shows a log or a root statement it showed before, a newest release older than the one "
+                    + "seen before (see --last-seen and docs/client-state.md), a release whose record names another "
+                    + "project or branch, and a release without a record (see --allow-unbound-release).",
             "--release or --block verifies an earlier release of the branch the same way, and that it is on the "
                     + "chain of the branch's tail."})
 final class VerifyCommand implements Callable<Integer> {
@@ -41,9 +42,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new io.buildchain.core.FormatException("--quorum and --trust go together");
         }
         ChainVerifier verifier = store.verifier();
-        LastSeen seen = store.lastSeen();
-        ChainVerifier.Options options = new ChainVerifier.Options(!noFiles, trust == null ? null : KeyList.read(trust),
-                quorum == null ? 0 : quorum, seen);
+        ChainVerifier.Options options = store.options(!noFiles, trust == null ? null : KeyList.read(trust),
+                quorum == null ? 0 : quorum);
         System.out.print(verifier.verify(store.chain.project, store.chain.branch, release.selector(), options).summary());
         return 0;
     }

@@ -73,29 +73,29 @@ class CliRoundTripIT {
                 .doesNotContain("lib/libhello.so | - | sha384 | ");
         String pub = Files.readString(dir.resolve("signer.pub")).trim();
 
-        Cli.Result verified = ok("verify", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
+        Cli.Result verified = ok("verify", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--quorum", "2",
                 "--trust", "trusted", "--last-seen", "seen");
         assertThat(verified.out()).contains("verified hello/main", "3 checked", "3 of your 4 trusted builders");
         // The key may also be given as the file keygen/quickstart writes.
-        ok("verify", "--key", "signer.pub", "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen");
+        ok("verify", "--allow-unbound-release", "--key", "signer.pub", "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen");
 
-        Cli.Result listed = ok("download", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen");
+        Cli.Result listed = ok("download", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen");
         assertThat(listed.out().lines()).containsExactly("app", "lib/libhello.so", "r\u00e9sum\u00e9.txt");
-        ok("download", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen",
+        ok("download", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen",
                 "lib/libhello.so", "--out", "got.so");
         assertThat(dir.resolve("got.so")).hasSameBinaryContentAs(dir.resolve("a/dist/lib/libhello.so"));
-        ok("download", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen", "--all",
+        ok("download", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main", "--no-last-seen", "--all",
                 "--out", "everything");
         assertThat(dir.resolve("everything/r\u00e9sum\u00e9.txt")).hasSameBinaryContentAs(dir.resolve("a/dist/r\u00e9sum\u00e9.txt"));
-        Cli.Result toStdout = ok("download", "--key", pub, "--store", "store", "-p", "hello", "-b", "main",
+        Cli.Result toStdout = ok("download", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main",
                 "--no-last-seen", "app", "--out", "-");
         assertThat(toStdout.rawOut()).isEqualTo(Files.readAllBytes(dir.resolve("a/dist/app")));
 
-        fails("public key mismatch", "verify", "--key", keygen("stranger"), "--store", "store", "-p", "hello", "-b", "main",
+        fails("public key mismatch", "verify", "--allow-unbound-release", "--key", keygen("stranger"), "--store", "store", "-p", "hello", "-b", "main",
                 "--no-last-seen");
-        fails("no file \"nope\"", "download", "--key", pub, "--store", "store", "-p", "hello", "-b", "main",
+        fails("no file \"nope\"", "download", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "main",
                 "--no-last-seen", "nope");
-        fails("nothing published", "verify", "--key", pub, "--store", "store", "-p", "hello", "-b", "other",
+        fails("nothing published", "verify", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "hello", "-b", "other",
                 "--no-last-seen");
     }
 

@@ -45,7 +45,7 @@ class ErrorMessagesIT {
         Files.write(dir.resolve("signer.key"), seed);
         Files.setPosixFilePermissions(dir.resolve("signer.key"), PosixFilePermissions.fromString("rw-------"));
         Files.createDirectories(dir.resolve("store"));
-        assertThat(lastErrorLine("verify", "--key", "signer.key", "--store", "store", "--no-last-seen"))
+        assertThat(lastErrorLine("verify", "--allow-unbound-release", "--key", "signer.key", "--store", "store", "--no-last-seen"))
                 .startsWith("buildchain verify: signer.key: not UTF-8 text (byte 0xff at offset 0); expected a base32 "
                         + "public key");
     }
@@ -54,7 +54,7 @@ class ErrorMessagesIT {
     void aUrlToAClosedPort() throws Exception {
         int port = closedPort();
         String url = "http://127.0.0.1:" + port + "/";
-        assertThat(lastErrorLine("verify", "--key", "A".repeat(52), "--url", url, "--no-last-seen"))
+        assertThat(lastErrorLine("verify", "--allow-unbound-release", "--key", "A".repeat(52), "--url", url, "--no-last-seen"))
                 .isEqualTo("buildchain verify: GET " + url + "tail/default/master: connection refused at 127.0.0.1:"
                         + port + " (is the store server running there?)");
     }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 
@@ -60,6 +61,14 @@ class HelpTest {
             System.setErr(realErr);
         }
         return new Help(exit, out.toString(), err + stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "buildchain {0} --help")
+    @ValueSource(strings = {"verify", "download"})
+    void clientHelpDocumentsMaxAgeAndTheUnboundOptOut(String command) {
+        String out = help(List.of(command)).out().replaceAll("\\s+", " ");
+        assertThat(out).contains("--max-age=DURATION", "90s, 45m, 12h, 7d", "--allow-unbound-release",
+                "Refused by default", "docs/client-state.md");
     }
 
     @ParameterizedTest(name = "buildchain {0} --help")

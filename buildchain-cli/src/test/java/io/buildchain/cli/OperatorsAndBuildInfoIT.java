@@ -91,7 +91,7 @@ class OperatorsAndBuildInfoIT {
                 .containsExactly("alice", "alice", "bob", "olga");
         assertThat(evidence().operators()).hasSize(4);
 
-        Cli.Result verified = ok("verify", "--key", "signer.pub", "--store", "store", "-p", "tool", "-b", "main",
+        Cli.Result verified = ok("verify", "--allow-unbound-release", "--key", "signer.pub", "--store", "store", "-p", "tool", "-b", "main",
                 "--no-last-seen", "--quorum", "2", "--trust", "trusted");
         assertThat(verified.out()).contains("2 of your 3 trusted operators signed this manifest (alice, bob)");
         // Issue 23: with --trust, the builder is named by the label the user gave its key.
@@ -99,7 +99,7 @@ class OperatorsAndBuildInfoIT {
         // A verifier who puts b under alice too recounts one operator and refuses.
         Files.writeString(dir.resolve("mine"), Files.readString(dir.resolve("trusted")).replace("operator=bob",
                 "operator=alice"));
-        Cli.Result recount = Cli.run(dir, "verify", "--key", "signer.pub", "--store", "store", "-p", "tool", "-b", "main",
+        Cli.Result recount = Cli.run(dir, "verify", "--allow-unbound-release", "--key", "signer.pub", "--store", "store", "-p", "tool", "-b", "main",
                 "--no-last-seen", "--quorum", "2", "--trust", "mine");
         assertThat(recount.exit()).isNotZero();
         assertThat(recount.errLines()).last().asString().contains("quorum not met: 1 of your trusted operators", "(alice)");

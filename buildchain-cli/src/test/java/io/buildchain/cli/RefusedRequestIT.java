@@ -55,7 +55,7 @@ class RefusedRequestIT {
     }
 
     long verifiedCounter() throws Exception {
-        String out = ok("verify", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen").out();
+        String out = ok("verify", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen").out();
         String counter = out.substring(out.indexOf("counter ") + 8);
         return Long.parseLong(counter.substring(0, counter.indexOf(',')));
     }

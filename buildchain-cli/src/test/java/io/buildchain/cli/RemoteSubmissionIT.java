@@ -98,9 +98,9 @@ class RemoteSubmissionIT {
             assertThat(published.out()).contains("published tool/main: block 1");
             assertThat(dir.resolve("store/submissions/tool")).doesNotExist();
 
-            ok("verify", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "--quorum", "2",
+            ok("verify", "--allow-unbound-release", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "--quorum", "2",
                     "--trust", "trusted");
-            ok("download", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "bin/tool",
+            ok("download", "--allow-unbound-release", "--key", "signer.pub", "--url", url, "-p", "tool", "-b", "main", "--no-last-seen", "bin/tool",
                     "--out", "got");
             assertThat(dir.resolve("got")).hasContent("reproducible");
         } finally {

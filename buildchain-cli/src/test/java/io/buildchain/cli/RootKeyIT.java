@@ -101,7 +101,7 @@ class RootKeyIT {
                 "buildchain root certify --root-key ROOT_KEY --signer " + pub("s2.pub") + " --store ",
                 "buildchain root add --store ");
         assertThat(Files.readSymbolicLink(dir.resolve("store/tail/p/main")).toString()).isEqualTo(tailBefore);
-        ok("verify", "--key", "s1.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
+        ok("verify", "--allow-unbound-release", "--key", "s1.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
 
         assertThat(ok("root", "init", "--out", "root.key", "--pub-out", "root.pub").out().trim()).isEqualTo(pub("root.pub"));
         refused("root.key: a key already exists there", "root", "init", "--out", "root.key");
@@ -109,7 +109,7 @@ class RootKeyIT {
         certifyAndAdd("s2.pub", "s2.cert");
         assertThat(ok("root", "add", "--store", "store", "s2.cert").out()).startsWith("already in the store");
         ok(publishArgs(second));
-        assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
+        assertThat(ok("verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
                 .out()).contains("key #2 of 2 certified by root " + pub("root.pub"),
                         "1 block(s) back to the signer's genesis");
         // Issue 23: the old, succeeded key is no replay of anything; the refusal says what it is.
@@ -119,9 +119,9 @@ class RootKeyIT {
         refused("signer key changed: ", publishArgs(third));
         certifyAndAdd("s3.pub", "s3.cert");
         ok(publishArgs(third));
-        assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
+        assertThat(ok("verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen")
                 .out()).contains("key #3 of 3", "1 block(s) back to the signer's genesis");
-        ok("download", "--root", pub("root.pub"), "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen",
+        ok("download", "--allow-unbound-release", "--root", pub("root.pub"), "--store", "store", "-p", "p", "-b", "main", "--last-seen", "seen",
                 "--all", "--out", "got");
         assertThat(dir.resolve("got/app")).hasContent("release " + release);
 
@@ -145,10 +145,10 @@ class RootKeyIT {
         Files.createSymbolicLink(swapped, dir.resolve("store").relativize(oldTail).getParent() == null ? oldTail
                 : Path.of("..", "..").resolve(dir.resolve("store").relativize(oldTail)));
         Files.move(swapped, tail, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        refused("rollback: tail p/main is signed by key #1", "verify", "--root", "root.pub", "--store", "store", "-p",
+        refused("rollback: tail p/main is signed by key #1", "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p",
                 "p", "-b", "main", "--last-seen", "seen");
         // Pinning the old key alone, as before any root, still verifies that old tail.
-        ok("verify", "--key", "s1.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
+        ok("verify", "--allow-unbound-release", "--key", "s1.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
     }
 
     @Test
@@ -177,7 +177,7 @@ class RootKeyIT {
                 "--out", "again.cert");
         refused("not in the store: ", "root", "revoke", "--root-key", "root.key", "--signer", "s1.pub", "--from",
                 "A".repeat(102) + "Q", "--store", "store", "--out", "r.rev");
-        refused("another root: ", "verify", "--root", "other.pub", "--store", "store", "-p", "p", "-b", "main",
+        refused("another root: ", "verify", "--allow-unbound-release", "--root", "other.pub", "--store", "store", "-p", "p", "-b", "main",
                 "--no-last-seen");
     }
 
@@ -202,7 +202,7 @@ class RootKeyIT {
             certifyAndAdd("node2.pub", "node2.cert");
             Cli.Result published = ok(publishArgs(viaSerial2));
             assertThat(published.out()).contains("published p/main: block 1", "signer " + pub("node2.pub"));
-            assertThat(ok("verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen")
+            assertThat(ok("verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--no-last-seen")
                     .out()).contains("key #2 of 2", "1 block(s) back to the signer's genesis");
             stop(node);
         }

@@ -59,7 +59,7 @@ class SerialSignerIT {
                     "b/manifest.json:b/req2.bin");
             // The publisher sends the first agreeing request, a/req.bin: the node answers the repeat with block 1.
             assertThat(published.out()).contains("published p/main: block 1");
-            ok("verify", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
+            ok("verify", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
 
             Cli.Result wrongKey = Cli.run(dir, "sign", "--port", port, "--expect-key",
                     ok("keygen", "--out", "not-the-signer.key").out().trim(), "--out", "x", "a/req.bin");

@@ -86,7 +86,7 @@ class SignedSizeIT {
     }
 
     List<String> args(String command, String... extra) {
-        List<String> args = new ArrayList<>(List.of(command, "--key", net.signerPub, "--url", server.url(),
+        List<String> args = new ArrayList<>(List.of(command, "--allow-unbound-release", "--key", net.signerPub, "--url", server.url(),
                 "-p", "tool", "-b", "main", "--no-last-seen", "--max-object-mib", "4"));
         args.addAll(List.of(extra));
         return args;

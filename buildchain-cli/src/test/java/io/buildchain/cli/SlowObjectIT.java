@@ -114,7 +114,7 @@ class SlowObjectIT {
     }
 
     String[] downloadArgs(String... extra) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("download", "--key", net.signerPub,
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("download", "--allow-unbound-release", "--key", net.signerPub,
                 "--url", url(), "-p", "tool", "-b", "main", "--no-last-seen", "--all", "--out", "out"));
         args.addAll(java.util.List.of(extra));
         return args.toArray(String[]::new);
@@ -162,7 +162,7 @@ class SlowObjectIT {
     @Test
     void verifyAlsoGivesUpOnATrickledObject() throws Exception {
         mode = "trickle";
-        Refusal refusal = refused("verify", "--key", net.signerPub, "--url", url(), "-p", "tool", "-b", "main",
+        Refusal refusal = refused("verify", "--allow-unbound-release", "--key", net.signerPub, "--url", url(), "-p", "tool", "-b", "main",
                 "--no-last-seen");
         assertThat(refusal.lastLine()).contains("transfer abandoned");
         assertThat(refusal.seconds()).isLessThan(40);

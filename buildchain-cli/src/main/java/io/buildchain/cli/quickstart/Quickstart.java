@@ -33,7 +33,7 @@ import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.Downloader;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import io.buildchain.serial.SerialLine;
 import io.buildchain.serial.SerialSigner;
@@ -220,7 +220,7 @@ public final class Quickstart {
         out.println();
         out.println("== end user (trusting only the root key) ==");
         ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), SignerTrust.root(root.publicKey()));
-        LastSeen lastSeen = new LastSeen(dir.resolve("client").resolve("last-seen"));
+        ClientState lastSeen = new ClientState(dir.resolve("client").resolve("client-state"));
         ChainVerifier.Report report = verifier.verify(PROJECT, BRANCH,
                 new ChainVerifier.Options(true, trusted, QUORUM, lastSeen));
         report.summary().lines().forEach(line -> out.println("[verify] " + line));

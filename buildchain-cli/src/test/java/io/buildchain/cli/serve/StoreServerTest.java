@@ -14,7 +14,7 @@ import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.root.RootCeremony;
 import io.buildchain.core.root.SignerCertificate;
 import io.buildchain.core.root.SignerTrust;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -214,7 +214,7 @@ class StoreServerTest {
     void theCliVerifierAndDownloaderWorkAgainstIt() throws Exception {
         ChainVerifier verifier = new ChainVerifier(StoreReader.of(URI.create(base)), SignerTrust.root(root));
         ChainVerifier.Report report = verifier.verify("hello", "main", new ChainVerifier.Options(true,
-                KeyList.read(dir.resolve("qs/trusted-builders")), 2, new LastSeen(dir.resolve("seen"))));
+                KeyList.read(dir.resolve("qs/trusted-builders")), 2, new ClientState(dir.resolve("seen"))));
         // The second release is the first block of the key the signer was born with at its restart.
         assertThat(report.chainLength()).isEqualTo(1);
         assertThat(report.summary()).contains("signer key #2 of 2 certified by root " + root);
@@ -233,7 +233,8 @@ class StoreServerTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("audited the log of signer " + pinned)
                 .contains("1 block(s) walked back to the genesis");
-        assertThat(dir.resolve("monitor/last-seen-checkpoints")).content().startsWith(pinned.base32() + " 1 ");
+        assertThat(dir.resolve("monitor/last-seen")).content()
+                .startsWith(pinned.base32() + "/" + pinned.base32() + " checkpoint " + pinned.base32() + " 1 ");
     }
 
     @Test

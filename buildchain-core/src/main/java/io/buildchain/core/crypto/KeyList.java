@@ -128,11 +128,12 @@ public final class KeyList {
 
     /**
      * The identity the quorum counts for {@code key}: its operator's name, or for a key without one the key
-     * itself (a key is its own operator). The two cannot collide: a key's identity holds a ':'.
+     * itself (a key is its own operator). The two cannot collide: a key's identity holds a ':'. Names compare
+     * without case: "acme" and "ACME" are one operator, one vote.
      */
     public String operatorId(PublicKey key) {
         String operator = operators.get(key);
-        return operator != null ? operator : "key:" + key.base32();
+        return operator != null ? operator.toLowerCase(java.util.Locale.ROOT) : "key:" + key.base32();
     }
 
     /** Whether any key has an explicit operator (reports then speak of operators rather than builders). */

@@ -15,6 +15,8 @@ import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.SignerHead;
+import io.buildchain.core.verify.StoreReader;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
@@ -78,6 +80,21 @@ public final class LogWriter {
         }
     }
 
+    /**
+     * {@code buildchain checkpoint}: a new checkpoint over the chain as the store holds it, with no release, so that
+     * clients with {@code --max-age} see the store is kept up and a mirror cannot freeze it unnoticed. Call with the
+     * store lock held; any failure is thrown, not only reported.
+     */
+    public Checkpoint refresh() throws IOException {
+        if (signer.key().isPresent()) {
+            KeyChangeGuard.check(store, signer.key().get());
+        }
+        recover();
+        Block head = SignerHead.read(StoreReader.of(store.root())).orElseThrow(() -> new VerificationException(
+                "the store " + store.root() + " has no blocks yet: publish a release first"));
+        return extendOrFail(head);
+    }
+
     private Checkpoint extendOrFail(Block newest) throws IOException {
         PublicKey key = newest.publicKey();
         Path dir = directory(store, key);
@@ -96,6 +113,7 @@ public final class LogWriter {
                 out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_READ_WRITE, true);
         byte[] root = MerkleProofs.root(newSize, tiles(dir, newSize));
         byte[] body = Checkpoint.body(key, newSize, root);
+        writeEvidenceNote(dir, key, newSize, root);
         SignedRequest request = new BuilderChain(requestDir()).request(requestKey(), Digest.of(body),
                 clock.instant().getEpochSecond());
         // Journaled first: a publisher that dies once the signer answered would otherwise lose a chain block.
@@ -109,6 +127,37 @@ public final class LogWriter {
         AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
                 AtomicFiles.OWNER_WRITE_ALL_READ, true);
         return checkpoint;
+    }
+
+    /**
+     * Beside each checkpoint, the publisher's signed note of every release's evidence in the log ({@link EvidenceNote}),
+     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty. Written
+     * before the checkpoint it goes with: a reader between the two writes sees a note for a larger log, which holds.
+     */
+    private void writeEvidenceNote(Path dir, PublicKey key, long size, byte[] root) throws IOException {
+        java.util.TreeMap<Long, String> blocks = new java.util.TreeMap<>();
+        java.util.Map<String, Digest> evidence = new java.util.LinkedHashMap<>();
+        Path quorum = store.root().resolve("quorum");
+        if (Files.isDirectory(quorum)) {
+            try (var files = Files.newDirectoryStream(quorum, "*.json")) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+                    Path block = store.root().resolve("block").resolve(name);
+                    if (Files.isRegularFile(block)) {
+                        Block release = Block.decode(Files.readAllBytes(block), block.toString());
+                        if (release.publicKey().equals(key) && Long.compareUnsigned(release.counter(), size) <= 0) {
+                            blocks.put(release.counter(), name);
+                            evidence.put(name, Digest.of(Files.readAllBytes(file)));
+                        }
+                    }
+                }
+            }
+        }
+        java.util.Map<String, Digest> ordered = new java.util.LinkedHashMap<>();
+        blocks.values().forEach(name -> ordered.put(name, evidence.get(name)));
+        byte[] note = new EvidenceNote(size, root, ordered).render(key, requestKey());
+        AtomicFiles.write(dir.resolve(EvidenceNote.FILE), store.tmp(), out -> out.write(note),
+                AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }
 
     /**

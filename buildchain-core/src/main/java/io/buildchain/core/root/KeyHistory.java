@@ -3,6 +3,7 @@ package io.buildchain.core.root;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.TrustRefusal.Cause;
 import io.buildchain.core.verify.StoreReader;
 import java.io.IOException;
@@ -36,18 +37,18 @@ public final class KeyHistory {
 
     private final Optional<PublicKey> root;
     private final List<Era> eras;
-    private final int statements;
+    private final List<Digest> statements;
 
-    private KeyHistory(Optional<PublicKey> root, List<Era> eras, int statements) {
+    private KeyHistory(Optional<PublicKey> root, List<Era> eras, List<Digest> statements) {
         this.root = root;
         this.eras = List.copyOf(eras);
-        this.statements = statements;
+        this.statements = List.copyOf(statements);
     }
 
     /** A single pinned key, as {@code --key} has always meant. */
     public static KeyHistory pinned(PublicKey key) {
         return new KeyHistory(Optional.empty(), List.of(new Era(1, key, Optional.empty(), Optional.empty(),
-                Optional.empty())), 0);
+                Optional.empty())), List.of());
     }
 
     /**
@@ -97,7 +98,7 @@ public final class KeyHistory {
             eras.add(new Era(i + 1, key, next.flatMap(SignerCertificate::follows), next.map(SignerCertificate::signer),
                     Optional.ofNullable(revoked.get(key))));
         }
-        return new KeyHistory(Optional.of(root), eras, statements.size());
+        return new KeyHistory(Optional.of(root), eras, statements.stream().map(s -> Digest.of(s.encode())).toList());
     }
 
     /** Orders the certificates from the one naming no predecessor, each next one succeeding the one before. */
@@ -243,6 +244,11 @@ public final class KeyHistory {
 
     /** How many distinct statements the history was built from. */
     public int statements() {
+        return statements.size();
+    }
+
+    /** The SHA-384 of each distinct statement the history was built from, in the store's order. */
+    public List<Digest> statementDigests() {
         return statements;
     }
 }

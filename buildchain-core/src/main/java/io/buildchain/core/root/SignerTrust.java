@@ -16,6 +16,9 @@ public sealed interface SignerTrust {
     /** For summaries: "pinned key X" or "root X". */
     String describe();
 
+    /** The key the client gave: the pinned signer key or the root key. */
+    PublicKey trustedKey();
+
     static SignerTrust pinned(PublicKey key) {
         return new PinnedKey(key);
     }
@@ -34,6 +37,11 @@ public sealed interface SignerTrust {
         public String describe() {
             return "pinned signer key " + key;
         }
+
+        @Override
+        public PublicKey trustedKey() {
+            return key;
+        }
     }
 
     record Root(PublicKey root) implements SignerTrust {
@@ -45,6 +53,11 @@ public sealed interface SignerTrust {
         @Override
         public String describe() {
             return "root " + root;
+        }
+
+        @Override
+        public PublicKey trustedKey() {
+            return root;
         }
     }
 }

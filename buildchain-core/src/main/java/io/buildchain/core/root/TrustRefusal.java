@@ -19,7 +19,19 @@ public final class TrustRefusal extends VerificationException {
         SUCCEEDED("succeeded"),
         REVOKED("revoked"),
         ROLLBACK("rollback"),
-        KEY_CHANGE("signer key changed");
+        KEY_CHANGE("signer key changed"),
+        /** A root statement this client saw for the store is missing from it now (a revocation hidden). */
+        STATEMENT_WITHHELD("statement withheld"),
+        /** The store showed this client a log of a signer key, and shows none (or a smaller one) now. */
+        LOG_WITHHELD("log withheld"),
+        /** The newest release of a branch has an older version or source time than one seen as newest before. */
+        OLDER_RELEASE("older release"),
+        /** The store's newest signed time is older than the client's --max-age. */
+        FREEZE("freeze"),
+        /** A release with no release record: nothing signed says which project and branch it is for. */
+        UNBOUND_RELEASE("unbound release"),
+        /** Evidence the chain binds (through the publisher's evidence note) is missing or altered. */
+        EVIDENCE_WITHHELD("evidence withheld");
 
         private final String words;
 

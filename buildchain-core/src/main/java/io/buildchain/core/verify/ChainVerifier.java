@@ -31,6 +31,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.time.Duration;
+import java.time.Instant;
+import io.buildchain.core.log.Checkpoint;
+import io.buildchain.core.log.EvidenceNote;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +53,9 @@ public final class ChainVerifier {
     private final SignerTrust trust;
     private final long maxObjectBytes;
     private KeyHistory keys;
+    /** The evidence digest of each release the publisher's evidence note binds (read by {@link #select}). */
+    private Map<String, Digest> boundEvidence = Map.of();
+    private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
         this(store, SignerTrust.pinned(pinned), DEFAULT_MAX_OBJECT_BYTES);
@@ -121,20 +129,49 @@ public final class ChainVerifier {
         public static final Selector TAIL = new Selector(null, null);
     }
 
-    /** A selected release, the branch's tail, and how the tail's place in the signer's chain was checked. */
-    public record Selected(Release release, Block tail, History history) {
-        /** Remembers the tail once the caller has checked what it needs: later, older tails are refused. */
-        public void remember(LastSeen lastSeen) throws IOException {
-            if (lastSeen != null) {
-                history.record(lastSeen, release.project(), release.branch());
-            }
+    /**
+     * A selected release, the branch's tail, how the tail's place in the signer's chain was checked, and what the
+     * client will remember of the store once the caller has checked what it needs.
+     *
+     * @param trusted the client's state of this store, or null when the user turned it off
+     * @param age     "newest checkpoint signed 5m ago (...)", for the summary
+     */
+    public record Selected(Release release, Release tailRelease, History history, TrustedSet trusted, String age) {
+        public Block tail() {
+            return tailRelease.block();
         }
+
+        /** Keeps the tail, the checkpoint and the root statements: later, older views of the store are refused. */
+        public void remember() throws IOException {
+            if (trusted == null) {
+                return;
+            }
+            trusted.acceptTail(tailRelease.project(), tailRelease.branch(), tail(), versionOf(tailRelease),
+                    tailRelease.manifest().time());
+            if (history.checkpoint() != null) {
+                trusted.acceptCheckpoint(history.checkpoint());
+            }
+            trusted.commit();
+        }
+    }
+
+    /** The version a release's record names, or "-" without one. */
+    static String versionOf(Release release) {
+        return release.record() == null ? "-" : release.record().version();
+    }
+
+    /** Whether a release without a release record (the original format) may be verified: named, never null. */
+    public enum UnboundReleases {
+        /** The default: such a release names no project or branch, so a mirror could show it under another. */
+        REFUSE,
+        /** {@code --allow-unbound-release}: for stores in the original format. */
+        ALLOW
     }
 
     /** What a full verification checked. */
     /** @param trusted the user's trusted builder keys, to name the builder by its label; null without --trust */
     public record Report(Release release, int chainLength, int filesChecked, String quorum, History history,
-            KeyList trusted) {
+            KeyList trusted, String age) {
         public String summary() {
             Block block = release.block();
             StringBuilder out = new StringBuilder();
@@ -151,6 +188,7 @@ public final class ChainVerifier {
                     .append(", counter ")
                     .append(Long.toUnsignedString(block.request().counter())).append('\n');
             out.append("  chain: ").append(history.description()).append('\n');
+            out.append("  age: ").append(age).append('\n');
             out.append("  files: ").append(filesChecked).append(" checked against their sha384\n");
             out.append("  quorum: ").append(quorum != null ? quorum : "NOT recounted: the builders' vote was not checked"
                     + " (give --quorum K --trust TRUSTED_KEYS_FILE to recount it with your own builder keys)").append('\n');
@@ -165,8 +203,19 @@ public final class ChainVerifier {
         }
     }
 
-    /** Options of a full verification. */
-    public record Options(boolean checkFiles, KeyList trusted, int quorum, LastSeen lastSeen) {
+    /**
+     * Options of a verification.
+     *
+     * @param state  the client's memory of the stores it verified, or null when the user turned it off
+     * @param maxAge refuse a store whose newest signed time is older than this
+     */
+    public record Options(boolean checkFiles, KeyList trusted, int quorum, ClientState state, UnboundReleases unbound,
+            Optional<Duration> maxAge) {
+        /** As before releases had to be bound: unbound releases allowed, no age limit. */
+        public Options(boolean checkFiles, KeyList trusted, int quorum, ClientState state) {
+            this(checkFiles, trusted, quorum, state, UnboundReleases.ALLOW, Optional.empty());
+        }
+
         public static Options defaults() {
             return new Options(true, null, 0, null);
         }
@@ -208,17 +257,106 @@ public final class ChainVerifier {
     }
 
     /**
-     * The release {@code selector} names: the tail (checked against {@code lastSeen}), or an
+     * The release {@code selector} names: the tail (checked against what the client saw of this store before), or an
      * earlier block on the tail's chain whose record (or, without one, evidence) names this project and branch.
-     *
-     * @param lastSeen the client's rollback memory, or null when the user turned it off
      */
-    public Selected select(String project, String branch, Selector selector, LastSeen lastSeen) throws IOException {
+    public Selected select(String project, String branch, Selector selector, Options options) throws IOException {
+        chains.clear(); // what the store shows now, not what an earlier verification read
         Release tail = release(project, branch);
-        History history = history(project, branch, tail.block(), lastSeen);
-        if ((selector.block() == null && selector.version() == null) || matches(tail, selector)) {
-            return new Selected(tail, tail.block(), history);
+        TrustedSet trusted = options.state() == null ? null : options.state().of(storeIdentity());
+        History history = history(project, branch, tail.block(), trusted);
+        boolean named = selector.block() != null || selector.version() != null;
+        if (trusted != null && !named) {
+            trusted.checkNewest(project, branch, tail.block(), versionOf(tail), tail.manifest().time());
         }
+        bindEvidence(history.checkpoint(), trusted);
+        String age = age(tail.block(), history, options.maxAge());
+        Release selected = named && !matches(tail, selector) ? earlier(project, branch, selector, tail) : tail;
+        if (selected.record() == null) {
+            if (options.unbound() == UnboundReleases.REFUSE) {
+                throw new TrustRefusal(TrustRefusal.Cause.UNBOUND_RELEASE, "block " + selected.block().signatureBase32()
+                        .substring(0, 16) + "… shown as " + project + "/" + branch + " has no release record ("
+                        + ReleaseRecord.NAME + "), so nothing signed says which project and branch it is for; pass "
+                        + "--allow-unbound-release only for a store in the original format");
+            }
+            String path = "quorum/" + selected.block().signatureBase32() + ".json";
+            if (hasEvidence(path) && !evidenceNames(selected.block(), project, branch)) {
+                throw new VerificationException("wrong release: the evidence of block " + selected.block()
+                        .signatureBase32() + " (" + store.describe(path) + ") names another project or branch than "
+                        + project + "/" + branch);
+            }
+        }
+        return new Selected(selected, tail, history, trusted, age);
+    }
+
+    /** The identity the client's state keeps this store under: the trusted key and the store's first signer key. */
+    public String storeIdentity() throws IOException {
+        KeyHistory keys = keys();
+        return ClientState.identity(trust.trustedKey(), keys.eras().isEmpty() ? trust.trustedKey()
+                : keys.eras().get(0).key());
+    }
+
+    /** The age of the store's newest signed time (its checkpoint or its tail), refused past {@code maxAge}. */
+    private static String age(Block tail, History history, Optional<Duration> maxAge) {
+        Block newest = history.checkpoint() != null
+                && Long.compareUnsigned(history.checkpoint().block().timestamp(), tail.timestamp()) >= 0
+                ? history.checkpoint().block() : tail;
+        return TrustedSet.checkFresh(newest.timestamp(), maxAge, Instant.now(), (newest == tail ? "tail block"
+                : "newest log checkpoint") + " (counter " + Long.toUnsignedString(newest.counter()) + ") was");
+    }
+
+    private boolean hasEvidence(String path) throws IOException {
+        try (InputStream in = store.open(path, EVIDENCE_MAX)) {
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Reads the evidence note that goes with {@code checkpoint} (none without a log or from an older publisher). */
+    private void bindEvidence(Checkpoint checkpoint, TrustedSet trusted) throws IOException {
+        Map<String, Digest> bound = Map.of();
+        String path = checkpoint == null ? null : "log/" + checkpoint.block().publicKey().base32() + "/" + EvidenceNote.FILE;
+        if (path != null) {
+            try {
+                bound = EvidenceNote.parse(store.read(path, EvidenceNote.MAX_BYTES), checkpoint, store.describe(path))
+                        .map(EvidenceNote::evidence).orElse(Map.of());
+            } catch (NoSuchFileException e) {
+                bound = Map.of();
+            }
+        }
+        if (trusted != null && checkpoint != null) {
+            trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
+        }
+        boundEvidence = bound;
+    }
+
+    /**
+     * {@code quorum/BLOCK.json}, or null when the store has none; refused when the publisher's evidence note binds
+     * other bytes, or binds evidence the store no longer has.
+     */
+    private Evidence evidence(String block) throws IOException {
+        String path = "quorum/" + block + ".json";
+        Digest bound = boundEvidence.get(block);
+        byte[] json;
+        try {
+            json = store.read(path, EVIDENCE_MAX);
+        } catch (NoSuchFileException e) {
+            if (bound != null) {
+                throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " is missing, but "
+                        + "the publisher's evidence note binds it (sha384 " + bound + ")");
+            }
+            return null;
+        }
+        if (bound != null && !Digest.of(json).equals(bound)) {
+            throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " hashes to "
+                    + Digest.of(json) + ", but the publisher's evidence note binds " + bound);
+        }
+        return Evidence.parse(json, store.describe(path));
+    }
+
+    /** The release {@code selector} names among the blocks before {@code tail}. */
+    private Release earlier(String project, String branch, Selector selector, Release tail) throws IOException {
         // An earlier release is found by walking back from the tail, whatever the log says.
         List<String> older = new ArrayList<>(blocksBefore(tail.block()));
         for (int i = 0; i < older.size(); i++) {
@@ -235,7 +373,7 @@ public final class ChainVerifier {
                     ? release.record().project().equals(project) && release.record().branch().equals(branch)
                     : evidenceNames(block, project, branch);
             if (onBranch && matches(release, selector)) {
-                return new Selected(release, tail.block(), history);
+                return release;
             }
             if (selector.block() != null) {
                 throw new VerificationException("block " + name + " is on the chain of " + project + "/" + branch
@@ -265,13 +403,8 @@ public final class ChainVerifier {
     }
 
     private boolean evidenceNames(Block block, String project, String branch) throws IOException {
-        String path = "quorum/" + block.signatureBase32() + ".json";
-        try {
-            Evidence evidence = Evidence.parse(store.read(path, EVIDENCE_MAX), store.describe(path));
-            return project.equals(evidence.project()) && branch.equals(evidence.branch());
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        Evidence evidence = evidence(block.signatureBase32());
+        return evidence != null && project.equals(evidence.project()) && branch.equals(evidence.branch());
     }
 
     /** Everything about the tail: release, chain history, files, and what {@code options} asks for. */
@@ -281,7 +414,7 @@ public final class ChainVerifier {
 
     /** Everything about the selected release: as for the tail, plus that it is on the tail's chain. */
     public Report verify(String project, String branch, Selector selector, Options options) throws IOException {
-        Selected selected = select(project, branch, selector, options.lastSeen());
+        Selected selected = select(project, branch, selector, options);
         Release release = selected.release();
         int files = 0;
         if (options.checkFiles()) {
@@ -293,30 +426,36 @@ public final class ChainVerifier {
         String quorum = options.trusted() == null ? null
                 : checkQuorum(release.block(), options.trusted(), options.quorum(),
                         countedBefore(blocksBefore(release.block())));
-        selected.remember(options.lastSeen());
+        selected.remember();
         return new Report(release, (int) Math.min(release.block().counter(), Integer.MAX_VALUE), files, quorum,
-                selected.history(), options.trusted());
+                selected.history(), options.trusted(), selected.age());
     }
 
     /**
-     * Checks that {@code tail} descends from what {@code lastSeen} (may be null) accepted before and belongs to
+     * Checks that {@code tail} descends from what {@code trusted} (may be null) accepted before and belongs to
      * the signer's chain: by a short walk, the store's log, or the walk to the genesis ({@link HistoryVerifier}).
-     * Under a root also the earlier keys' chains, each from the block where it handed over, and that no tail of
-     * the branch by a newer key, nor a newer certificate set, was seen before.
+     * Under a root also the earlier keys' chains, each from the block where it handed over, that every root
+     * statement seen before is still shown, and that no tail of the branch by a newer key was seen before. The
+     * store's newest checkpoint of the tail's key is read in any case: a log once seen is required.
      */
-    public History history(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
+    public History history(String project, String branch, Block tail, TrustedSet trusted) throws IOException {
         KeyHistory keys = keys();
         KeyHistory.Era era = keys.era(tail.publicKey()).orElseThrow();
-        if (lastSeen != null) {
-            lastSeen.checkKeys(project, branch, era, keys);
+        if (trusted != null && keys.root().isPresent()) {
+            trusted.checkStatements(keys);
+            trusted.checkKeys(project, branch, era, keys);
         }
-        History history = chainOf(era.key()).check(project, branch, tail, lastSeen);
+        History history = chainOf(era.key()).check(project, branch, tail, trusted);
+        if (history.checkpoint() == null) {
+            Checkpoint newest = chainOf(era.key()).newestCheckpoint(trusted).orElse(null);
+            history = new History(tail, newest, history.description(), history.keys());
+        }
         if (keys.root().isEmpty()) {
             return history;
         }
         Optional<String> handedOver = era.handover().flatMap(SignerCertificate.Predecessor::lastBlock);
         if (handedOver.isPresent() && !handedOver.get().equals(tail.signatureBase32())) {
-            chainOf(era.key()).requireOnChain(handoverBlock(era), tail, lastSeen, "block "
+            chainOf(era.key()).requireOnChain(handoverBlock(era), tail, trusted, "block "
                     + tail.signatureBase32() + " by " + tail.publicKey() + " is not on the chain that key handed over to "
                     + era.successor().get() + " at block " + handedOver.get());
         }
@@ -330,7 +469,7 @@ public final class ChainVerifier {
         }
         for (KeyHistory.Era earlier : keys.eras().subList(0, era.number() - 1)) {
             if (earlier.handover().get().lastBlock().isPresent()) {
-                chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), lastSeen);
+                chainOf(earlier.key()).check(project, branch, handoverBlock(earlier), trusted);
             }
         }
         return new History(tail, history.checkpoint(), history.description() + "; the tail's signer key #" + era.number() + " of "
@@ -359,8 +498,9 @@ public final class ChainVerifier {
         return before;
     }
 
+    /** One per key, so its newest checkpoint is read once per verification. */
     private HistoryVerifier chainOf(PublicKey signer) {
-        return new HistoryVerifier(store, signer, this::checkBlock);
+        return chains.computeIfAbsent(signer, key -> new HistoryVerifier(store, key, this::checkBlock));
     }
 
     /** The block named where {@code era}'s key handed over, checked as any block of the history. */
@@ -420,13 +560,10 @@ public final class ChainVerifier {
         RequestLedger ledger = RequestLedger.empty();
         for (String name : ancestors) {
             ledger.countAll(List.of(Block.decode(store.read("block/" + name, Block.SIZE), name).request()));
-            String path = "quorum/" + name + ".json";
-            try {
-                ledger.countAll(RequestLedger.requestsOf(Evidence.parse(store.read(path, EVIDENCE_MAX),
-                        store.describe(path))));
-            } catch (NoSuchFileException e) {
-                // A release without evidence made no other request public.
-            }
+            Evidence evidence = evidence(name);
+            if (evidence != null) {
+                ledger.countAll(RequestLedger.requestsOf(evidence));
+            } // else a release without evidence made no other request public (unless the note binds some: refused)
         }
         return ledger;
     }
@@ -439,14 +576,11 @@ public final class ChainVerifier {
     /** Re-counts the release's recorded vote with the caller's trusted keys; stale requests count zero. */
     public String checkQuorum(Block block, KeyList trusted, int quorum, Freshness freshness) throws IOException {
         String path = "quorum/" + block.signatureBase32() + ".json";
-        byte[] json;
-        try {
-            json = store.read(path, EVIDENCE_MAX);
-        } catch (NoSuchFileException e) {
+        Evidence evidence = evidence(block.signatureBase32());
+        if (evidence == null) {
             throw new VerificationException("no quorum evidence for block " + block.signatureBase32()
                     + " (" + store.describe(path) + ")");
         }
-        Evidence evidence = Evidence.parse(json, store.describe(path));
         if (!block.digest().base32().equals(evidence.manifest())) {
             throw new VerificationException(store.describe(path) + ": evidence is for manifest " + evidence.manifest()
                     + ", but the block signs " + block.digest());

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Writes verified files of a release, never outside the target directory and never half-written. */
 public final class Downloader {
@@ -45,23 +47,50 @@ public final class Downloader {
      */
     public void download(String name, Path target) throws IOException {
         release.digestOf(name); // refuses an unknown name before anything is created
-        Path dir = target.toAbsolutePath().getParent();
-        Path firstCreated = dir;
-        while (firstCreated.getParent() != null && !Files.exists(firstCreated.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-            firstCreated = firstCreated.getParent();
-        }
-        boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
-        Files.createDirectories(dir);
+        Staging staging = new Staging();
         try {
-            // The staging file is deleted if the transfer fails (wrong size, stalled, wrong digest) or is interrupted.
-            Path staged = AtomicFiles.stage(dir, out -> verifier.copyFile(release, name, out),
-                    AtomicFiles.OWNER_WRITE_ALL_READ);
-            AtomicFiles.commit(staged, target, true);
+            staging.stage(name, target);
+            staging.commit();
         } catch (IOException | RuntimeException e) {
-            if (created) {
-                removeEmptyDirectories(dir, firstCreated);
-            }
+            staging.discard();
             throw e;
+        }
+    }
+
+    /** Files fetched and verified beside their targets, moved into place only once every one of them passed. */
+    private final class Staging {
+        private final List<Path[]> staged = new ArrayList<>();
+        /** Each directory made for a target, with the topmost one made for it. */
+        private final List<Path[]> created = new ArrayList<>();
+
+        void stage(String name, Path target) throws IOException {
+            Path dir = target.toAbsolutePath().getParent();
+            Path firstCreated = dir;
+            while (firstCreated.getParent() != null && !Files.exists(firstCreated.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                firstCreated = firstCreated.getParent();
+            }
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                created.add(new Path[] {dir, firstCreated});
+            }
+            Files.createDirectories(dir);
+            // The staging file is deleted if the transfer fails (wrong size, stalled, wrong digest) or is interrupted.
+            staged.add(new Path[] {AtomicFiles.stage(dir, out -> verifier.copyFile(release, name, out),
+                    AtomicFiles.OWNER_WRITE_ALL_READ), target});
+        }
+
+        void commit() throws IOException {
+            for (Path[] file : staged) {
+                AtomicFiles.commit(file[0], file[1], true);
+            }
+        }
+
+        void discard() throws IOException {
+            for (Path[] file : staged) {
+                AtomicFiles.discard(file[0]);
+            }
+            for (int i = created.size() - 1; i >= 0; i--) {
+                removeEmptyDirectories(created.get(i)[0], created.get(i)[1]);
+            }
         }
     }
 
@@ -91,10 +120,20 @@ public final class Downloader {
         }
     }
 
-    /** Every file of the release below {@code targetDir}, with its relative name. */
+    /**
+     * Every file of the release below {@code targetDir}, with its relative name: all are fetched and verified
+     * first, so a refusal leaves nothing behind (its release record included).
+     */
     public int downloadAll(Path targetDir) throws IOException {
-        for (String name : release.manifest().files().keySet()) {
-            download(name, targetFor(targetDir, name));
+        Staging staging = new Staging();
+        try {
+            for (String name : release.manifest().files().keySet()) {
+                staging.stage(name, targetFor(targetDir, name));
+            }
+            staging.commit();
+        } catch (IOException | RuntimeException e) {
+            staging.discard();
+            throw e;
         }
         return release.manifest().files().size();
     }

@@ -45,6 +45,9 @@ final class HistoryVerifier {
     /** The key whose chain this checks (under a root, one of the certified keys). */
     private final PublicKey pinned;
     private final BlockCheck blockCheck;
+    /** The newest checkpoint as read for {@link #newestFor}: read once per verification. */
+    private Optional<Checkpoint> newest;
+    private TrustedSet newestFor;
 
     HistoryVerifier(StoreReader store, PublicKey pinned, BlockCheck blockCheck) {
         this.store = store;
@@ -52,11 +55,11 @@ final class HistoryVerifier {
         this.blockCheck = blockCheck;
     }
 
-    History check(String project, String branch, Block tail, LastSeen lastSeen) throws IOException {
-        Optional<LastSeen.Seen> mine = lastSeen == null ? Optional.empty() : lastSeen.seen(pinned, project, branch);
-        Map<Long, String> known = lastSeen == null ? Map.of() : lastSeen.seenBlocks(pinned);
+    History check(String project, String branch, Block tail, TrustedSet trusted) throws IOException {
+        Optional<TrustedSet.Tail> mine = trusted == null ? Optional.empty() : trusted.tail(pinned, project, branch);
+        Map<Long, String> known = trusted == null ? Map.of() : trusted.seenBlocks(pinned);
         String where = project + "/" + branch;
-        String memory = lastSeen == null ? "" : " (" + lastSeen.file() + ")";
+        String memory = trusted == null ? "" : " " + trusted.where();
         if (mine.isPresent() && Long.compareUnsigned(tail.counter(), mine.get().counter()) < 0) {
             throw new VerificationException("rollback: tail " + where + " is at counter "
                     + Long.toUnsignedString(tail.counter()) + ", but counter " + Long.toUnsignedString(mine.get().counter())
@@ -88,13 +91,13 @@ final class HistoryVerifier {
             }
             if (!logAsked && walked == walkFirst) {
                 logAsked = true;
-                checkpoint = newestCheckpoint(lastSeen).orElse(null);
+                checkpoint = newestCheckpoint(trusted).orElse(null);
             }
             if (checkpoint != null && Long.compareUnsigned(current.counter(), checkpoint.size()) <= 0) {
                 proveInclusion(checkpoint, current, "tail " + where + (current == tail ? "" : " (through block counter "
                         + Long.toUnsignedString(current.counter()) + ")"));
                 if (mine.isPresent()) {
-                    Block seenBlock = block(mine.get().signature(), "the block of " + where + " seen before");
+                    Block seenBlock = block(mine.get().block(), "the block of " + where + " seen before");
                     proveInclusion(checkpoint, seenBlock, "the tail of " + where + " seen before");
                 }
                 return new History(tail, checkpoint, "block counter " + Long.toUnsignedString(current.counter())
@@ -107,13 +110,27 @@ final class HistoryVerifier {
         }
     }
 
-    /** The log's newest checkpoint, consistent with the one seen before; empty if the store has no log. */
-    Optional<Checkpoint> newestCheckpoint(LastSeen lastSeen) throws IOException {
+    /**
+     * The log's newest checkpoint, consistent with the one seen before; empty if the store has no log and none was
+     * seen before (a log once seen is required).
+     */
+    Optional<Checkpoint> newestCheckpoint(TrustedSet trusted) throws IOException {
+        if (newest == null || newestFor != trusted) {
+            newest = readNewestCheckpoint(trusted);
+            newestFor = trusted;
+        }
+        return newest;
+    }
+
+    private Optional<Checkpoint> readNewestCheckpoint(TrustedSet trusted) throws IOException {
         String path = "log/" + pinned.base32() + "/checkpoint";
         byte[] note;
         try {
             note = store.read(path, Checkpoint.MAX_BYTES);
         } catch (NoSuchFileException e) {
+            if (trusted != null) {
+                trusted.requireNoLogSeen(pinned, store.describe(path));
+            }
             return Optional.empty();
         }
         Checkpoint checkpoint = Checkpoint.parse(note, pinned, store.describe(path));
@@ -122,16 +139,13 @@ final class HistoryVerifier {
         } catch (TrustRefusal e) {
             return Optional.empty(); // signed by a block the root revoked or handed over: the walk decides instead
         }
-        if (lastSeen == null) {
-            return Optional.of(checkpoint);
-        }
-        Optional<SeenCheckpoints.TreeHead> seen = lastSeen.checkpoints().get(pinned);
+        Optional<TrustedSet.TreeHead> seen = trusted == null ? Optional.empty() : trusted.checkpoint(pinned);
         if (seen.isPresent()) {
             long older = seen.get().size();
-            String memory = " (" + lastSeen.checkpoints().file() + ")";
+            String memory = " " + trusted.where();
             if (checkpoint.size() < older) {
-                throw new VerificationException("rollback: the log of signer " + pinned + " has " + checkpoint.size()
-                        + " blocks, but a checkpoint of " + older + " was seen before" + memory);
+                throw new TrustRefusal(TrustRefusal.Cause.LOG_WITHHELD, "the log of signer " + pinned + " has "
+                        + checkpoint.size() + " blocks, but a checkpoint of " + older + " was seen before" + memory);
             }
             var proof = checkpoint.size() == older ? java.util.List.<byte[]>of()
                     : MerkleProofs.consistency(older, checkpoint.size(), tiles(checkpoint.size()));
@@ -167,8 +181,8 @@ final class HistoryVerifier {
      * Refuses as a fork, saying {@code detail}, unless {@code earlier} is {@code later} or one of the blocks before it on this
      * key's chain: proven in the log when it covers them, otherwise walked.
      */
-    void requireOnChain(Block later, Block earlier, LastSeen lastSeen, String detail) throws IOException {
-        requireOnChain(later, earlier, newestCheckpoint(lastSeen), detail);
+    void requireOnChain(Block later, Block earlier, TrustedSet trusted, String detail) throws IOException {
+        requireOnChain(later, earlier, newestCheckpoint(trusted), detail);
     }
 
     /** {@link #requireOnChain} by following {@code previous} links only, never through the log. */

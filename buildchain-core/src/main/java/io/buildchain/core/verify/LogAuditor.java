@@ -43,7 +43,7 @@ public final class LogAuditor {
      * A key that never signed a block of the store (no handover block and not the signer of {@code signer/last}) has
      * no log to audit and is said so; every other key's log must be there and hold.
      */
-    public static List<String> auditEach(StoreReader store, KeyHistory keys, LastSeen lastSeen) throws IOException {
+    public static List<String> auditEach(StoreReader store, KeyHistory keys, ClientState state) throws IOException {
         Optional<PublicKey> newest = SignerHead.read(store).map(Block::publicKey);
         List<String> summaries = new ArrayList<>();
         for (KeyHistory.Era era : keys.eras()) {
@@ -53,16 +53,17 @@ public final class LogAuditor {
             if (keys.root().isPresent() && !signed) {
                 summaries.add(which + "signer " + era.key() + " signed no block of this store: no log to audit");
             } else {
-                summaries.add(which + new LogAuditor(store, era.key()).audit(lastSeen).summary());
+                summaries.add(which + new LogAuditor(store, era.key()).audit(state).summary());
             }
         }
         return summaries;
     }
 
-    /** @param lastSeen where the previous checkpoint is remembered, or null */
-    public Report audit(LastSeen lastSeen) throws IOException {
+    /** @param state where the previous checkpoint is remembered (the store is the pinned key's), or null */
+    public Report audit(ClientState state) throws IOException {
         HistoryVerifier history = new HistoryVerifier(store, pinned, verifier::checkBlock);
-        Checkpoint checkpoint = history.newestCheckpoint(lastSeen).orElseThrow(() -> new VerificationException(
+        TrustedSet trusted = state == null ? null : state.of(verifier.storeIdentity());
+        Checkpoint checkpoint = history.newestCheckpoint(trusted).orElseThrow(() -> new VerificationException(
                 "no log at " + store.describe("log/" + pinned.base32() + "/checkpoint") + ": nothing to audit"));
         List<byte[]> leaves = new ArrayList<>();
         Block current = checkpoint.block();
@@ -83,8 +84,9 @@ public final class LogAuditor {
             throw new VerificationException("the log's checkpoint of " + checkpoint.size()
                     + " blocks does not match the signer's chain: its root differs from the tree of the blocks");
         }
-        if (lastSeen != null) {
-            lastSeen.checkpoints().record(pinned, checkpoint);
+        if (trusted != null) {
+            trusted.acceptCheckpoint(checkpoint);
+            trusted.commit();
         }
         return new Report(checkpoint, leaves.size(), "audited the log of signer " + pinned + ": " + leaves.size()
                 + " block(s) walked back to the genesis, signatures valid, counters continuous; the checkpoint's root "

@@ -225,7 +225,7 @@ public final class StoreRoutes {
     }
 
     /**
-     * {@code log/SIGNER_KEY/checkpoint} and {@code log/SIGNER_KEY/tile/...}: the log of a signer's chain. Like
+     * {@code log/SIGNER_KEY/checkpoint}, {@code .../evidence} and {@code .../tile/...}: the log of a signer's chain. Like
      * blocks, it is served to every scope, as it names blocks by hash only.
      */
     private Answer logFile(String[] parts, String path) throws IOException {
@@ -233,7 +233,8 @@ public final class StoreRoutes {
             return notFound(path);
         }
         String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
-        if (rest.equals("checkpoint")) {
+        // The evidence note (issue 26) names blocks and evidence digests only, as the checkpoint names a tree.
+        if (rest.equals("checkpoint") || rest.equals(io.buildchain.core.log.EvidenceNote.FILE)) {
             return mutable(store.root().resolve(path), "text/plain; charset=utf-8", path);
         }
         return Tiles.PATH.matcher(rest).matches()

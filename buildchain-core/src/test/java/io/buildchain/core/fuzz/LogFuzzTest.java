@@ -16,7 +16,7 @@ import io.buildchain.core.log.Tiles;
 import io.buildchain.core.log.TreeHash;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.LogAuditor;
 import io.buildchain.core.verify.StoreReader;
 import java.io.ByteArrayInputStream;
@@ -181,7 +181,7 @@ class LogFuzzTest {
             }
         }
         StoreReader mirror = new Mirror(files);
-        LastSeen seen = MIRROR.seenAfterFirstRelease();
+        ClientState seen = MIRROR.seenAfterFirstRelease();
         Optional<ChainVerifier.Report> report = acceptOrRefuseIo(() -> new ChainVerifier(mirror, MIRROR.signer)
                 .verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen)));
         report.ifPresent(r -> assertThat(r.release().block().counter()).isGreaterThanOrEqualTo(MIRROR.firstTail));
@@ -249,7 +249,7 @@ class LogFuzzTest {
                     if (release.equals("r1")) {
                         ChainVerifier.Report first = new ChainVerifier(StoreReader.of(root), signer)
                                 .verify("proj", "main", new ChainVerifier.Options(false, null, 0,
-                                        new LastSeen(seenTemplate.resolve("last-seen"))));
+                                        new ClientState(seenTemplate.resolve("last-seen"))));
                         firstTail = first.release().block().counter();
                     }
                 }
@@ -272,7 +272,7 @@ class LogFuzzTest {
         }
 
         /** A fresh copy of the client's memory after it verified the first release. */
-        LastSeen seenAfterFirstRelease() throws IOException {
+        ClientState seenAfterFirstRelease() throws IOException {
             if (Files.exists(seenDir)) {
                 try (Stream<Path> old = Files.list(seenDir)) {
                     for (Path file : old.toList()) {
@@ -286,7 +286,7 @@ class LogFuzzTest {
                     Files.copy(file, seenDir.resolve(file.getFileName()));
                 }
             }
-            return new LastSeen(seenDir.resolve("last-seen"));
+            return new ClientState(seenDir.resolve("last-seen"));
         }
 
         private static Map<String, byte[]> snapshot(Path root) throws IOException {

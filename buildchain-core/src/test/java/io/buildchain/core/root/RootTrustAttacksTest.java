@@ -15,7 +15,7 @@ import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
-import io.buildchain.core.verify.LastSeen;
+import io.buildchain.core.verify.ClientState;
 import io.buildchain.core.verify.StoreReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +33,13 @@ class RootTrustAttacksTest {
 
     Network net;
     SigningKey root = SigningKey.generate(Network.RANDOM);
-    LastSeen seen;
+    ClientState seen;
     int release;
 
     @BeforeEach
     void storeWithTwoBlocksByTheFirstKey() throws Exception {
         net = new Network(dir, "a", "b");
-        seen = new LastSeen(dir.resolve("seen"));
+        seen = new ClientState(dir.resolve("seen"));
         publish();
         publish();
     }
@@ -395,17 +395,17 @@ class RootTrustAttacksTest {
     }
 
     @Test
-    void olderCertificateSetIsARollback() throws Exception {
+    void olderCertificateSetIsRefusedAsAWithheldStatement() throws Exception {
         Block oldTail = clientSeesTheSecondKeysTail();
         keepOnlyFirstStatements(1);
         pointTailAt(oldTail);
         assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
-            assertThat(e.cause()).isEqualTo(Cause.ROLLBACK);
-            assertThat(e.getMessage()).contains("older certificate set");
+            assertThat(e.cause()).isEqualTo(Cause.STATEMENT_WITHHELD);
+            assertThat(e.getMessage()).contains("seen before among 2");
         });
     }
 
-    ChainVerifier.Report verifyWithRoot(String branch, LastSeen lastSeen) throws Exception {
+    ChainVerifier.Report verifyWithRoot(String branch, ClientState lastSeen) throws Exception {
         return new ChainVerifier(reader(), SignerTrust.root(root.publicKey()))
                 .verify("proj", branch, new ChainVerifier.Options(true, null, 0, lastSeen));
     }
@@ -427,14 +427,14 @@ class RootTrustAttacksTest {
         certifyCurrentKey();
         publish();
         publish();
-        ChainVerifier.Report report = verifyWithRoot("main", new LastSeen(dir.resolve("fresh")));
+        ChainVerifier.Report report = verifyWithRoot("main", new ClientState(dir.resolve("fresh")));
         assertThat(report.history().description()).contains("is in the signer's log", "key #2 of 2");
         // The first key's chain is vouched for by its own log: a block missing below its handover is not read...
         Files.delete(net.store.blockPath(firstKeysFirst.signature()));
-        verifyWithRoot("main", new LastSeen(dir.resolve("fresh2")));
+        verifyWithRoot("main", new ClientState(dir.resolve("fresh2")));
         // ...and without that log, the walk back to its genesis finds the gap.
         FileTrees.delete(net.store.root().resolve("log").resolve(first.base32()));
-        assertThatThrownBy(() -> verifyWithRoot("main", new LastSeen(dir.resolve("fresh3"))))
+        assertThatThrownBy(() -> verifyWithRoot("main", new ClientState(dir.resolve("fresh3"))))
                 .hasMessageContaining("chain broken").hasMessageContaining("is not in the store");
     }
 
@@ -480,11 +480,11 @@ class RootTrustAttacksTest {
         Block tail = tail();
         Block checkpointBlock = newestBlockOf(net.signerKey.publicKey());
         assertThat(checkpointBlock.counter()).isEqualTo(tail.counter() + 1);
-        assertThat(verifyWithRoot("main", new LastSeen(dir.resolve("fresh"))).history().description())
+        assertThat(verifyWithRoot("main", new ClientState(dir.resolve("fresh"))).history().description())
                 .contains("is in the signer's log");
         RootStatements.add(net.store, List.of(RootCeremony.revoke(root, net.signerKey.publicKey(),
                 checkpointBlock.signatureBase32(), reader())));
-        assertThat(verifyWithRoot("main", new LastSeen(dir.resolve("fresh2"))).history().description())
+        assertThat(verifyWithRoot("main", new ClientState(dir.resolve("fresh2"))).history().description())
                 .contains(tail.counter() + " block(s) back to the signer's genesis");
     }
 

@@ -39,7 +39,7 @@ class LogAttacksTest {
         log = LogWriter.directory(net.store, net.signerKey.publicKey());
     }
 
-    ChainVerifier.Report verify(LastSeen seen) throws Exception {
+    ChainVerifier.Report verify(ClientState seen) throws Exception {
         return new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey())
                 .verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen));
     }
@@ -72,7 +72,7 @@ class LogAttacksTest {
     void publishBuildsTheLogAndAFirstVerifyUsesItInsteadOfTheWalk() throws Exception {
         assertThat(published().size()).isEqualTo(3);
         assertThat(published().block().counter()).isEqualTo(4);
-        ChainVerifier.Report report = verify(new LastSeen(dir.resolve("seen")));
+        ChainVerifier.Report report = verify(new ClientState(dir.resolve("seen")));
         assertThat(report.history().description()).contains("is in the signer's log (checkpoint of 3 blocks");
         assertThat(new LogAuditor(StoreReader.of(net.store.root()), net.signerKey.publicKey()).audit(null).blocks())
                 .isEqualTo(3);
@@ -81,7 +81,7 @@ class LogAttacksTest {
     @Test
     void theOldWalkStillWorksOnAStoreWithoutALog() throws Exception {
         deleteLog();
-        ChainVerifier.Report report = verify(new LastSeen(dir.resolve("seen")));
+        ChainVerifier.Report report = verify(new ClientState(dir.resolve("seen")));
         assertThat(report.history().description()).contains("3 block(s) back to the signer's genesis");
     }
 
@@ -95,8 +95,8 @@ class LogAttacksTest {
 
     @Test
     void aForkedLogOfTheSameSizeIsRefused() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
-        seen.checkpoints().record(net.signerKey.publicKey(), published());
+        ClientState seen = new ClientState(dir.resolve("seen"));
+        remember(seen, net.signerKey.publicKey(), published());
         serve(forged(3, randomRoot()));
         assertThatThrownBy(() -> verify(seen)).isInstanceOf(VerificationException.class)
                 .hasMessageStartingWith("fork: the log of signer").hasMessageContaining("not an extension");
@@ -104,18 +104,18 @@ class LogAttacksTest {
 
     @Test
     void aRewrittenLogThatDoesNotExtendTheOneSeenIsRefused() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
-        seen.checkpoints().record(net.signerKey.publicKey(), forged(2, randomRoot()));
+        ClientState seen = new ClientState(dir.resolve("seen"));
+        remember(seen, net.signerKey.publicKey(), forged(2, randomRoot()));
         assertThatThrownBy(() -> verify(seen)).isInstanceOf(VerificationException.class)
                 .hasMessageStartingWith("fork: the log of signer").hasMessageContaining("of 2 blocks seen before");
     }
 
     @Test
     void aRolledBackLogIsRefused() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
-        seen.checkpoints().record(net.signerKey.publicKey(), forged(9, randomRoot()));
+        ClientState seen = new ClientState(dir.resolve("seen"));
+        remember(seen, net.signerKey.publicKey(), forged(9, randomRoot()));
         assertThatThrownBy(() -> verify(seen)).isInstanceOf(VerificationException.class)
-                .hasMessageStartingWith("rollback: the log of signer").hasMessageContaining("a checkpoint of 9 was seen before");
+                .hasMessageStartingWith("log withheld: the log of signer").hasMessageContaining("a checkpoint of 9 was seen before");
     }
 
     @Test
@@ -169,13 +169,15 @@ class LogAttacksTest {
 
     @Test
     void aClientThatVerifiedBeforeWalksOnlyTheNewBlocks() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
+        ClientState seen = new ClientState(dir.resolve("seen"));
         verify(seen);
         assertThat(verify(seen).history().description()).isEqualTo("unchanged since last verified");
         net.publish("r3", 2);
         assertThat(verify(seen).history().description())
                 .isEqualTo("walked 2 block(s) back to block counter 3, accepted before");
-        assertThat(seen.checkpoints().get(net.signerKey.publicKey()).orElseThrow().size()).isEqualTo(3);
+        // The newest checkpoint is read (and kept) on every verify: a log once seen is required, and it dates the store.
+        assertThat(seen.of(ClientState.identity(net.signerKey.publicKey(), net.signerKey.publicKey()))
+                .checkpoint(net.signerKey.publicKey()).orElseThrow().size()).isEqualTo(5);
     }
 
     @Test
@@ -185,7 +187,7 @@ class LogAttacksTest {
         }
         assertThat(net.log).filteredOn(line -> line.contains("building the log")).hasSize(1);
         LogAuditor.Report audit = new LogAuditor(StoreReader.of(net.store.root()), net.signerKey.publicKey())
-                .audit(new LastSeen(dir.resolve("seen")));
+                .audit(new ClientState(dir.resolve("seen")));
         assertThat(audit.blocks()).isEqualTo(11);
         assertThat(audit.checkpoint().block().counter()).isEqualTo(12);
     }
@@ -222,5 +224,11 @@ class LogAttacksTest {
                 Files.delete(p);
             }
         }
+    }
+
+    static void remember(ClientState seen, io.buildchain.core.crypto.PublicKey signer, Checkpoint checkpoint) throws Exception {
+        TrustedSet store = seen.of(ClientState.identity(signer, signer));
+        store.acceptCheckpoint(checkpoint);
+        store.commit();
     }
 }

@@ -51,7 +51,7 @@ class VerifyAttacksTest {
     @Test
     void anHonestStoreVerifiesWithHistoryFilesAndQuorum() throws Exception {
         ChainVerifier.Report report = verifier().verify("proj", "main",
-                new ChainVerifier.Options(true, net.trusted(), 2, new LastSeen(dir.resolve("seen"))));
+                new ChainVerifier.Options(true, net.trusted(), 2, new ClientState(dir.resolve("seen"))));
         // r1, the block signing r1's log checkpoint, r2.
         assertThat(report.chainLength()).isEqualTo(3);
         assertThat(report.filesChecked()).isEqualTo(2);
@@ -104,7 +104,7 @@ class VerifyAttacksTest {
 
     @Test
     void swappedTailToAnOlderReleaseIsCaughtByLastSeen() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
+        ClientState seen = new ClientState(dir.resolve("seen"));
         verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen));
         net.store.setTail("proj", "main", first.block());
         assertThatThrownBy(() -> verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen)))
@@ -123,7 +123,7 @@ class VerifyAttacksTest {
 
     @Test
     void forkedChainIsCaughtByLastSeen() throws Exception {
-        LastSeen seen = new LastSeen(dir.resolve("seen"));
+        ClientState seen = new ClientState(dir.resolve("seen"));
         verifier().verify("proj", "main", new ChainVerifier.Options(false, null, 0, seen));
         // A cloned signer (same key) signs a different block 3 after block 2 and the tail is pointed at it.
         var request = new io.buildchain.core.chain.BuilderChain(dir.resolve("fork-builder"))
