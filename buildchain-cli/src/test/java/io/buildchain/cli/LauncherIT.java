@@ -127,6 +127,27 @@ class LauncherIT {
     }
 
     /**
+     * Every rebuilt jar and every JDK update gets an archive of its own (15 MB with JDK 17): the old ones stayed for
+     * ever. Making a new one removes those not mapped for 30 days (mapping an archive reads it: its access time).
+     */
+    @Test
+    void makingAnArchiveRemovesTheOnesNotUsedFor30Days() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve(CLASS_DATA));
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path unused = Files.write(cache.resolve("cds-1-2-3-4.jsa"), new byte[4096]);
+        Path used = Files.write(cache.resolve("aot-5-6-7-8.aot"), new byte[4096]);
+        Files.setAttribute(unused, "lastAccessTime", java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 40L * 86_400_000));
+        Files.setAttribute(used, "lastAccessTime", java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 2L * 86_400_000));
+        assertThat(Cli.run(Cli.launcher(dir, Map.of(), "--version"), "--version").exit()).isZero();
+        assertThat(awaitNoTraining()).isTrue();
+        assertThat(archives()).as("the new archive, and not the one unused for 40 days").hasSize(1)
+                .doesNotContain(unused);
+        assertThat(used).as("an archive mapped 2 days ago").exists();
+    }
+
+    /**
      * The JVM runs whatever class data its archive holds: an archive in a cache folder that others may write to
      * (a cache shared by several users, or one a umask of 000 left open) is neither made nor mapped.
      */
