@@ -67,7 +67,8 @@ final class PublishCommand implements Callable<Integer> {
     boolean allowOlderSource;
 
     @Option(names = "--evidence",
-            description = "Print every evidence row of the divergence (by default each explanation is cut to one screen: "
+            description = "Print the divergence's evidence rows, as the stored evidence lists them (up to the first 300 of "
+                    + "each dissenting manifest; by default each explanation is cut to one screen: "
                     + "causes, the first decisive lines, and the rows counted). Given again for a release already "
                     + "published, it prints that release's stored divergence.")
     boolean evidence;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.KeyFiles;
+import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.quorum.Evidence;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +17,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -133,8 +137,8 @@ class PublishOutputIT {
         assertThat(out.lines().filter(line -> line.startsWith("  * ")))
                 .allSatisfy(line -> assertThat(out.lines().filter(line::equals)).hasSize(1));
         // The evidence rows are counted, with where to see them all, and the ones a cause explains summarised.
-        assertThat(out).containsPattern("  \\d{3,} evidence rows \\(all of them: add --evidence, or read .*store/quorum/"
-                + "[A-Z2-7]{103}\\.json\\):")
+        assertThat(out).containsPattern("  \\d{3,} evidence rows \\(the first 300 listed: add --evidence, or read "
+                + ".*store/quorum/[A-Z2-7]{103}\\.json\\):")
                 .containsPattern("    app.jar: \\d{3,} x mode \\(umask\\)")
                 .containsPattern("    \\(\\d+ rows past the first 300 are counted, not listed\\)")
                 .doesNotContain("Evidence (file | entry");
@@ -148,6 +152,23 @@ class PublishOutputIT {
         assertThat(again.out().lines().toList()).singleElement().asString()
                 .matches("already published as block 1 [A-Z2-7]{103} of app/main; nothing to do");
         assertThat(again.err()).isEmpty();
+
+        // The counts are those of the stored evidence the line names, which lists the first rows, not all of them.
+        Matcher count = Pattern.compile("(?m)^  (\\d+) evidence rows \\((?:the first (\\d+) listed|all of them): "
+                + "add --evidence, or read (\\S+)\\)").matcher(out);
+        List<Explanation> stored = List.of();
+        int found = 0;
+        for (int i = 0; count.find(); i++, found++) {
+            Path file = dir.resolve(count.group(3));
+            assertThat(file).as("the evidence file the output names").isRegularFile();
+            stored = Evidence.parse(Files.readAllBytes(file), file.toString()).explanations();
+            Explanation explanation = stored.get(i);
+            assertThat(Integer.parseInt(count.group(1))).isEqualTo(explanation.rows().size() + explanation.rowsLeftOut());
+            assertThat(count.group(2) == null ? explanation.rows().size() + explanation.rowsLeftOut()
+                    : Integer.parseInt(count.group(2))).as("rows the output says are listed").isEqualTo(
+                    explanation.rows().size());
+        }
+        assertThat(found).as("count lines, one per dissenting manifest").isEqualTo(stored.size()).isEqualTo(2);
 
         // Every row is one flag away.
         Cli.Result everything = publish("--evidence");

@@ -27,11 +27,19 @@ public final class Printable {
                 return out.append("… (").append(text.length()).append(" characters in all)").toString();
             }
             char c = text.charAt(i);
-            int type = Character.getType(c);
-            boolean breaks = Character.isISOControl(c) && c != '\t' || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
-            out.append(breaks ? '?' : c);
+            out.append(breaks(c) ? '?' : c);
         }
         return out.toString();
+    }
+
+    /** Whether {@link #of} leaves {@code text} as it is: no character in it may break a line or reorder one. */
+    public static boolean isPrintable(String text) {
+        return text.chars().noneMatch(c -> breaks((char) c));
+    }
+
+    private static boolean breaks(char c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) && c != '\t' || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
     }
 }

@@ -1,6 +1,7 @@
 package io.buildchain.core.crypto;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.Printable;
 import io.buildchain.core.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,10 +65,10 @@ public final class KeyList {
             }
             String[] parts = line.split("\\s+");
             String where = source + ":" + (i + 1);
-            if (line.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
-                // A label is printed in reports and pages: it must not move the cursor or start a line.
-                throw new FormatException(where + ": control character in the line (expected BASE32KEY [label] "
-                        + "[operator=NAME])");
+            if (!Printable.isPrintable(line)) {
+                // A label is printed in reports and pages: it must not move the cursor, start a line or reorder one.
+                throw new FormatException(where + ": control, format or line-separator character in the line "
+                        + "(expected BASE32KEY [label] [operator=NAME])");
             }
             PublicKey key = PublicKey.parse(parts[0], where);
             List<String> label = new ArrayList<>();

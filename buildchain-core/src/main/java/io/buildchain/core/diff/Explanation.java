@@ -144,7 +144,7 @@ public record Explanation(String a, String b, String manifestA, String manifestB
      * first {@value #BRIEF_DECISIVE} decisive entries cut to {@value #BRIEF_DECISIVE_LINES} lines each, and the evidence
      * rows counted per file and aspect, beside the causes that cover that aspect, instead of listed.
      *
-     * @param whereAll how to see every row (a command or a file), said after the count
+     * @param whereAll how to see every listed row (a command or a file), said after the count
      */
     public List<String> brief(String whereAll) {
         String a = Printable.of(this.a);
@@ -176,7 +176,9 @@ public record Explanation(String a, String b, String manifestA, String manifestB
             Map<String, Integer> groups = new LinkedHashMap<>();
             rows.stream().filter(row -> !row.aspect().equals("sha384"))
                     .forEach(row -> groups.merge(Printable.of(row.file()) + "\u0000" + row.aspect(), 1, Integer::sum));
-            out.add("  " + total + (total == 1 ? " evidence row" : " evidence rows") + " (all of them: " + whereAll + ")"
+            // Past the first rows, the rows are counted only, in the stored evidence too: never promise them all.
+            out.add("  " + total + (total == 1 ? " evidence row" : " evidence rows")
+                    + (rowsLeftOut > 0 ? " (the first " + rows.size() + " listed: " : " (all of them: ") + whereAll + ")"
                     + (groups.isEmpty() ? "" : ":"));
             groups.entrySet().stream().limit(BRIEF_GROUPS).forEach(group -> {
                 String[] fileAndAspect = group.getKey().split("\u0000", 2);
