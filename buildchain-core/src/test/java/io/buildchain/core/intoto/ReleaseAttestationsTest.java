@@ -93,6 +93,23 @@ class ReleaseAttestationsTest {
         assertThat(otherJob.resolve(base + linkOfA)).isInstanceOf(StoreRoutes.Page.class);
     }
 
+    /**
+     * securesystemslib encodes the canonical JSON as UTF-8 and fails on a lone surrogate; Java's encoder turned one
+     * into '?', so a signed link with '?' where the JSON now escapes a lone surrogate still counted as signed here.
+     */
+    @Test
+    void aLoneSurrogateHasNoCanonicalForm() throws Exception {
+        SigningKey key = SigningKey.generate(Network.RANDOM);
+        var link = Json.MAPPER.createObjectNode().put("_type", "link").put("name", BuildLink.STEP);
+        link.putObject("environment").put("host", "a?b");
+        String json = new String(SignedMetadata.sign(link, key).toJson(), java.nio.charset.StandardCharsets.UTF_8);
+        SignedMetadata changed = SignedMetadata.parse(json.replace("a?b", "a\\ud800b")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "link");
+        assertThat(changed.signed().path("environment").path("host").textValue()).isEqualTo("a\ud800b");
+        assertThatThrownBy(() -> changed.signedBy(key.publicKey())).isInstanceOf(FormatException.class)
+                .hasMessageContaining("surrogate");
+    }
+
     @Test
     void hostileAttestationsAreRefusedWithOneLine() throws Exception {
         Network net = new Network(dir, "a");
