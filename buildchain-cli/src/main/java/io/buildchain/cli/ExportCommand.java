@@ -55,6 +55,7 @@ final class ExportCommand {
                     + (result.release().record() != null ? " " + result.release().record().describe() : "")
                     + ": " + result.builders().size() + " agreeing builder links (threshold " + result.threshold()
                     + ") -> " + out);
+            result.leftOut().forEach(reason -> printed.println("  left out: " + reason));
             if (result.builders().size() < result.threshold()) {
                 printed.println("  fewer links than the layout's threshold: in-toto-verify will refuse this release");
             }

@@ -86,9 +86,9 @@ public final class Provenance {
 
     /**
      * The Statement of {@code envelope}, refused unless a signature by {@code builder} holds over it and its
-     * subjects are exactly the manifest's files with the manifest's SHA-384 digests.
+     * subjects are exactly the release's {@code products} (its files with their SHA-256 and SHA-384).
      */
-    public static JsonNode check(byte[] envelope, PublicKey builder, Manifest manifest, String where) {
+    public static JsonNode check(byte[] envelope, PublicKey builder, ObjectNode products, String where) {
         JsonNode root;
         try {
             root = envelope.length > SignedMetadata.MAX_BYTES ? null : Json.MAPPER.readTree(envelope);
@@ -135,7 +135,7 @@ public final class Provenance {
                 throw new VerificationException(where + ": subject " + subject.path("name") + " is named twice");
             }
         }
-        BuildLink.checkSubjects(subjects, manifest, where);
+        BuildLink.checkArtifacts(subjects, products, where);
         return statement;
     }
 

@@ -94,6 +94,53 @@ class ReleaseAttestationsTest {
     }
 
     /**
+     * An agreeing builder's SHA-256 digests are checked too: SLSA tools match subjects by sha256, and in-toto-verify
+     * refuses a step whose links name different products. Such a pair is left out when it is recorded, and the
+     * export leaves out (and says so) one that is in the store anyway, keeping the others.
+     */
+    @Test
+    void attestationsNamingAnotherSha256AreLeftOutOfTheReleaseAndTheExport() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        Built a = build(net, "a", "same");
+        Built b = build(net, "b", "same");
+        ReleaseRecord record = ReleaseRecord.of(b.manifest(), Files.readAllBytes(b.dist().resolve(ReleaseRecord.NAME)), "r");
+        var products = BuildLink.products(b.manifest(), b.dist()::resolve);
+        var otherSha256 = products.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) otherSha256.get("app.jar")).put("sha256", "00".repeat(32));
+        SigningKey keyOfB = net.builders.get("b");
+        BuilderAttestations wrongProvenance = new BuilderAttestations(BuildLink.sign(products, record, keyOfB).toJson(),
+                Provenance.sign(otherSha256, b.manifest(), record, Optional.empty(), keyOfB));
+        BuilderAttestations wrongLink = new BuilderAttestations(BuildLink.sign(otherSha256, record, keyOfB).toJson(),
+                Provenance.sign(products, b.manifest(), record, Optional.empty(), keyOfB));
+        Publisher.Result result = net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                List.of(a.submission(), b.submission()), Optional.empty()));
+        String requestOfB = ReleaseAttestations.requestKey(b.submission().request());
+        for (BuilderAttestations wrong : List.of(wrongProvenance, wrongLink)) {
+            List<String> report = new ArrayList<>();
+            assertThat(ReleaseAttestations.record(net.store, result.decision(), Map.of(requestOfB, wrong), report::add))
+                    .isEmpty();
+            assertThat(report).singleElement().asString().startsWith("in-toto: left out: b ")
+                    .contains("app.jar");
+        }
+
+        BuilderAttestations ofA = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty());
+        ReleaseAttestations.record(net.store, result.decision(),
+                Map.of(ReleaseAttestations.requestKey(a.submission().request()), ofA), line -> { });
+        Path inToto = ReleaseAttestations.dir(net.store, b.manifest().digest());
+        Files.write(inToto.resolve(BuildLink.fileName(keyOfB.publicKey())), wrongProvenance.link());
+        Files.write(inToto.resolve(Provenance.fileName(keyOfB.publicKey())), wrongProvenance.provenance());
+        SigningKey root = SigningKey.generate(Network.RANDOM);
+        byte[] layout = Layout.sign("proj", "main", 2, net.trusted(), List.of("*"), Instant.now().plusSeconds(3600), root)
+                .toJson();
+        InTotoExport.Result exported = InTotoExport.export(net.store, "proj", "main", Optional.empty(), layout,
+                root.publicKey(), dir.resolve("export"));
+        assertThat(exported.builders()).containsExactly(new InTotoKey(net.builders.get("a").publicKey()).keyid());
+        assertThat(exported.leftOut()).singleElement().asString()
+                .startsWith("in-toto/build." + new InTotoKey(keyOfB.publicKey()).prefix() + " provenance: app.jar");
+        assertThat(dir.resolve("export").resolve(Provenance.fileName(keyOfB.publicKey()))).doesNotExist();
+    }
+
+    /**
      * securesystemslib encodes the canonical JSON as UTF-8 and fails on a lone surrogate; Java's encoder turned one
      * into '?', so a signed link with '?' where the JSON now escapes a lone surrogate still counted as signed here.
      */
@@ -117,7 +164,8 @@ class ReleaseAttestationsTest {
         BuilderAttestations good = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty());
         ReleaseRecord record = ReleaseRecord.of(a.manifest(), Files.readAllBytes(a.dist().resolve(ReleaseRecord.NAME)), "r");
         var key = net.builders.get("a").publicKey();
-        good.check(key, a.manifest(), record, "a");
+        var products = BuildLink.products(a.manifest(), a.dist()::resolve);
+        good.check(key, products, record, "a");
         String link = new String(good.link(), java.nio.charset.StandardCharsets.UTF_8);
         String envelope = new String(good.provenance(), java.nio.charset.StandardCharsets.UTF_8);
         String sig = Json.MAPPER.readTree(good.provenance()).path("signatures").path(0).path("sig").asText();
@@ -136,7 +184,7 @@ class ReleaseAttestationsTest {
         for (String[] pair : hostile) {
             BuilderAttestations attestations = new BuilderAttestations(pair[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     pair[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> attestations.check(key, a.manifest(), record, "a"))
+            assertThatThrownBy(() -> attestations.check(key, products, record, "a"))
                     .as(pair[0] + " / " + pair[1]).isInstanceOf(io.buildchain.core.BuildchainException.class)
                     .hasMessageStartingWith("a ");
         }
@@ -149,7 +197,7 @@ class ReleaseAttestationsTest {
         net.builders.put("a-again", net.builders.get("a"));
         Built odd = build(net, "a-again", "odd");
         BuilderAttestations ofOdd = BuilderAttestations.make(odd.manifest(), odd.dist(), net.builders.get("a"), Optional.empty());
-        assertThatThrownBy(() -> new BuilderAttestations(good.link(), ofOdd.provenance()).check(key, a.manifest(), record, "a"))
+        assertThatThrownBy(() -> new BuilderAttestations(good.link(), ofOdd.provenance()).check(key, products, record, "a"))
                 .hasMessageContaining("is not the manifest's file");
     }
 
