@@ -47,7 +47,7 @@ public final class InTotoExport {
     /** @param version the release of that version, or the branch's newest */
     public static Result export(Store store, String project, String branch, Optional<String> version, byte[] layoutJson,
             PublicKey owner, Path out) throws IOException {
-        SignedMetadata layout = Layout.check(layoutJson, owner, "layout");
+        SignedMetadata layout = Layout.check(layoutJson, owner, project, branch, "layout");
         ReleaseView release = find(store, project, branch, version);
         Manifest manifest = release.manifest();
         if (release.record() == null) {
@@ -98,7 +98,7 @@ public final class InTotoExport {
                 FileTrees.delete(staging);
             }
         }
-        int threshold = layout.signed().path("steps").path(0).path("threshold").asInt();
+        int threshold = Layout.buildStep(layout).path("threshold").asInt();
         String command = "cd " + out.resolve(FILES) + " && in-toto-verify --layout ../" + LAYOUT + " --layout-keys ../"
                 + LAYOUT_KEY + " --key-types ed25519 --link-dir " + Layout.LINK_DIR_FROM_FILES;
         return new Result(out, release, exported, leftOut, threshold, command);

@@ -2,6 +2,7 @@ package io.buildchain.core.intoto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
@@ -117,8 +118,11 @@ public final class Layout {
         return byKeyid;
     }
 
-    /** A layout refused unless it is one, signed by {@code owner}. */
-    public static SignedMetadata check(byte[] json, PublicKey owner, String where) {
+    /**
+     * A layout refused unless it is one, signed by {@code owner}, whose step {@code build} requires the material
+     * of {@code project}/{@code branch}: in-toto-verify would refuse this branch's links under another's layout.
+     */
+    public static SignedMetadata check(byte[] json, PublicKey owner, String project, String branch, String where) {
         SignedMetadata layout = SignedMetadata.parse(json, where);
         if (!"layout".equals(layout.type())) {
             throw new FormatException(where + ": not an in-toto layout");
@@ -126,19 +130,36 @@ public final class Layout {
         if (!layout.signedBy(owner)) {
             throw new VerificationException(where + ": not signed by the root key " + owner);
         }
+        List<String> required = new ArrayList<>();
+        for (JsonNode rule : buildStep(layout).path("expected_materials")) {
+            if ("REQUIRE".equals(rule.path(0).textValue())) {
+                required.add(rule.path(1).asText());
+            }
+        }
+        String material = BuildLink.materialName(project, branch);
+        if (!required.contains(material)) {
+            throw new FormatException(where + ": its step " + BuildLink.STEP + " requires "
+                    + (required.isEmpty() ? "no material" : String.join(", ", required)) + ", not " + material);
+        }
         return layout;
+    }
+
+    /** The step {@code build} of a layout, or a missing node. */
+    public static JsonNode buildStep(SignedMetadata layout) {
+        for (JsonNode step : layout.signed().path("steps")) {
+            if (BuildLink.STEP.equals(step.path("name").textValue())) {
+                return step;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     /** The functionaries of the step {@code build}, by keyid. */
     public static Map<String, PublicKey> builders(SignedMetadata layout, String where) {
         Map<String, PublicKey> out = new TreeMap<>();
-        for (JsonNode step : layout.signed().path("steps")) {
-            if (BuildLink.STEP.equals(step.path("name").textValue())) {
-                for (JsonNode keyid : step.path("pubkeys")) {
-                    out.put(keyid.asText(), InTotoKey.parse(layout.signed().path("keys").get(keyid.asText()),
-                            where + " key " + keyid.asText()).key());
-                }
-            }
+        for (JsonNode keyid : buildStep(layout).path("pubkeys")) {
+            out.put(keyid.asText(), InTotoKey.parse(layout.signed().path("keys").get(keyid.asText()),
+                    where + " key " + keyid.asText()).key());
         }
         return out;
     }

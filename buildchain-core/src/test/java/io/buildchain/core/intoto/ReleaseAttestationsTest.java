@@ -140,6 +140,28 @@ class ReleaseAttestationsTest {
         assertThat(dir.resolve("export").resolve(Provenance.fileName(keyOfB.publicKey()))).doesNotExist();
     }
 
+    /** The layout of another project or branch is refused when exporting, not written for in-toto-verify to refuse. */
+    @Test
+    void anExportRefusesTheLayoutOfAnotherBranch() throws Exception {
+        Network net = new Network(dir, "a");
+        Built a = build(net, "a", "same");
+        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(a.submission()),
+                Optional.empty()));
+        SigningKey root = SigningKey.generate(Network.RANDOM);
+        Instant later = Instant.now().plusSeconds(3600);
+        for (String[] other : List.of(new String[] {"proj", "other"}, new String[] {"other", "main"})) {
+            byte[] layout = Layout.sign(other[0], other[1], 1, net.trusted(), List.of("*"), later, root).toJson();
+            assertThatThrownBy(() -> InTotoExport.export(net.store, "proj", "main", Optional.empty(), layout,
+                    root.publicKey(), dir.resolve("export")))
+                    .isInstanceOf(FormatException.class)
+                    .hasMessage("layout: its step build requires " + other[0] + "/" + other[1] + ", not proj/main");
+            assertThat(dir.resolve("export")).doesNotExist();
+        }
+        byte[] layout = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, root).toJson();
+        assertThat(InTotoExport.export(net.store, "proj", "main", Optional.empty(), layout, root.publicKey(),
+                dir.resolve("export")).builders()).isEmpty();
+    }
+
     /**
      * securesystemslib encodes the canonical JSON as UTF-8 and fails on a lone surrogate; Java's encoder turned one
      * into '?', so a signed link with '?' where the JSON now escapes a lone surrogate still counted as signed here.
@@ -218,9 +240,9 @@ class ReleaseAttestationsTest {
                 .isInstanceOf(FormatException.class).hasMessageContaining("expected 1 to 2");
         SignedMetadata layout = Layout.sign("proj", "main", 2, onePerOperator, List.of("*"), later, root);
         byte[] json = layout.toJson();
-        assertThat(Layout.builders(Layout.check(json, root.publicKey(), "layout"), "layout").values())
+        assertThat(Layout.builders(Layout.check(json, root.publicKey(), "proj", "main", "layout"), "layout").values())
                 .containsExactlyInAnyOrder(a1.publicKey(), b.publicKey());
-        assertThatThrownBy(() -> Layout.check(json, a1.publicKey(), "layout")).hasMessageContaining("not signed by the root key");
+        assertThatThrownBy(() -> Layout.check(json, a1.publicKey(), "proj", "main", "layout")).hasMessageContaining("not signed by the root key");
         assertThat(layout.signed().path("steps").path(0).path("threshold").asInt()).isEqualTo(2);
     }
 }
