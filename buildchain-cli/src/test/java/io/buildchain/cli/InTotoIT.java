@@ -217,6 +217,12 @@ class InTotoIT {
             Map<String, String> subjects = new TreeMap<>();
             statement.path("subjects").fields().forEachRemaining(s -> subjects.put(s.getKey(), s.getValue().path("sha384").asText()));
             assertThat(subjects).isEqualTo(sha384);
+            // SLSA tools match subjects by sha256: each must be the exported file's.
+            for (String name : sha384.keySet()) {
+                assertThat(statement.path("subjects").path(name).path("sha256").asText()).as(name).isEqualTo(
+                        HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                                Files.readAllBytes(dir.resolve("slsa/files").resolve(name)))));
+            }
             builders.add(statement.path("builder").asText());
         }
         assertThat(builders).containsExactlyInAnyOrder("urn:buildchain:builder:ed25519:" + keys.get("a"),
