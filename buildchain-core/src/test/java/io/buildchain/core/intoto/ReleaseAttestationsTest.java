@@ -140,6 +140,49 @@ class ReleaseAttestationsTest {
         assertThat(dir.resolve("export").resolve(Provenance.fileName(keyOfB.publicKey()))).doesNotExist();
     }
 
+    /**
+     * An upload's in-toto link and provenance are checked at the boundary, as its buildinfo is: a pair that is not
+     * its builder's for exactly these files is refused with 400 and nothing is filed, instead of being accepted and
+     * only left out when the release is published.
+     */
+    @Test
+    void anUploadWhoseAttestationsDoNotHoldIsRefused() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        Built a = build(net, "a", "same");
+        ReleaseRecord record = ReleaseRecord.of(a.manifest(), Files.readAllBytes(a.dist().resolve(ReleaseRecord.NAME)), "r");
+        var products = BuildLink.products(a.manifest(), a.dist()::resolve);
+        var otherSha256 = products.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) otherSha256.get("app.jar")).put("sha256", "00".repeat(32));
+        SigningKey keyOfA = net.builders.get("a");
+        BuilderAttestations good = BuilderAttestations.make(a.manifest(), a.dist(), keyOfA, Optional.empty());
+        BuilderAttestations ofB = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("b"), Optional.empty());
+        var inbox = new io.buildchain.core.submit.SubmissionInbox(net.store, net.trusted(), 1 << 20);
+        Map<BuilderAttestations, String> refused = Map.of(
+                ofB, "in-toto link: not signed by the builder key " + keyOfA.publicKey(),
+                new BuilderAttestations(good.link(), Provenance.sign(otherSha256, a.manifest(), record, Optional.empty(),
+                        keyOfA)), "in-toto provenance: app.jar is not the manifest's file",
+                new BuilderAttestations("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), good.provenance()),
+                        "in-toto link: expected in-toto metadata");
+        for (Map.Entry<BuilderAttestations, String> attestations : refused.entrySet()) {
+            assertThatThrownBy(() -> inbox.accept("proj", "main", upload(a, attestations.getKey())))
+                    .isInstanceOfSatisfying(io.buildchain.core.submit.SubmissionRejectedException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).startsWith("this submission's " + attestations.getValue());
+                    });
+            assertThat(inbox.pending("proj", "main")).isEmpty();
+        }
+        inbox.accept("proj", "main", upload(a, good));
+        assertThat(inbox.attestations("proj", "main").values()).singleElement()
+                .satisfies(kept -> assertThat(kept.link()).isEqualTo(good.link()));
+    }
+
+    static java.io.InputStream upload(Built built, BuilderAttestations attestations) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        io.buildchain.core.submit.SubmissionPackage.write(out, built.submission().manifest(), built.manifest(),
+                built.submission().request(), Optional.empty(), Optional.of(attestations), built.dist());
+        return new java.io.ByteArrayInputStream(out.toByteArray());
+    }
+
     /** The layout of another project or branch is refused when exporting, not written for in-toto-verify to refuse. */
     @Test
     void anExportRefusesTheLayoutOfAnotherBranch() throws Exception {
