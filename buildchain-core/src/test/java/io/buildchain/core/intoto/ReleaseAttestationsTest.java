@@ -50,6 +50,17 @@ class ReleaseAttestationsTest {
         return new Built(new Submission(name, manifest.render(), request, Optional.of(dist)), manifest, dist);
     }
 
+    static ReleaseRecord recordOf(Built built) throws Exception {
+        return ReleaseRecord.of(built.manifest(), Files.readAllBytes(built.dist().resolve(ReleaseRecord.NAME)), "r");
+    }
+
+    /** The products of {@code built} with app.jar's SHA-256 changed, as a builder could sign them. */
+    static com.fasterxml.jackson.databind.node.ObjectNode otherSha256(Built built) throws Exception {
+        var products = BuildLink.products(built.manifest(), built.dist()::resolve);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) products.get("app.jar")).put("sha256", "00".repeat(32));
+        return products;
+    }
+
     @Test
     void onlyTheAgreeingBuildersAttestationsThatHoldAreKeptAndServed() throws Exception {
         Network net = new Network(dir, "a", "b", "c");
@@ -103,10 +114,9 @@ class ReleaseAttestationsTest {
         Network net = new Network(dir, "a", "b");
         Built a = build(net, "a", "same");
         Built b = build(net, "b", "same");
-        ReleaseRecord record = ReleaseRecord.of(b.manifest(), Files.readAllBytes(b.dist().resolve(ReleaseRecord.NAME)), "r");
+        ReleaseRecord record = recordOf(b);
         var products = BuildLink.products(b.manifest(), b.dist()::resolve);
-        var otherSha256 = products.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) otherSha256.get("app.jar")).put("sha256", "00".repeat(32));
+        var otherSha256 = otherSha256(b);
         SigningKey keyOfB = net.builders.get("b");
         BuilderAttestations wrongProvenance = new BuilderAttestations(BuildLink.sign(products, record, keyOfB).toJson(),
                 Provenance.sign(otherSha256, b.manifest(), record, Optional.empty(), keyOfB));
@@ -149,10 +159,8 @@ class ReleaseAttestationsTest {
     void anUploadWhoseAttestationsDoNotHoldIsRefused() throws Exception {
         Network net = new Network(dir, "a", "b");
         Built a = build(net, "a", "same");
-        ReleaseRecord record = ReleaseRecord.of(a.manifest(), Files.readAllBytes(a.dist().resolve(ReleaseRecord.NAME)), "r");
-        var products = BuildLink.products(a.manifest(), a.dist()::resolve);
-        var otherSha256 = products.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) otherSha256.get("app.jar")).put("sha256", "00".repeat(32));
+        ReleaseRecord record = recordOf(a);
+        var otherSha256 = otherSha256(a);
         SigningKey keyOfA = net.builders.get("a");
         BuilderAttestations good = BuilderAttestations.make(a.manifest(), a.dist(), keyOfA, Optional.empty());
         BuilderAttestations ofB = BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("b"), Optional.empty());
