@@ -173,7 +173,7 @@ class InTotoIT {
 
     @Test
     void anExpiredLayoutIsRefused() throws Exception {
-        Instant expires = Instant.now().plusSeconds(3);
+        Instant expires = Instant.now().plusSeconds(10); // export refuses a layout already expired: room for two JVM starts
         assertThat(layout("short.layout", expires).exit()).isZero();
         export("short.layout", "short");
         while (!Instant.now().isAfter(expires.plusSeconds(1))) {
@@ -182,6 +182,12 @@ class InTotoIT {
         Verify expired = inTotoVerify("short");
         assertThat(expired.exit()).isEqualTo(1);
         assertThat(expired.output()).contains("LayoutExpiredError", "Layout expired");
+        // Exporting with it now is refused up front, with the reason.
+        Cli.Result late = Cli.run(dir, "export", "in-toto", "--store", "store", "-p", "hello", "-b", "main", "--layout",
+                "short.layout", "--root", "root.pub", "--out", "late");
+        assertThat(late.exit()).isEqualTo(1);
+        assertThat(late.err()).contains("layout: expired at ");
+        assertThat(dir.resolve("late")).doesNotExist();
         // And the owner's command never signs one already past.
         Cli.Result past = layout("past.layout", Instant.now().minusSeconds(60));
         assertThat(past.exit()).isEqualTo(1);

@@ -11,6 +11,7 @@ import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,7 +121,8 @@ public final class Layout {
 
     /**
      * A layout refused unless it is one, signed by {@code owner}, whose step {@code build} requires the material
-     * of {@code project}/{@code branch}: in-toto-verify would refuse this branch's links under another's layout.
+     * of {@code project}/{@code branch} and which has not expired: in-toto-verify would refuse this branch's links
+     * under another's layout, and any expired one.
      */
     public static SignedMetadata check(byte[] json, PublicKey owner, String project, String branch, String where) {
         SignedMetadata layout = SignedMetadata.parse(json, where);
@@ -129,6 +131,16 @@ public final class Layout {
         }
         if (!layout.signedBy(owner)) {
             throw new VerificationException(where + ": not signed by the root key " + owner);
+        }
+        Instant expires;
+        try {
+            expires = Instant.parse(layout.signed().path("expires").asText(""));
+        } catch (DateTimeParseException e) {
+            throw new FormatException(where + ": expires " + layout.signed().path("expires") + " is not a UTC time");
+        }
+        if (!expires.isAfter(Instant.now())) {
+            throw new FormatException(where + ": expired at " + expires + " (in-toto-verify refuses it; the owner signs "
+                    + "a new one with 'root in-toto-layout')");
         }
         List<String> required = new ArrayList<>();
         for (JsonNode rule : buildStep(layout).path("expected_materials")) {

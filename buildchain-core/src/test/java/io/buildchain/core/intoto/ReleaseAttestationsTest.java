@@ -191,7 +191,7 @@ class ReleaseAttestationsTest {
         return new java.io.ByteArrayInputStream(out.toByteArray());
     }
 
-    /** The layout of another project or branch is refused when exporting, not written for in-toto-verify to refuse. */
+    /** The layout of another project or branch, or one expired, is refused when exporting, not written for in-toto-verify to refuse. */
     @Test
     void anExportRefusesTheLayoutOfAnotherBranch() throws Exception {
         Network net = new Network(dir, "a");
@@ -208,6 +208,12 @@ class ReleaseAttestationsTest {
                     .hasMessage("layout: its step build requires " + other[0] + "/" + other[1] + ", not proj/main");
             assertThat(dir.resolve("export")).doesNotExist();
         }
+        // An expired layout: in-toto-verify refuses it, so the export says so instead of writing it.
+        var expired = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, root).signed().deepCopy()
+                .put("expires", "2020-01-01T00:00:00Z");
+        assertThatThrownBy(() -> InTotoExport.export(net.store, "proj", "main", Optional.empty(),
+                SignedMetadata.sign(expired, root).toJson(), root.publicKey(), dir.resolve("export")))
+                .isInstanceOf(FormatException.class).hasMessageStartingWith("layout: expired at 2020-01-01T00:00:00Z");
         byte[] layout = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, root).toJson();
         assertThat(InTotoExport.export(net.store, "proj", "main", Optional.empty(), layout, root.publicKey(),
                 dir.resolve("export")).builders()).isEmpty();
