@@ -48,7 +48,7 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
     /** Refuses unless both are {@code builder}'s, for exactly the release's products and record. */
     public void check(PublicKey builder, ObjectNode products, ReleaseRecord record, String where) {
         BuildLink.check(SignedMetadata.parse(link, where + " link"), builder, products, record, where + " link");
-        Provenance.check(provenance, builder, products, where + " provenance");
+        Provenance.check(provenance, builder, products, record, where + " provenance");
     }
 
     public static Path linkBeside(Path request) {

@@ -267,6 +267,21 @@ class ReleaseAttestationsTest {
                     .as(pair[0] + " / " + pair[1]).isInstanceOf(io.buildchain.core.BuildchainException.class)
                     .hasMessageStartingWith("a ");
         }
+        // The builder's own provenance naming another revision or version than the record's is refused.
+        String statement = new String(java.util.Base64.getDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8);
+        for (String other : List.of(statement.replace(REVISION, REVISION.replace('8', '9')),
+                statement.replace("\"version\":\"1.0\"", "\"version\":\"2.0\""))) {
+            assertThat(other).isNotEqualTo(statement);
+            byte[] changed = other.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] pae = Provenance.pae(Provenance.PAYLOAD_TYPE, changed);
+            var resigned = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(good.provenance());
+            resigned.put("payload", java.util.Base64.getEncoder().encodeToString(changed));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) resigned.path("signatures").path(0)).put("sig",
+                    java.util.Base64.getEncoder().encodeToString(net.builders.get("a").sign(pae, 0, pae.length)));
+            assertThatThrownBy(() -> new BuilderAttestations(good.link(), Json.MAPPER.writeValueAsBytes(resigned))
+                    .check(key, products, record, "a"))
+                    .hasMessage("a provenance: its build definition does not name proj/main 1.0 at revision " + REVISION);
+        }
         // A builder never signs bytes other than its manifest's: a file changed after the manifest is refused.
         Files.writeString(a.dist().resolve("app.jar"), "changed after the manifest");
         assertThatThrownBy(() -> BuilderAttestations.make(a.manifest(), a.dist(), net.builders.get("a"), Optional.empty()))
