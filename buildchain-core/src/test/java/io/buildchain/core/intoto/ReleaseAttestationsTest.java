@@ -179,6 +179,17 @@ class ReleaseAttestationsTest {
                     });
             assertThat(inbox.pending("proj", "main")).isEmpty();
         }
+        // Without a release record there is no revision for a link to name.
+        Path bare = dir.resolve("bare");
+        Files.createDirectories(bare);
+        Files.writeString(bare.resolve("app.jar"), "same");
+        Manifest unrecorded = new TreeHasher(2).manifest(bare, 1700000000L);
+        byte[] request = new BuilderChain(dir.resolve("bare-state")).request(keyOfA, unrecorded.digest(), 1700000000L)
+                .bytes();
+        Built noRecord = new Built(new Submission("a", unrecorded.render(), request, Optional.of(bare)), unrecorded, bare);
+        assertThatThrownBy(() -> inbox.accept("proj", "main", upload(noRecord, good)))
+                .hasMessage("in-toto.link needs a release record, whose revision it names");
+        assertThat(inbox.pending("proj", "main")).isEmpty();
         inbox.accept("proj", "main", upload(a, good));
         assertThat(inbox.attestations("proj", "main").values()).singleElement()
                 .satisfies(kept -> assertThat(kept.link()).isEqualTo(good.link()));
