@@ -1,10 +1,11 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.intoto.InTotoExport;
+import io.buildchain.core.intoto.SignedMetadata;
 import io.buildchain.core.store.Store;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,14 +48,15 @@ final class ExportCommand {
 
         @Override
         public Integer call() throws Exception {
+            byte[] layoutJson = SignedBuildInfo.readBounded(layout, SignedMetadata.MAX_BYTES);
             InTotoExport.Result result = InTotoExport.export(Store.open(store), chain.project, chain.branch,
-                    Optional.ofNullable(version), Files.readAllBytes(layout), PublicKey.fromArgument(root, "--root"),
-                    out);
+                    Optional.ofNullable(version), layoutJson, PublicKey.fromArgument(root, "--root"), out);
             PrintWriter printed = spec.commandLine().getOut();
             printed.println("exported " + chain.project + "/" + chain.branch
                     + (result.release().record() != null ? " " + result.release().record().describe() : "")
                     + ": " + result.builders().size() + " agreeing builder links (threshold " + result.threshold()
                     + ") -> " + out);
+            result.leftOut().forEach(reason -> printed.println("  left out: " + reason));
             if (result.builders().size() < result.threshold()) {
                 printed.println("  fewer links than the layout's threshold: in-toto-verify will refuse this release");
             }

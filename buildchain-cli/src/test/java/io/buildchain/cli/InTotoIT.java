@@ -173,7 +173,7 @@ class InTotoIT {
 
     @Test
     void anExpiredLayoutIsRefused() throws Exception {
-        Instant expires = Instant.now().plusSeconds(3);
+        Instant expires = Instant.now().plusSeconds(10); // export refuses a layout already expired: room for two JVM starts
         assertThat(layout("short.layout", expires).exit()).isZero();
         export("short.layout", "short");
         while (!Instant.now().isAfter(expires.plusSeconds(1))) {
@@ -182,6 +182,12 @@ class InTotoIT {
         Verify expired = inTotoVerify("short");
         assertThat(expired.exit()).isEqualTo(1);
         assertThat(expired.output()).contains("LayoutExpiredError", "Layout expired");
+        // Exporting with it now is refused up front, with the reason.
+        Cli.Result late = Cli.run(dir, "export", "in-toto", "--store", "store", "-p", "hello", "-b", "main", "--layout",
+                "short.layout", "--root", "root.pub", "--out", "late");
+        assertThat(late.exit()).isEqualTo(1);
+        assertThat(late.err()).contains("layout: expired at ");
+        assertThat(dir.resolve("late")).doesNotExist();
         // And the owner's command never signs one already past.
         Cli.Result past = layout("past.layout", Instant.now().minusSeconds(60));
         assertThat(past.exit()).isEqualTo(1);
@@ -217,6 +223,12 @@ class InTotoIT {
             Map<String, String> subjects = new TreeMap<>();
             statement.path("subjects").fields().forEachRemaining(s -> subjects.put(s.getKey(), s.getValue().path("sha384").asText()));
             assertThat(subjects).isEqualTo(sha384);
+            // SLSA tools match subjects by sha256: each must be the exported file's.
+            for (String name : sha384.keySet()) {
+                assertThat(statement.path("subjects").path(name).path("sha256").asText()).as(name).isEqualTo(
+                        HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                                Files.readAllBytes(dir.resolve("slsa/files").resolve(name)))));
+            }
             builders.add(statement.path("builder").asText());
         }
         assertThat(builders).containsExactlyInAnyOrder("urn:buildchain:builder:ed25519:" + keys.get("a"),

@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -74,15 +75,16 @@ public final class BuildLink {
     }
 
     /**
-     * The release's files as in-toto artifacts, hashed from {@code dir}; each file's SHA-384 must be the
-     * manifest's, so a link never names bytes other than the signed ones.
+     * The release's files as in-toto artifacts, each hashed from {@code fileOf} its name; each file's SHA-384 must
+     * be the manifest's, so a link never names bytes other than the signed ones.
      */
-    public static ObjectNode products(Manifest manifest, Path dir) throws IOException {
+    public static ObjectNode products(Manifest manifest, Function<String, Path> fileOf) throws IOException {
         ObjectNode products = Json.MAPPER.createObjectNode();
         for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
             MessageDigest sha256 = sha256();
             MessageDigest sha384 = Digest.newSha384();
-            try (InputStream in = Files.newInputStream(dir.resolve(file.getKey()))) {
+            Path path = fileOf.apply(file.getKey());
+            try (InputStream in = Files.newInputStream(path)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     sha256.update(buffer, 0, n);
@@ -90,7 +92,7 @@ public final class BuildLink {
                 }
             }
             if (!Digest.wrap(sha384.digest()).equals(file.getValue())) {
-                throw new VerificationException(dir.resolve(file.getKey()) + ": its SHA-384 is not the manifest's");
+                throw new VerificationException(path + ": its SHA-384 is not the manifest's");
             }
             products.putObject(file.getKey()).put("sha256", HexFormat.of().formatHex(sha256.digest()))
                     .put("sha384", HexFormat.of().formatHex(file.getValue().bytes()));
@@ -100,9 +102,9 @@ public final class BuildLink {
 
     /**
      * Refuses a link that is not {@code builder}'s signed link for the step {@code build} naming exactly the
-     * manifest's files with its SHA-384 digests and the record's project, branch and revision.
+     * release's {@code products} (SHA-256 and SHA-384 of its files) and the record's project, branch and revision.
      */
-    public static void check(SignedMetadata link, PublicKey builder, Manifest manifest, ReleaseRecord record,
+    public static void check(SignedMetadata link, PublicKey builder, ObjectNode products, ReleaseRecord record,
             String where) {
         if (!"link".equals(link.type()) || !STEP.equals(link.signed().path("name").textValue())) {
             throw new FormatException(where + ": not an in-toto link for the step \"" + STEP + "\"");
@@ -114,24 +116,23 @@ public final class BuildLink {
             throw new VerificationException(where + ": its materials do not name " + materialName(record.project(),
                     record.branch()) + " at revision " + record.revision());
         }
-        checkSubjects(link.signed().path("products"), manifest, where);
+        checkArtifacts(link.signed().path("products"), products, where);
     }
 
-    /** Artifacts (products, or a Statement's subjects as a map) naming exactly the manifest's files and digests. */
-    static void checkSubjects(JsonNode artifacts, Manifest manifest, String where) {
-        if (!artifacts.isObject() || artifacts.size() != manifest.files().size()) {
+    /**
+     * Artifacts (products, or a Statement's subjects as a map) naming exactly the release's {@code products}: SHA-256
+     * included, which SLSA tools match subjects by and in-toto compares between the links of a step.
+     */
+    static void checkArtifacts(JsonNode artifacts, ObjectNode products, String where) {
+        if (!artifacts.isObject() || artifacts.size() != products.size()) {
             throw new VerificationException(where + ": names " + artifacts.size() + " files, the manifest "
-                    + manifest.files().size());
+                    + products.size());
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = artifacts.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> artifact = it.next();
-            Digest expected = manifest.files().get(artifact.getKey());
-            JsonNode digests = artifact.getValue();
-            if (expected == null || digests.size() != 2
-                    || !HexFormat.of().formatHex(expected.bytes()).equals(digests.path("sha384").textValue())
-                    || !digests.path("sha256").asText("").matches("[0-9a-f]{64}")) {
+            if (!artifact.getValue().equals(products.get(artifact.getKey()))) {
                 throw new VerificationException(where + ": " + artifact.getKey() + " is not the manifest's file "
-                        + "(expected its sha384 and a sha256, nothing else)");
+                        + "(expected its sha256 and sha384, nothing else)");
             }
         }
     }

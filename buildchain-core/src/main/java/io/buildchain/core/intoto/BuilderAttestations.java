@@ -40,15 +40,15 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
         }
         ReleaseRecord record = ReleaseRecord.of(manifest, SignedBuildInfo.readBounded(files.resolve(ReleaseRecord.NAME),
                 ReleaseRecord.MAX_BYTES), files.resolve(ReleaseRecord.NAME).toString());
-        ObjectNode products = BuildLink.products(manifest, files);
+        ObjectNode products = BuildLink.products(manifest, files::resolve);
         return new BuilderAttestations(BuildLink.sign(products, record, builder).toJson(),
                 Provenance.sign(products, manifest, record, buildinfo, builder));
     }
 
-    /** Refuses unless both are {@code builder}'s, for exactly this manifest and its record. */
-    public void check(PublicKey builder, Manifest manifest, ReleaseRecord record, String where) {
-        BuildLink.check(SignedMetadata.parse(link, where + " link"), builder, manifest, record, where + " link");
-        Provenance.check(provenance, builder, manifest, where + " provenance");
+    /** Refuses unless both are {@code builder}'s, for exactly the release's products and record. */
+    public void check(PublicKey builder, ObjectNode products, ReleaseRecord record, String where) {
+        BuildLink.check(SignedMetadata.parse(link, where + " link"), builder, products, record, where + " link");
+        Provenance.check(provenance, builder, products, record, where + " provenance");
     }
 
     public static Path linkBeside(Path request) {

@@ -5,6 +5,7 @@ import io.buildchain.core.FormatException;
 import io.buildchain.core.manifest.ManifestNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -24,6 +25,15 @@ public final class CanonicalJson {
     }
 
     private static void string(String value, StringBuilder out) {
+        // UTF-8 has no lone surrogate: Java would sign '?' in its place, securesystemslib fails to encode it.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(++i)))) {
+                throw new FormatException("canonical JSON: a string holds a lone surrogate (U+"
+                        + HexFormat.of().withUpperCase().toHexDigits(c) + "), which UTF-8 cannot encode");
+            }
+        }
         out.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
     }
 

@@ -1,5 +1,6 @@
 package io.buildchain.core.intoto;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
 import io.buildchain.core.build.SignedBuildInfo;
@@ -32,8 +33,12 @@ public final class InTotoExport {
     public static final String LAYOUT_KEY = "layout-key.pub";
     public static final String FILES = "files";
 
-    /** @param builders the builders whose links were exported, by keyid */
-    public record Result(Path out, ReleaseView release, List<String> builders, int threshold, String command) {
+    /**
+     * @param builders the builders whose links were exported, by keyid
+     * @param leftOut  why a functionary's link and provenance in the store were not exported, one line each
+     */
+    public record Result(Path out, ReleaseView release, List<String> builders, List<String> leftOut, int threshold,
+            String command) {
     }
 
     private InTotoExport() {
@@ -42,7 +47,7 @@ public final class InTotoExport {
     /** @param version the release of that version, or the branch's newest */
     public static Result export(Store store, String project, String branch, Optional<String> version, byte[] layoutJson,
             PublicKey owner, Path out) throws IOException {
-        SignedMetadata layout = Layout.check(layoutJson, owner, "layout");
+        SignedMetadata layout = Layout.check(layoutJson, owner, project, branch, "layout");
         ReleaseView release = find(store, project, branch, version);
         Manifest manifest = release.manifest();
         if (release.record() == null) {
@@ -54,6 +59,7 @@ public final class InTotoExport {
         Path dir = ReleaseAttestations.dir(store, manifest.digest());
         Path staging = AtomicFiles.newTempName(out.toAbsolutePath().getParent());
         List<String> exported = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         try {
             Path files = staging.resolve(FILES);
             for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
@@ -62,7 +68,7 @@ public final class InTotoExport {
                 Files.copy(store.objectPath(file.getValue()), target);
             }
             // Hashing the copies checks them against the manifest; links must name exactly these digests.
-            var products = BuildLink.products(manifest, files);
+            var products = BuildLink.products(manifest, files::resolve);
             for (Map.Entry<String, PublicKey> builder : Layout.builders(layout, "layout").entrySet()) {
                 Path link = dir.resolve(BuildLink.fileName(builder.getValue()));
                 Path provenance = dir.resolve(Provenance.fileName(builder.getValue()));
@@ -72,8 +78,11 @@ public final class InTotoExport {
                 BuilderAttestations attestations = new BuilderAttestations(
                         SignedBuildInfo.readBounded(link, BuilderAttestations.MAX_BYTES),
                         SignedBuildInfo.readBounded(provenance, BuilderAttestations.MAX_BYTES));
-                attestations.check(builder.getValue(), manifest, release.record(), link.toString());
-                if (!SignedMetadata.parse(attestations.link(), link.toString()).signed().path("products").equals(products)) {
+                try {
+                    attestations.check(builder.getValue(), products, release.record(),
+                            ReleaseAttestations.DIR + "/" + BuildLink.STEP + "." + new InTotoKey(builder.getValue()).prefix());
+                } catch (BuildchainException e) {
+                    leftOut.add(e.getMessage());
                     continue;
                 }
                 Files.write(staging.resolve(link.getFileName().toString()), attestations.link());
@@ -89,10 +98,10 @@ public final class InTotoExport {
                 FileTrees.delete(staging);
             }
         }
-        int threshold = layout.signed().path("steps").path(0).path("threshold").asInt();
+        int threshold = Layout.buildStep(layout).path("threshold").asInt();
         String command = "cd " + out.resolve(FILES) + " && in-toto-verify --layout ../" + LAYOUT + " --layout-keys ../"
                 + LAYOUT_KEY + " --key-types ed25519 --link-dir " + Layout.LINK_DIR_FROM_FILES;
-        return new Result(out, release, exported, threshold, command);
+        return new Result(out, release, exported, leftOut, threshold, command);
     }
 
     private static ReleaseView find(Store store, String project, String branch, Optional<String> version)

@@ -2,6 +2,7 @@ package io.buildchain.core.intoto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
@@ -10,6 +11,7 @@ import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,8 +119,12 @@ public final class Layout {
         return byKeyid;
     }
 
-    /** A layout refused unless it is one, signed by {@code owner}. */
-    public static SignedMetadata check(byte[] json, PublicKey owner, String where) {
+    /**
+     * A layout refused unless it is one, signed by {@code owner}, whose step {@code build} requires the material
+     * of {@code project}/{@code branch} and which has not expired: in-toto-verify would refuse this branch's links
+     * under another's layout, and any expired one.
+     */
+    public static SignedMetadata check(byte[] json, PublicKey owner, String project, String branch, String where) {
         SignedMetadata layout = SignedMetadata.parse(json, where);
         if (!"layout".equals(layout.type())) {
             throw new FormatException(where + ": not an in-toto layout");
@@ -126,19 +132,46 @@ public final class Layout {
         if (!layout.signedBy(owner)) {
             throw new VerificationException(where + ": not signed by the root key " + owner);
         }
+        Instant expires;
+        try {
+            expires = Instant.parse(layout.signed().path("expires").asText(""));
+        } catch (DateTimeParseException e) {
+            throw new FormatException(where + ": expires " + layout.signed().path("expires") + " is not a UTC time");
+        }
+        if (!expires.isAfter(Instant.now())) {
+            throw new FormatException(where + ": expired at " + expires + " (in-toto-verify refuses it; the owner signs "
+                    + "a new one with 'root in-toto-layout')");
+        }
+        List<String> required = new ArrayList<>();
+        for (JsonNode rule : buildStep(layout).path("expected_materials")) {
+            if ("REQUIRE".equals(rule.path(0).textValue())) {
+                required.add(rule.path(1).asText());
+            }
+        }
+        String material = BuildLink.materialName(project, branch);
+        if (!required.contains(material)) {
+            throw new FormatException(where + ": its step " + BuildLink.STEP + " requires "
+                    + (required.isEmpty() ? "no material" : String.join(", ", required)) + ", not " + material);
+        }
         return layout;
+    }
+
+    /** The step {@code build} of a layout, or a missing node. */
+    public static JsonNode buildStep(SignedMetadata layout) {
+        for (JsonNode step : layout.signed().path("steps")) {
+            if (BuildLink.STEP.equals(step.path("name").textValue())) {
+                return step;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     /** The functionaries of the step {@code build}, by keyid. */
     public static Map<String, PublicKey> builders(SignedMetadata layout, String where) {
         Map<String, PublicKey> out = new TreeMap<>();
-        for (JsonNode step : layout.signed().path("steps")) {
-            if (BuildLink.STEP.equals(step.path("name").textValue())) {
-                for (JsonNode keyid : step.path("pubkeys")) {
-                    out.put(keyid.asText(), InTotoKey.parse(layout.signed().path("keys").get(keyid.asText()),
-                            where + " key " + keyid.asText()).key());
-                }
-            }
+        for (JsonNode keyid : buildStep(layout).path("pubkeys")) {
+            out.put(keyid.asText(), InTotoKey.parse(layout.signed().path("keys").get(keyid.asText()),
+                    where + " key " + keyid.asText()).key());
         }
         return out;
     }

@@ -13,6 +13,7 @@ import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.release.ReleaseRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -48,14 +49,12 @@ public final class Provenance {
         ObjectNode predicate = statement.putObject("predicate");
         ObjectNode definition = predicate.putObject("buildDefinition");
         definition.put("buildType", BUILD_TYPE);
-        definition.putObject("externalParameters").put("project", record.project()).put("branch", record.branch())
-                .put("version", record.version()).put("sourceTime", record.sourceTime());
+        definition.set("externalParameters", externalParameters(record));
         buildinfo.ifPresent(info -> {
             ObjectNode fields = definition.putObject("internalParameters").putObject("buildinfo");
             info.environment().forEach(fields::put);
         });
-        definition.putArray("resolvedDependencies").addObject().put("name", "source")
-                .set("digest", BuildLink.gitCommit(record.revision()));
+        definition.set("resolvedDependencies", resolvedDependencies(record));
         ObjectNode run = predicate.putObject("runDetails");
         run.putObject("builder").put("id", BUILDER_ID_PREFIX + builder.publicKey().base32());
         run.putArray("byproducts").addObject().put("name", "manifest.json").putObject("digest")
@@ -74,6 +73,19 @@ public final class Provenance {
         }
     }
 
+    /** The release record's project, branch, version and source time. */
+    private static ObjectNode externalParameters(ReleaseRecord record) {
+        return Json.MAPPER.createObjectNode().put("project", record.project()).put("branch", record.branch())
+                .put("version", record.version()).put("sourceTime", record.sourceTime());
+    }
+
+    /** The one dependency: the source at the record's revision. */
+    private static ArrayNode resolvedDependencies(ReleaseRecord record) {
+        ArrayNode dependencies = Json.MAPPER.createArrayNode();
+        dependencies.addObject().put("name", "source").set("digest", BuildLink.gitCommit(record.revision()));
+        return dependencies;
+    }
+
     /** DSSE v1's pre-authentication encoding: {@code "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body}. */
     static byte[] pae(String payloadType, byte[] body) {
         byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
@@ -86,9 +98,11 @@ public final class Provenance {
 
     /**
      * The Statement of {@code envelope}, refused unless a signature by {@code builder} holds over it and its
-     * subjects are exactly the manifest's files with the manifest's SHA-384 digests.
+     * subjects are exactly the release's {@code products} (its files with their SHA-256 and SHA-384) and its build
+     * definition names the record's project, branch, version, source time and revision.
      */
-    public static JsonNode check(byte[] envelope, PublicKey builder, Manifest manifest, String where) {
+    public static JsonNode check(byte[] envelope, PublicKey builder, ObjectNode products, ReleaseRecord record,
+            String where) {
         JsonNode root;
         try {
             root = envelope.length > SignedMetadata.MAX_BYTES ? null : Json.MAPPER.readTree(envelope);
@@ -135,8 +149,20 @@ public final class Provenance {
                 throw new VerificationException(where + ": subject " + subject.path("name") + " is named twice");
             }
         }
-        BuildLink.checkSubjects(subjects, manifest, where);
+        BuildLink.checkArtifacts(subjects, products, where);
+        JsonNode definition = statement.path("predicate").path("buildDefinition");
+        if (!BUILD_TYPE.equals(definition.path("buildType").textValue())
+                || !sameJson(definition.path("externalParameters"), externalParameters(record))
+                || !sameJson(definition.path("resolvedDependencies"), resolvedDependencies(record))) {
+            throw new VerificationException(where + ": its build definition does not name " + record.project() + "/"
+                    + record.branch() + " " + record.version() + " at revision " + record.revision());
+        }
         return statement;
+    }
+
+    /** Equal as in-toto sees JSON (an int and a long of one value alike); a missing node equals nothing. */
+    private static boolean sameJson(JsonNode a, JsonNode b) {
+        return !a.isMissingNode() && Arrays.equals(CanonicalJson.encode(a), CanonicalJson.encode(b));
     }
 
     private static byte[] decodeBase64(String text) {

@@ -1,5 +1,6 @@
 package io.buildchain.core.intoto;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
@@ -59,6 +60,7 @@ public final class ReleaseAttestations {
         }
         ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(store.objectPath(recordDigest.get())),
                 "release record of " + digest);
+        ObjectNode products = BuildLink.products(manifest, name -> store.objectPath(manifest.files().get(name)));
         Path dir = dir(store, digest);
         try (DirectoryLock lock = store.lock()) {
             for (Vote vote : decision.agreeing()) {
@@ -67,7 +69,7 @@ public final class ReleaseAttestations {
                     continue;
                 }
                 try {
-                    attestations.check(vote.key(), manifest, record, decision.builderName(vote));
+                    attestations.check(vote.key(), products, record, decision.builderName(vote));
                 } catch (BuildchainException e) {
                     report.accept("in-toto: left out: " + e.getMessage());
                     continue;

@@ -3,6 +3,7 @@ package io.buildchain.core.submit;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
+import io.buildchain.core.intoto.BuildLink;
 import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.chain.SignedRequest;
@@ -106,7 +107,7 @@ public final class SubmissionInbox {
                 Files.write(staging.resolve(SubmissionPackage.REQUEST), head.request().bytes());
                 Map<String, Digest> artifacts = extractArtifacts(tar, staging, head, slot);
                 checkArtifacts(head.manifest(), artifacts);
-                checkRelease(project, branch, staging, head.manifest());
+                checkRelease(project, branch, staging, head);
                 Path target = root.resolve(project).resolve(branch).resolve(head.digest().base32())
                         .resolve(head.request().publicKey().base32());
                 // Filing is serialised with other uploads and with the publisher taking submissions: none is lost.
@@ -418,24 +419,46 @@ public final class SubmissionInbox {
     }
 
     /** The checks the publisher makes on the release itself, made early: its record and its source time. */
-    private void checkRelease(String project, String branch, Path staging, Manifest manifest) throws IOException {
+    private void checkRelease(String project, String branch, Path staging, Authenticated head) throws IOException {
+        Manifest manifest = head.manifest();
+        Path link = staging.resolve(SubmissionPackage.IN_TOTO_LINK);
+        if (ReleaseRecord.entry(manifest).isEmpty() && Files.exists(link)) {
+            throw new SubmissionRejectedException(400, SubmissionPackage.IN_TOTO_LINK + " needs a release record, "
+                    + "whose revision it names");
+        }
         if (ReleaseRecord.entry(manifest).isPresent()) {
             Path file = staging.resolve("artifacts").resolve(ReleaseRecord.NAME);
+            ReleaseRecord record;
             try {
                 if (Files.size(file) > ReleaseRecord.MAX_BYTES) {
                     throw new SubmissionRejectedException(413, ReleaseRecord.NAME + " is larger than "
                             + ReleaseRecord.MAX_BYTES + " bytes");
                 }
-                ReleaseRecord record = ReleaseRecord.of(manifest, Files.readAllBytes(file), ReleaseRecord.NAME);
+                record = ReleaseRecord.of(manifest, Files.readAllBytes(file), ReleaseRecord.NAME);
                 record.checkFor(project, branch, "this submission");
                 record.checkSizes(staging.resolve("artifacts"), "this submission");
             } catch (BuildchainException e) {
                 throw new SubmissionRejectedException(409, e.getMessage());
             }
+            if (Files.exists(link)) {
+                checkAttestations(staging, head, record);
+            }
         }
         Optional<String> stale = Publisher.staleSource(store, project, branch, manifest.time());
         if (stale.isPresent()) {
             throw new SubmissionRejectedException(409, stale.get());
+        }
+    }
+
+    /** The link and provenance must be the builder's, for exactly these files: checked here as the buildinfo is. */
+    private static void checkAttestations(Path staging, Authenticated head, ReleaseRecord record) throws IOException {
+        try {
+            new BuilderAttestations(Files.readAllBytes(staging.resolve(SubmissionPackage.IN_TOTO_LINK)),
+                    Files.readAllBytes(staging.resolve(SubmissionPackage.IN_TOTO_PROVENANCE))).check(
+                    head.request().publicKey(), BuildLink.products(head.manifest(), staging.resolve("artifacts")::resolve),
+                    record, "this submission's in-toto");
+        } catch (BuildchainException e) {
+            throw new SubmissionRejectedException(400, e.getMessage());
         }
     }
 

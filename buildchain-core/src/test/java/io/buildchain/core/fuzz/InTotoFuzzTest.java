@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.buildchain.core.crypto.PublicKey;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.buildchain.core.intoto.BuildLink;
 import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
@@ -27,6 +29,7 @@ class InTotoFuzzTest {
     static final Path RELEASE = release();
     static final Manifest MANIFEST = manifest();
     static final ReleaseRecord RECORD = record();
+    static final ObjectNode PRODUCTS = products();
 
     /** Input: the link's bytes, a NUL byte, the envelope's bytes (JSON never holds a raw NUL). */
     @FuzzTest(maxDuration = "10m")
@@ -39,11 +42,11 @@ class InTotoFuzzTest {
         byte[] provenance = nul < input.length ? Arrays.copyOfRange(input, nul + 1, input.length) : new byte[0];
         BuilderAttestations attestations = new BuilderAttestations(link, provenance);
         acceptOrRefuse(() -> {
-            attestations.check(SEED_BUILDER, MANIFEST, RECORD, "fuzz");
+            attestations.check(SEED_BUILDER, PRODUCTS, RECORD, "fuzz");
             return true;
         });
         assertThat(acceptOrRefuse(() -> {
-            attestations.check(FixedKeys.of(2).publicKey(), MANIFEST, RECORD, "fuzz");
+            attestations.check(FixedKeys.of(2).publicKey(), PRODUCTS, RECORD, "fuzz");
             return true;
         })).as("accepted for a key that signed nothing").isEmpty();
     }
@@ -63,6 +66,14 @@ class InTotoFuzzTest {
     private static Manifest manifest() {
         try {
             return new TreeHasher(1).manifest(RELEASE, 1700000000L);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode products() {
+        try {
+            return BuildLink.products(MANIFEST, RELEASE::resolve);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
