@@ -156,6 +156,43 @@ class HpiArchiveIT {
         assertThat(plugin.read(PLUGIN_JAR, "META-INF/annotations/hudson.Extension")).isNotEmpty();
     }
 
+    /**
+     * Since SECURITY-2824 workflow-cps compiles a plugin's .groovy resource only when a GroovySourceFileAllowlist
+     * extension allows its URL (else buildchainBuild dies with ClassNotFoundException): the extensions the plugin's
+     * sezpoz index lists, instantiated as Jenkins does, allow every .groovy of the plugin jar by the URL the plugin's
+     * class loader gives, and nothing else of that name.
+     */
+    @Test
+    void everyGroovyResourceOfThePluginIsAllowedByAnAllowlistExtensionOfThePlugin() throws Exception {
+        Class<?> point = plugin.loader.loadClass("org.jenkinsci.plugins.workflow.cps.GroovySourceFileAllowlist");
+        @SuppressWarnings("unchecked")
+        Class<java.lang.annotation.Annotation> extension = (Class<java.lang.annotation.Annotation>) plugin.loader
+                .loadClass("hudson.Extension");
+        List<Object> allowlists = new ArrayList<>();
+        for (var item : net.java.sezpoz.Index.load(extension, Object.class, plugin.loader)) {
+            if (item.element() instanceof Class<?> c && point.isAssignableFrom(c)) {
+                allowlists.add(item.instance());
+            }
+        }
+        assertThat(allowlists).as("GroovySourceFileAllowlist extensions in the sezpoz index").isNotEmpty();
+        var isAllowed = point.getMethod("isAllowed", String.class);
+        List<String> groovy = plugin.entriesOf(PLUGIN_JAR).stream().filter(n -> n.endsWith(".groovy")).toList();
+        assertThat(groovy).contains("io/buildchain/jenkins/pipeline/BuildchainBuild.groovy");
+        for (String entry : groovy) {
+            String url = plugin.loader.getResource(entry).toExternalForm();
+            assertThat(url).startsWith("jar:file:").endsWith(PLUGIN_JAR + "!/" + entry);
+            boolean allowed = false;
+            for (Object allowlist : allowlists) {
+                allowed |= (boolean) isAllowed.invoke(allowlist, url);
+                // The same path elsewhere (another plugin's jar, a directory) is not this plugin's file.
+                assertThat((boolean) isAllowed.invoke(allowlist, "jar:file:/tmp/other.jar!/" + entry)).isFalse();
+                assertThat((boolean) isAllowed.invoke(allowlist, "file:/tmp/classes/" + entry)).isFalse();
+                assertThat((boolean) isAllowed.invoke(allowlist, url.replace(entry, "Other.groovy"))).isFalse();
+            }
+            assertThat(allowed).as(url).isTrue();
+        }
+    }
+
     @Test
     void everyReferenceOfThePluginIsInTheArchiveADeclaredPluginJenkinsCoreOrTheJdk() {
         Signatures real = Signatures.load();

@@ -81,6 +81,7 @@ class PluginResourcesTest {
                 "io.buildchain.jenkins.steps.PublishStep$DescriptorImpl",
                 "io.buildchain.jenkins.steps.AgentsStep$DescriptorImpl",
                 "io.buildchain.jenkins.pipeline.BuildchainBuildVariable",
+                "io.buildchain.jenkins.pipeline.BuildchainGroovyAllowlist",
                 "io.buildchain.jenkins.web.ActionFactories$ForJobs",
                 "io.buildchain.jenkins.web.ActionFactories$ForRuns",
                 "io.buildchain.jenkins.web.ActionFactories$ForAgents");
