@@ -73,7 +73,8 @@ class HpiArchiveIT {
         expected.put("Hudson-Version", "2.541.3");
         expected.put("Minimum-Java-Version", "17");
         expected.put("Plugin-Dependencies", "workflow-step-api:710.v3e456cc85233,structs:362.va_b_695ef4fdf9,"
-                + "workflow-cps:4259.vf653c2b_8a_b_69,docker-workflow:634.vedc7242b_eda_7");
+                + "workflow-cps:4259.vf653c2b_8a_b_69;resolution:=optional,"
+                + "docker-workflow:634.vedc7242b_eda_7;resolution:=optional");
         expected.forEach((name, value) -> assertThat(main.getValue(name)).as(name).isEqualTo(value));
         assertThat(main.getValue("Url")).startsWith("https://");
         assertThat(main.getValue("Plugin-Version")).isNotBlank();
@@ -191,6 +192,48 @@ class HpiArchiveIT {
             }
             assertThat(allowed).as(url).isTrue();
         }
+    }
+
+    /**
+     * The three steps need workflow-step-api (and the structs it requires) only: every other plugin dependency is
+     * optional, so Jenkins loads the plugin without Pipeline: Groovy or Docker Pipeline. A class of an optional
+     * plugin may then be linked only from an extension marked optional (Jenkins skips it when the link fails);
+     * docker-workflow, reached through the Pipeline's docker variable, is linked from no class at all.
+     */
+    @Test
+    void everyPluginDependencyTheStepsDoNotNeedIsOptionalAndLinkedOnlyFromOptionalExtensions() throws Exception {
+        Map<String, Boolean> optional = new LinkedHashMap<>();
+        for (String dependency : plugin.manifest.getMainAttributes().getValue("Plugin-Dependencies").split(",")) {
+            optional.put(dependency.substring(0, dependency.indexOf(':')),
+                    dependency.endsWith(";resolution:=optional"));
+        }
+        assertThat(optional).containsEntry("workflow-step-api", false).containsEntry("structs", false)
+                .containsEntry("workflow-cps", true).containsEntry("docker-workflow", true).hasSize(4);
+
+        @SuppressWarnings("unchecked")
+        Class<java.lang.annotation.Annotation> extension = (Class<java.lang.annotation.Annotation>) plugin.loader
+                .loadClass("hudson.Extension");
+        Set<String> optionalExtensions = new TreeSet<>();
+        for (var item : net.java.sezpoz.Index.load(extension, Object.class, plugin.loader)) {
+            if ((boolean) extension.getMethod("optional").invoke(item.annotation())) {
+                optionalExtensions.add(item.className().replace('.', '/'));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (ClassInfo c : pluginClasses().values()) {
+            for (String type : c.types) {
+                String binary = type.replace('/', '.');
+                PLUGIN_PACKAGES.forEach((pkg, owner) -> {
+                    if (binary.startsWith(pkg) && optional.getOrDefault(owner, false)
+                            && (owner.equals("docker-workflow") || !optionalExtensions.contains(c.name.split("\\$")[0]))) {
+                        problems.add(c.name + " links " + binary + " of the optional plugin " + owner);
+                    }
+                });
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(optionalExtensions).contains("io/buildchain/jenkins/pipeline/BuildchainBuildVariable",
+                "io/buildchain/jenkins/pipeline/BuildchainGroovyAllowlist");
     }
 
     @Test

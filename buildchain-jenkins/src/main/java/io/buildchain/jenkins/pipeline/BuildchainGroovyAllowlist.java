@@ -13,7 +13,7 @@ import org.jenkinsci.plugins.workflow.cps.GroovySourceFileAllowlist;
  * variable fails with a ClassNotFoundException. Allowed are exactly the URLs this plugin's class loader gives for
  * its own files: the same path in another jar (a second plugin, a directory on the class path) is not.
  */
-@Extension
+@Extension(optional = true)
 public class BuildchainGroovyAllowlist extends GroovySourceFileAllowlist {
     /** Every .groovy resource of the plugin, by class name. */
     static final List<String> SOURCES = List.of(BuildchainBuildVariable.GROOVY_CLASS);

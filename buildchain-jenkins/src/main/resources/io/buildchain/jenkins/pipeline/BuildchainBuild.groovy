@@ -21,8 +21,11 @@ class BuildchainBuild implements Serializable {
     }
 
     def call(Map args, Closure body) {
-        List<String> agents = script.buildchainAgents(label: args.label, builders: args.builders)
         String image = args.image
+        if (image) {
+            requireDockerPipeline(image)
+        }
+        List<String> agents = script.buildchainAgents(label: args.label, builders: args.builders)
         Map branches = [:]
         for (String agent : agents) {
             String name = agent
@@ -43,5 +46,19 @@ class BuildchainBuild implements Serializable {
             }
         }
         script.parallel(branches)
+    }
+
+    /**
+     * Docker Pipeline is an optional dependency: without it there is no docker variable, and the build would only
+     * fail inside the first branch, on an agent, with a MissingPropertyException. Fail before any agent is taken.
+     */
+    private void requireDockerPipeline(String image) {
+        try {
+            script.getProperty('docker')
+        } catch (MissingPropertyException e) {
+            throw new hudson.AbortException("buildchainBuild: image: '" + image + "' needs the Docker Pipeline "
+                    + "plugin (docker-workflow), which is not installed: install it in Manage Jenkins > Plugins, or "
+                    + "leave image: out to build on the agents themselves")
+        }
     }
 }

@@ -32,12 +32,16 @@ class BuildchainBuildGroovyTest {
             "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
 
     List<?> run(String invocation) throws Exception {
+        return run(STEPS, invocation);
+    }
+
+    List<?> run(String steps, String invocation) throws Exception {
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass("org.jenkinsci.plugins.workflow.cps.CpsScript");
         GroovyClassLoader loader = new GroovyClassLoader(getClass().getClassLoader(), config);
         loader.parseClass(SOURCE.toFile());
         Binding binding = new Binding();
-        new GroovyShell(loader, binding, config).evaluate(STEPS + "\n" + invocation);
+        new GroovyShell(loader, binding, config).evaluate(steps + "\n" + invocation);
         return (List<?>) binding.getVariable("calls");
     }
 
@@ -60,5 +64,23 @@ class BuildchainBuildGroovyTest {
                 + " { calls << \"body on ${where}\" }");
         assertThat(calls).extracting(Object::toString).containsExactly("agents builder 2", "parallel [linux-a, linux-c]",
                 "node linux-a", "body on linux-a", "node linux-c", "body on linux-c");
+    }
+
+    @Test
+    void anImageWithoutDockerPipelineFailsInOneLineBeforeAnyAgentIsTaken() throws Exception {
+        // Docker Pipeline is optional: without it the script has no docker variable.
+        String withoutDocker = STEPS.lines().filter(l -> !l.startsWith("docker =")).collect(
+                java.util.stream.Collectors.joining("\n"));
+        String invocation = "try { new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this)"
+                + ".call(label: 'builder', builders: 2, image: 'maven:3') { calls << 'body' } } catch (hudson.AbortException e) {"
+                + " calls << e.message }";
+        assertThat(run(withoutDocker, invocation)).extracting(Object::toString).containsExactly(
+                "buildchainBuild: image: 'maven:3' needs the Docker Pipeline plugin (docker-workflow), which is not "
+                        + "installed: install it in Manage Jenkins > Plugins, or leave image: out to build on the agents "
+                        + "themselves");
+        // Without image: the same script builds on the agents.
+        assertThat(run(withoutDocker, invocation.replace(", image: 'maven:3'", ""))).extracting(Object::toString)
+                .containsExactly("agents builder 2", "parallel [linux-a, linux-c]", "node linux-a", "body",
+                        "node linux-c", "body");
     }
 }
