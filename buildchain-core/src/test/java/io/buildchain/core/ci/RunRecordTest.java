@@ -72,15 +72,32 @@ class RunRecordTest {
     @Test
     void aBranchBelongsToTheFirstJobThatPublishesIt() throws Exception {
         ChainOwners owners = new ChainOwners(dir.resolve("jenkins/buildchain/owners"));
-        owners.claim("hello", "main", "folder/job one");
-        owners.claim("hello", "main", "folder/job one");
-        assertThatThrownBy(() -> owners.claim("hello", "main", "other")).hasMessageContaining("\"folder/job one\"");
-        owners.claim("hello", "dev", "other");
+        assertThat(owners.publishAs("hello", "main", "folder/job one", () -> "block 1")).isEqualTo("block 1");
+        owners.publishAs("hello", "main", "folder/job one", () -> "block 2");
+        List<String> ran = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> owners.publishAs("hello", "main", "other", () -> ran.add("other")))
+                .hasMessageContaining("\"folder/job one\"");
+        assertThat(ran).as("refused before publishing").isEmpty();
+        owners.publishAs("hello", "dev", "other", () -> null);
         assertThat(owners.owns("folder/job one", "hello", "main")).isTrue();
         assertThat(owners.owns("other", "hello", "main")).isFalse();
         assertThat(owners.owns("other", "hello", "dev")).isTrue();
         assertThat(owners.branches("other")).containsExactly(new String[] {"hello", "dev"});
-        assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
+        assertThatThrownBy(() -> owners.publishAs("a/b", "main", "j", () -> null)).hasMessageContaining("project \"a/b\"");
+    }
+
+    /** The run in the report: the first job's publish failed (quorum not met); the job that meets it later publishes. */
+    @Test
+    void aFailedPublishClaimsNothing() throws Exception {
+        ChainOwners owners = new ChainOwners(dir.resolve("jenkins/buildchain/owners"));
+        assertThatThrownBy(() -> owners.publishAs("hello3", "main", "hello-dissent", () -> {
+            throw new io.buildchain.core.FormatException("quorum not met");
+        })).hasMessage("quorum not met");
+        assertThat(owners.branches("hello-dissent")).isEmpty();
+        assertThat(owners.publishAs("hello3", "main", "hello-agree", () -> "published")).isEqualTo("published");
+        assertThat(owners.owns("hello-agree", "hello3", "main")).isTrue();
+        assertThatThrownBy(() -> owners.publishAs("hello3", "main", "hello-dissent", () -> "late"))
+                .hasMessageContaining("hello3/main is published by the job \"hello-agree\"");
     }
 
     @Test

@@ -134,7 +134,13 @@ public class PublishStep extends Step {
                 throw new AbortException("buildchainPublish: no manifest was recorded in this run; call "
                         + "buildchainManifest on each builder first");
             }
-            JenkinsPaths.owners().claim(project, branch, run.getParent().getFullName());
+            // The job owns the branch once it has published there, not before: a failed first publish claims nothing.
+            return JenkinsPaths.owners().publishAs(project, branch, run.getParent().getFullName(),
+                    () -> publish(run, listener, config, k, trusted, record, submissions));
+        }
+
+        private String publish(Run<?, ?> run, TaskListener listener, BuildchainConfiguration config, int k,
+                KeyList trusted, RunRecord record, List<Submission> submissions) throws Exception {
             Store store = JenkinsPaths.store();
             Publisher publisher = new Publisher(store, config.signer(listener),
                     line -> listener.getLogger().println("buildchain: " + line));
