@@ -8,14 +8,17 @@ import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.PublicKey;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * pihsm's serial client: write the 224-byte request, read 400 bytes within the deadline, check the reply
- * (self-signed, carrying our request, by the pinned key); on a bad or missing reply drain the line and
- * send the same request again (the node answers a repeat with the same block), 3 tries in all.
+ * (self-signed, carrying our request, by the pinned key); on a bad or missing reply read on for one more
+ * deadline, using our block if it arrives late, else send the same request again (the node answers a repeat with
+ * the same block), 3 tries in all. The deadline is the caller's: a Raspberry Pi under load may take seconds.
  */
 public final class SerialSigner implements BlockSigner {
     public static final int TRIES = 3;
@@ -52,12 +55,57 @@ public final class SerialSigner implements BlockSigner {
                     return Block.decode(reply, "signer reply");
                 }
                 log.accept("try " + attempt + " of " + TRIES + " on " + port + ": " + problem
-                        + (attempt < TRIES ? "; draining the line and sending the request again" : ""));
-                line.drain(DRAIN_BYTES, timeout);
+                        + "; reading on for " + timeout.toMillis() + " ms"
+                        + (attempt < TRIES ? ", then sending the request again" : ""));
+                // pihsm's client drains the line here. A busy or stalled node answers after the deadline: its block
+                // is read and used, not drained away (once signed, a block missing from the store breaks the chain).
+                ByteArrayOutputStream late = new ByteArrayOutputStream();
+                late.writeBytes(reply);
+                Block answer = lateReply(line, late, request);
+                if (answer != null) {
+                    log.accept("late reply on " + port + " after try " + attempt + ": block "
+                            + Long.toUnsignedString(answer.counter()) + " carries this request; using it");
+                    return answer;
+                }
+                silent &= late.size() == reply.length;
             }
             String failed = "serial request failed " + TRIES + " tries on " + port + ": " + problem;
             throw silent ? new SignerSilentException(failed) : new BuildchainException(failed);
         }
+    }
+
+    /**
+     * Reads the line for one more deadline (at most {@value #DRAIN_BYTES} bytes beyond a block), into {@code seen},
+     * returning as soon as {@code seen} holds the block answering {@code request} at any offset; null if it never did.
+     */
+    private Block lateReply(SerialLine line, ByteArrayOutputStream seen, SignedRequest request) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end && seen.size() < DRAIN_BYTES + Block.SIZE) {
+            seen.writeBytes(line.poll(Block.SIZE));
+            byte[] bytes = seen.toByteArray();
+            int carried = indexOf(bytes, request.bytes());
+            int start = carried - (Block.SIZE - SignedRequest.SIZE);
+            if (start >= 0) {
+                byte[] candidate = Arrays.copyOfRange(bytes, start, start + Block.SIZE);
+                if (check(candidate, request) == null) {
+                    return Block.decode(candidate, "signer reply");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Why {@code reply} is not the answer to {@code request}, or null if it is. */

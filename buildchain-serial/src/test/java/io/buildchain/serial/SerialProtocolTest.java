@@ -104,6 +104,45 @@ class SerialProtocolTest {
         assertThat(audit.builders()).hasSize(4);
     }
 
+    /**
+     * The line stalls (the relay stopped, as a hung node or a saturated Pi would) past every try's deadline; the
+     * node's block arrives while the client reads on after its last try. pihsm's client drained it away and gave
+     * up, leaving a signed block nobody stored; here it is read and used.
+     */
+    @Test
+    void aReplyArrivingAfterTheLastTrysDeadlineIsReadAndUsed() throws Exception {
+        SigningKey builder = SigningKey.generate(RANDOM);
+        Duration timeout = Duration.ofMillis(1000);
+        long stall = SerialSigner.TRIES * 2 * timeout.toMillis() - timeout.toMillis() / 2; // inside the last reading
+        try (RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("state"), null)) {
+            SignedRequest request = request("b", builder, "stalled");
+            signal("STOP");
+            Thread resume = new Thread(() -> {
+                try {
+                    Thread.sleep(stall);
+                    signal("CONT");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            resume.start();
+            try {
+                Block block = client(signer.key.publicKey(), timeout).sign(request);
+                assertThat(block.carries(request)).isTrue();
+                assertThat(block.counter()).isEqualTo(1);
+            } finally {
+                resume.join(30_000);
+                signal("CONT");
+            }
+            assertThat(clientLog).last().asString().startsWith("late reply on " + pty.clientEnd + " after try 3: block 1");
+        }
+    }
+
+    void signal(String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pty.relay().pid())).start().waitFor())
+                .isZero();
+    }
+
     @Test
     void garbageBurstsAndTruncatedFramesBetweenValidRequests() throws Exception {
         SigningKey builder = SigningKey.generate(RANDOM);

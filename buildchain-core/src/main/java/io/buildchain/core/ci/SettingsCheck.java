@@ -1,6 +1,7 @@
 package io.buildchain.core.ci;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import java.util.List;
@@ -35,6 +36,33 @@ public final class SettingsCheck {
         static Result error(String message) {
             return new Result(Level.ERROR, message);
         }
+    }
+
+    /** How long the signer client waits for each reply by default: a Raspberry Pi writing its chain to an SD card
+     * under load can take seconds, and a reply given up on is a signed block the store never gets. */
+    public static final int DEFAULT_SIGNER_TIMEOUT_SECONDS = 10;
+    public static final int MAX_SIGNER_TIMEOUT_SECONDS = 600;
+
+    /**
+     * A setting's value as it is stored (Configuration as Code, the settings form): refused at once with the
+     * check's message, prefixed by the setting's name, when the check finds an error; warnings are kept.
+     */
+    public static void require(Result result, String setting) {
+        if (result.level() == Level.ERROR) {
+            throw new FormatException(setting + ": " + result.message());
+        }
+    }
+
+    public static Result signerTimeout(int seconds) {
+        if (seconds < 1 || seconds > MAX_SIGNER_TIMEOUT_SECONDS) {
+            return Result.error("Expected 1 to " + MAX_SIGNER_TIMEOUT_SECONDS + " seconds, e.g. "
+                    + DEFAULT_SIGNER_TIMEOUT_SECONDS);
+        }
+        if (seconds < 5) {
+            return Result.warning("A signing node on a Raspberry Pi can take longer than " + seconds + " s to answer "
+                    + "under load; the client reads on for as long again before it asks again");
+        }
+        return Result.ok("");
     }
 
     /** An agent that a label expression matched. */

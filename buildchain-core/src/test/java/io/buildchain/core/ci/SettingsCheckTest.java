@@ -64,4 +64,16 @@ class SettingsCheckTest {
         assertThat(SettingsCheck.signerLabel("hsm", List.of(new Agent("a", false), new Agent("b", true))).message())
                 .contains("first online one (b)");
     }
+
+    @Test
+    void signerTimeoutAndRequire() {
+        assertThat(SettingsCheck.signerTimeout(SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS).level()).isEqualTo(Level.OK);
+        assertThat(SettingsCheck.signerTimeout(2).level()).isEqualTo(Level.WARNING);
+        assertThat(SettingsCheck.signerTimeout(0).level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.signerTimeout(601).level()).isEqualTo(Level.ERROR);
+        SettingsCheck.require(SettingsCheck.signerTimeout(2), "signerTimeout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SettingsCheck.require(SettingsCheck.quorum(0, 0),
+                "defaultQuorum")).isInstanceOf(io.buildchain.core.FormatException.class)
+                .hasMessage("defaultQuorum: The quorum must be at least 1");
+    }
 }

@@ -11,6 +11,7 @@ import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,15 +26,18 @@ public final class AgentSigner implements BlockSigner {
     private final String port;
     private final int baud;
     private final PublicKey pinned;
+    private final Duration timeout;
     private final TaskListener listener;
     /** The agent chosen by the last {@link #sign}, or null before. */
     private String agentName;
 
-    public AgentSigner(String label, String port, int baud, PublicKey pinned, TaskListener listener) {
+    /** @param timeout how long the serial client waits for each reply */
+    public AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, TaskListener listener) {
         this.label = label;
         this.port = port;
         this.baud = baud;
         this.pinned = pinned;
+        this.timeout = timeout;
         this.listener = listener;
     }
 
@@ -50,7 +54,7 @@ public final class AgentSigner implements BlockSigner {
         synchronized (LINE) {
             try {
                 reply = channel.call(new SignOnAgent(port, baud, pinned == null ? null : pinned.toString(),
-                        request.bytes()));
+                        timeout.toMillis(), request.bytes()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the signer on " + agentName + " was signing", e);

@@ -46,6 +46,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     private String signerLabel;
     private String serialPort;
     private int baud = DEFAULT_BAUD;
+    private int signerTimeout = SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS;
     private String signerKey;
     private String rootKey;
     /** The key the signer agent signed with last, to tell the settings page which key to certify after a restart. */
@@ -92,7 +93,20 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setBaud(int baud) {
+        SettingsCheck.require(SettingsCheck.baud(baud), "baud");
         this.baud = baud;
+        save();
+    }
+
+    /** Seconds the signer client waits for each reply (and reads on as long again for a late one). */
+    public int getSignerTimeout() {
+        return signerTimeout;
+    }
+
+    @DataBoundSetter
+    public void setSignerTimeout(int signerTimeout) {
+        SettingsCheck.require(SettingsCheck.signerTimeout(signerTimeout), "signerTimeout");
+        this.signerTimeout = signerTimeout;
         save();
     }
 
@@ -102,6 +116,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setSignerKey(String signerKey) {
+        SettingsCheck.require(SettingsCheck.signerKey(signerKey), "signerKey");
         this.signerKey = trimToNull(signerKey);
         save();
     }
@@ -112,6 +127,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setRootKey(String rootKey) {
+        if (trimToNull(rootKey) != null) {
+            PublicKey.parse(rootKey.strip(), "rootKey");
+        }
         this.rootKey = trimToNull(rootKey);
         save();
     }
@@ -141,6 +159,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setTrustedBuilderKeys(String trustedBuilderKeys) {
+        SettingsCheck.require(SettingsCheck.trustedKeys(trustedBuilderKeys), "trustedBuilderKeys");
         this.trustedBuilderKeys = trimToNull(trustedBuilderKeys);
         save();
     }
@@ -151,6 +170,8 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setDefaultQuorum(int defaultQuorum) {
+        // Whether the trusted keys can meet it is checked on the form; they may be set after it.
+        SettingsCheck.require(SettingsCheck.quorum(defaultQuorum, 0), "defaultQuorum");
         this.defaultQuorum = defaultQuorum;
         save();
     }
@@ -186,7 +207,8 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             listener.getLogger().println("buildchain: warning: no signer key is pinned in the global settings; "
                     + "accepting the block of whichever key the signer uses");
         }
-        AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned, listener);
+        AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
+                java.time.Duration.ofSeconds(signerTimeout), listener);
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
@@ -269,6 +291,17 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             return form(SettingsCheck.baud(Integer.parseInt(value.strip())));
         } catch (NumberFormatException | NullPointerException e) {
             return FormValidation.error("Expected a whole number of baud, e.g. 57600");
+        }
+    }
+
+    @POST
+    public FormValidation doCheckSignerTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return form(SettingsCheck.signerTimeout(Integer.parseInt(value.strip())));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of seconds, e.g. "
+                    + SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS);
         }
     }
 

@@ -18,7 +18,7 @@ class AgentSignerTest {
 
     @Test
     void beforeSigningTheSignerIsDescribedByItsLabelNotByAnUnknownAgent() {
-        AgentSigner signer = new AgentSigner("buildchain-signer", "/dev/pts/3", 57600, null, null);
+        AgentSigner signer = new AgentSigner("buildchain-signer", "/dev/pts/3", 57600, null, java.time.Duration.ofSeconds(10), null);
         assertThat(signer.describe()).isEqualTo("serial /dev/pts/3 at 57600 baud on an agent labelled "
                 + "\"buildchain-signer\"").doesNotContain("?");
     }
@@ -29,7 +29,7 @@ class AgentSignerTest {
         Files.writeString(dist.resolve("hello"), "hello");
         SignedRequest request = SignedRequest.decode(new BuildNode(dir.resolve("b")).build(dist, 1L, 2L, java.util.Map.of()).request(),
                 "request");
-        assertThatThrownBy(() -> new AgentSigner(" ", "/dev/pts/3", 57600, null, null).sign(request))
+        assertThatThrownBy(() -> new AgentSigner(" ", "/dev/pts/3", 57600, null, java.time.Duration.ofSeconds(10), null).sign(request))
                 .isExactlyInstanceOf(AbortException.class).hasMessageStartingWith("no signer is configured");
     }
 }
