@@ -65,6 +65,16 @@ public final class SettingsCheck {
         return Result.ok("");
     }
 
+    /** How long a CI step waits for the signer's agent to come online (a restarted controller, a reconnect). */
+    public static final int DEFAULT_SIGNER_AGENT_WAIT_SECONDS = 300;
+
+    public static Result signerAgentWait(int seconds) {
+        if (seconds < 0 || seconds > 86400) {
+            return Result.error("Expected 0 (do not wait) to 86400 seconds, e.g. " + DEFAULT_SIGNER_AGENT_WAIT_SECONDS);
+        }
+        return seconds == 0 ? Result.warning("A step fails at once while the signer agent reconnects") : Result.ok("");
+    }
+
     /** An agent that a label expression matched. */
     public record Agent(String name, boolean online) {
     }

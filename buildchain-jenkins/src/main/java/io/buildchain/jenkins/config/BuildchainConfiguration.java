@@ -22,6 +22,7 @@ import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.AgentSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     private String serialPort;
     private int baud = DEFAULT_BAUD;
     private int signerTimeout = SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS;
+    private int signerAgentWait = SettingsCheck.DEFAULT_SIGNER_AGENT_WAIT_SECONDS;
     private String signerKey;
     private String rootKey;
     /** The key the signer agent signed with last, to tell the settings page which key to certify after a restart. */
@@ -107,6 +109,18 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     public void setSignerTimeout(int signerTimeout) {
         SettingsCheck.require(SettingsCheck.signerTimeout(signerTimeout), "signerTimeout");
         this.signerTimeout = signerTimeout;
+        save();
+    }
+
+    /** Seconds a step waits for an agent with the signer label to come online (after a restart, a reconnect). */
+    public int getSignerAgentWait() {
+        return signerAgentWait;
+    }
+
+    @DataBoundSetter
+    public void setSignerAgentWait(int signerAgentWait) {
+        SettingsCheck.require(SettingsCheck.signerAgentWait(signerAgentWait), "signerAgentWait");
+        this.signerAgentWait = signerAgentWait;
         save();
     }
 
@@ -208,7 +222,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
                     + "accepting the block of whichever key the signer uses");
         }
         AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
-                java.time.Duration.ofSeconds(signerTimeout), listener);
+                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(signerAgentWait), listener);
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
@@ -302,6 +316,17 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         } catch (NumberFormatException | NullPointerException e) {
             return FormValidation.error("Expected a whole number of seconds, e.g. "
                     + SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS);
+        }
+    }
+
+    @POST
+    public FormValidation doCheckSignerAgentWait(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return form(SettingsCheck.signerAgentWait(Integer.parseInt(value.strip())));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of seconds, e.g. "
+                    + SettingsCheck.DEFAULT_SIGNER_AGENT_WAIT_SECONDS);
         }
     }
 

@@ -122,6 +122,22 @@ public class PublishStep extends Step {
             return Refusals.oneLine("buildchainPublish", this::publish);
         }
 
+        /**
+         * After a controller restart the publish runs again (Pipeline's synchronous steps fail instead): it is safe
+         * to repeat, a release the signer already signed being finished from the journal, a release already
+         * published answered as such, and it waits for the signer agent to reconnect.
+         */
+        @Override
+        public void onResume() {
+            try {
+                getContext().get(TaskListener.class).getLogger().println("buildchain: buildchainPublish resumed "
+                        + "after a restart: publishing again (nothing is signed twice)");
+                start();
+            } catch (Exception e) {
+                getContext().onFailure(e);
+            }
+        }
+
         private String publish() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
