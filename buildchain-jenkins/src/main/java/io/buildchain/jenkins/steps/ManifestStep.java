@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -214,6 +216,22 @@ public class ManifestStep extends Step {
         @Override
         public String getDisplayName() {
             return "Hash a build's output and sign a buildchain request with this agent's builder key";
+        }
+
+        public FormValidation doCheckDir(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(value, null));
+        }
+
+        public FormValidation doCheckId(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", value));
+        }
+
+        public FormValidation doCheckProject(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", null).setProject(value));
+        }
+
+        public FormValidation doCheckBranch(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", null).setBranch(value));
         }
     }
 }

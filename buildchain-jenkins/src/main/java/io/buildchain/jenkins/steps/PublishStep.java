@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import jenkins.model.Jenkins;
 import jenkins.util.BuildListenerAdapter;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -221,6 +223,23 @@ public class PublishStep extends Step {
         @Override
         public String getDisplayName() {
             return "Publish a buildchain release when enough builders agree";
+        }
+
+        public FormValidation doCheckProject(@QueryParameter String value) {
+            return validate(() -> new PublishStep(value, "main"));
+        }
+
+        public FormValidation doCheckBranch(@QueryParameter String value) {
+            return validate(() -> new PublishStep("project", value));
+        }
+
+        public FormValidation doCheckQuorum(@QueryParameter String value) {
+            return value == null || value.isBlank() ? FormValidation.ok()
+                    : validate(() -> new PublishStep("project", "main").setQuorum(Integer.parseInt(value.strip())));
+        }
+
+        public FormValidation doCheckTrustedKeys(@QueryParameter String value) {
+            return validate(() -> new PublishStep("project", "main").setTrustedKeys(value));
         }
     }
 }
