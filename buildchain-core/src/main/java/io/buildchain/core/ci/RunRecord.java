@@ -150,6 +150,17 @@ public final class RunRecord {
         return entries().stream().map(Entry::submission).toList();
     }
 
+    /**
+     * The submissions that vote in a publish: those whose request no block of this run carries. A request that
+     * {@code buildchainSign} had signed alone (outside any quorum) is spent: counted, it would stand as a dissenting
+     * builder beside the manifests the release is made of.
+     */
+    public List<Submission> votes() throws IOException {
+        List<Block> signed = blocks();
+        return entries().stream().filter(e -> signed.stream().noneMatch(b -> b.carries(e.request())))
+                .map(Entry::submission).toList();
+    }
+
     public void recordBlock(Block block) throws IOException {
         Path blocks = dir.resolve("blocks");
         Files.createDirectories(blocks);

@@ -118,6 +118,30 @@ class RunRecordTest {
         assertThat(run.entries()).hasSize(1);
     }
 
+    /** The report: a manifest buildchainSign signed alone in the run was counted as a third, dissenting builder. */
+    @Test
+    void aRequestBuildchainSignSignedDoesNotVote() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        List<Submission> round = net.round("r1", List.of("c"));
+        for (Submission s : round) {
+            run.reserve(s.source());
+            run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
+        }
+        assertThat(run.votes()).extracting(Submission::source).containsExactly("a (agent-a)", "b (agent-b)", "c (agent-c)");
+        // buildchainSign signs c's request alone and records the block in the run.
+        var signedAlone = net.signer().sign(io.buildchain.core.chain.SignedRequest.decode(round.get(2).request(), "c"));
+        net.store.putObject(round.get(2).manifest());
+        io.buildchain.core.root.KeyChangeGuard.admit(net.store, signedAlone);
+        run.recordBlock(signedAlone);
+        assertThat(run.votes()).extracting(Submission::source).containsExactly("a (agent-a)", "b (agent-b)");
+        assertThat(run.submissions()).hasSize(3);
+        var result = net.publisher().publish(new io.buildchain.core.publish.Publisher.Release("proj", "main", 2,
+                net.trusted("a", "b", "c"), run.votes(), round.get(0).artifacts()));
+        assertThat(result.decision().votes()).hasSize(2);
+        assertThat(result.decision().agreeing()).hasSize(2);
+    }
+
     /** What buildchainPublish does: the run's submissions, the settings' trusted keys text, the publisher. */
     @Test
     void theJenkinsPublishCountsTwoAgentsOfOneOperatorOnce() throws Exception {

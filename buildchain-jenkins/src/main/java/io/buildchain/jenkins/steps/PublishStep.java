@@ -147,10 +147,16 @@ public class PublishStep extends Step {
             int k = quorum != null ? quorum : config.getDefaultQuorum();
             KeyList trusted = trustedKeys != null ? SettingsCheck.parseTrustedKeys(trustedKeys) : config.trustedKeys();
             RunRecord record = JenkinsPaths.runRecord(run);
-            List<Submission> submissions = record.submissions();
+            List<Submission> submissions = record.votes();
+            int spent = record.entries().size() - submissions.size();
+            if (spent > 0) {
+                listener.getLogger().println("buildchain: " + spent + " manifest(s) of this run that buildchainSign "
+                        + "signed do not vote");
+            }
             if (submissions.isEmpty()) {
-                throw new AbortException("buildchainPublish: no manifest was recorded in this run; call "
-                        + "buildchainManifest on each builder first");
+                throw new AbortException("buildchainPublish: no manifest was recorded in this run"
+                        + (spent > 0 ? " but those buildchainSign signed" : "") + "; call buildchainManifest on each "
+                        + "builder first");
             }
             // The job owns the branch once it has published there, not before: a failed first publish claims nothing.
             return JenkinsPaths.owners().publishAs(project, branch, run.getParent().getFullName(),
@@ -167,10 +173,9 @@ public class PublishStep extends Step {
                 result = publisher.publish(new Publisher.Release(project, branch, k, trusted, submissions,
                         Optional.empty(), allowOlderSource));
             } catch (QuorumNotMetException e) {
-                listener.getLogger().print(e.decision().report());
-                e.divergence().forEach(listener.getLogger()::println);
-                throw new AbortException("buildchainPublish: " + e.getMessage()
-                        + (e.divergence().isEmpty() ? "" : "\n" + String.join("\n", e.divergence())));
+                explanation(e.decision().report(), e.getMessage(), e.divergence())
+                        .forEach(listener.getLogger()::println);
+                throw new AbortException("buildchainPublish: " + e.getMessage());
             }
             Block block = result.block();
             record.recordRelease(project, branch, block);
@@ -206,6 +211,17 @@ public class PublishStep extends Step {
             Jenkins controller = Jenkins.get();
             run.pickArtifactManager().archive(new FilePath(store.root().toFile()), controller.createLauncher(listener),
                     BuildListenerAdapter.wrap(listener), artifacts);
+        }
+
+        /**
+         * What the log shows above the step's error line when the quorum is not met: each vote, then why they
+         * differ. The summary is the error line itself and is not printed again.
+         */
+        static List<String> explanation(String report, String summary, List<String> divergence) {
+            List<String> lines = new java.util.ArrayList<>(report.lines().toList());
+            lines.remove(summary);
+            lines.addAll(divergence);
+            return lines;
         }
 
         private static String relative(Store store, Path file) {

@@ -7,6 +7,7 @@ import hudson.AbortException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.VerificationException;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Expected refusals end a step with one line (AbortException: no stack trace in the build log). */
@@ -32,6 +33,20 @@ class RefusalsTest {
         assertThatThrownBy(() -> Refusals.oneLine("buildchainManifest", () -> {
             throw new VerificationException("the signer's key is not the pinned key");
         })).isExactlyInstanceOf(AbortException.class).hasNoCause();
+    }
+
+    /** The report: the explanation came as log lines, then again inside the final ERROR. */
+    @Test
+    void aQuorumNotMetIsExplainedOnceAboveItsOneLineError() {
+        String summary = "quorum not met: 1 of 2 required trusted builders agree on one manifest";
+        String report = summary + "\n  agreeing        linux-a  manifest ABCDEFGHIJKLMNOP…\n"
+                + "  dissenting      linux-b  manifest QRSTUVWXYZ234567…\n";
+        List<String> divergence = List.of("linux-b differs from linux-a:", "  1 entry or file differs: app.jar");
+        List<String> log = PublishStep.Execution.explanation(report, summary, divergence);
+        assertThat(log).containsExactly("  agreeing        linux-a  manifest ABCDEFGHIJKLMNOP…",
+                "  dissenting      linux-b  manifest QRSTUVWXYZ234567…", "linux-b differs from linux-a:",
+                "  1 entry or file differs: app.jar");
+        assertThat(String.join("\n", log)).doesNotContain(summary);
     }
 
     @Test
