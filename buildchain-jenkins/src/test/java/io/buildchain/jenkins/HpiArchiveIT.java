@@ -236,6 +236,40 @@ class HpiArchiveIT {
                 "io/buildchain/jenkins/pipeline/BuildchainGroovyAllowlist");
     }
 
+    /** Compiled with -parameters: Stapler reads names by reflection, not with BytecodeReadingParanamer and a warning. */
+    @Test
+    void everyMethodOfThePluginCarriesItsParameterNames() {
+        List<String> without = new ArrayList<>();
+        for (String entry : plugin.entriesOf(PLUGIN_JAR)) {
+            if (!entry.endsWith(".class")) {
+                continue;
+            }
+            new ClassReader(plugin.read(PLUGIN_JAR, entry)).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                        String[] exceptions) {
+                    boolean[] named = new boolean[1];
+                    int parameters = Type.getArgumentTypes(descriptor).length;
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitParameter(String parameter, int parameterAccess) {
+                            named[0] = true;
+                        }
+
+                        @Override
+                        public void visitEnd() {
+                            boolean synthetic = (access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) != 0;
+                            if (parameters > 0 && !named[0] && !synthetic) {
+                                without.add(entry + " " + name + descriptor);
+                            }
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertThat(without).isEmpty();
+    }
+
     @Test
     void everyReferenceOfThePluginIsInTheArchiveADeclaredPluginJenkinsCoreOrTheJdk() {
         Signatures real = Signatures.load();

@@ -161,7 +161,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             KeyChangeGuard.check(JenkinsPaths.store(), key);
             return List.of();
         } catch (TrustRefusal refusal) {
-            return refusal.commands().isEmpty() ? List.of(refusal.getMessage()) : refusal.commands();
+            // What runs on the offline root machine; adding the certificate is the paste box below, not a command.
+            return refusal.commands().isEmpty() ? List.of(refusal.getMessage())
+                    : refusal.commands().stream().filter(c -> !c.startsWith("buildchain root add ")).toList();
         } catch (IOException | BuildchainException e) {
             return List.of(e.getMessage());
         }

@@ -12,6 +12,7 @@ import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
@@ -172,8 +173,8 @@ public class ManifestStep extends Step {
                 record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);
-                listener.getLogger().println("buildchain: " + id + " on " + nodeName + ": " + built.files()
-                        + " files in " + dir + ", manifest " + built.manifestDigest());
+                listener.getLogger().println(manifestLine(id, nodeName, built.files(), dir, built.manifestDigest(),
+                        release == null ? null : release[0] + "/" + release[1]));
                 listener.getLogger().println("buildchain: environment of " + id + ": " + BuildInfo.parse(
                         built.buildinfo().bytes(), "buildinfo").summary());
                 var trusted = BuildchainConfiguration.get().trustedKeys();
@@ -185,6 +186,19 @@ public class ManifestStep extends Step {
                 throw e;
             }
         }
+    }
+
+    /**
+     * What the manifest holds: the user's files counted apart from the release record the step adds.
+     *
+     * @param entries the manifest's entries, the release record among them when {@code release} is given
+     * @param release project/branch of the release record, or null without one
+     */
+    static String manifestLine(String id, String node, int entries, String dir, String digest, String release) {
+        int files = release == null ? entries : entries - 1;
+        return "buildchain: " + id + " on " + node + ": " + files + (files == 1 ? " file" : " files") + " in " + dir
+                + (release == null ? "" : " and the release record " + ReleaseRecord.NAME + " for " + release)
+                + ", manifest " + digest;
     }
 
     /**

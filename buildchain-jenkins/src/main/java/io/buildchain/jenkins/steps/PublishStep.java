@@ -42,8 +42,6 @@ import org.kohsuke.stapler.DataBoundSetter;
  * divergence report when the quorum is not met. Returns the block's base32 signature.
  */
 public class PublishStep extends Step {
-    /** Where the store files of a release are archived, beside its files. */
-    public static final String ARCHIVED_STORE_DIR = "buildchain-store";
     private final String project;
     private final String branch;
     private Integer quorum;
@@ -193,8 +191,9 @@ public class PublishStep extends Step {
         }
 
         /**
-         * Archives the release's files by name and the store files a downloader needs (tail, block, manifest,
-         * quorum evidence) under {@value #ARCHIVED_STORE_DIR}/, straight from the store.
+         * Archives the release's files by name, straight from the store. The store files (tail, block, manifest,
+         * evidence, named by digests) are not archived: they are served at JOB_URL/buildchain/, where downloaders
+         * verify them, and as artifacts they only cluttered the job's "Last Successful Artifacts".
          */
         private void archive(Run<?, ?> run, TaskListener listener, Store store, Block block) throws Exception {
             Path manifestObject = store.objectPath(block.digest());
@@ -202,11 +201,6 @@ public class PublishStep extends Step {
             Map<String, String> artifacts = new LinkedHashMap<>();
             for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
                 artifacts.put(file.getKey(), relative(store, store.objectPath(file.getValue())));
-            }
-            for (Path storeFile : List.of(store.tailPath(project, branch), store.blockPath(block.signature()),
-                    manifestObject, store.evidencePath(block))) {
-                String path = relative(store, storeFile);
-                artifacts.put(ARCHIVED_STORE_DIR + "/" + path, path);
             }
             Jenkins controller = Jenkins.get();
             run.pickArtifactManager().archive(new FilePath(store.root().toFile()), controller.createLauncher(listener),
