@@ -27,7 +27,9 @@ class BuildchainBuildGroovyTest {
             "buildchainAgents = { Map a -> calls << \"agents ${a.label} ${a.builders}\"; ['linux-a', 'linux-c'] }",
             "node = { String name, Closure b -> calls << \"node ${name}\"; where = name; b() }",
             "parallel = { Map branches -> calls << \"parallel ${branches.keySet()}\"; branches.each { k, v -> v() } }",
-            "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[0]}\"; 'os Linux\\njdk-version 25.0.1\\n' }",
+            "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[1]}\"; a.script.contains('docker image inspect')"
+                    + " ? 'sha256:" + "ef".repeat(32) + "\\n' : 'os Linux\\njdk-version 25.0.1\\n' }",
+            "echo = { String m -> calls << \"echo ${m}\" }",
             "withEnv = { List vars, Closure b -> calls << \"withEnv ${vars.collect { it.toString().replace('\\n', '|') }}\"; b() }",
             "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
 
@@ -82,5 +84,36 @@ class BuildchainBuildGroovyTest {
         assertThat(run(withoutDocker, invocation.replace(", image: 'maven:3'", ""))).extracting(Object::toString)
                 .containsExactly("agents builder 2", "parallel [linux-a, linux-c]", "node linux-a", "body",
                         "node linux-c", "body");
+    }
+
+    /**
+     * The report: an image given by tag was used with no warning and its resolved digest not recorded, so a tag that
+     * moved between two builders' pulls showed only as "1 entry or file differs".
+     */
+    @Test
+    void anImageByTagIsWarnedAboutAndEachBuilderRunsAndRecordsTheIdItResolved() throws Exception {
+        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2,"
+                + " image: 'maven:3') { calls << \"body on ${where}\" }");
+        String id = "sha256:" + "ef".repeat(32);
+        String inspect = "sh true docker image inspect --format '{{.Id}}' 'maven:3' 2>/dev/null || { docker pull -q "
+                + "'maven:3' >/dev/null && docker image inspect --format '{{.Id}}' 'maven:3'; }";
+        String probe = "sh true " + BuildEnvironment.PROBE.lines().findFirst().orElseThrow();
+        String env = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=maven:3@" + id + ", "
+                + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
+        assertThat(calls).extracting(Object::toString).containsExactly("echo buildchainBuild: warning: image 'maven:3' "
+                + "is not pinned by digest: a tag can move between two builders' pulls. Each builder runs and records "
+                + "the image id its tag resolved to; pin it as NAME@sha256:DIGEST so every builder runs the same image",
+                "agents builder 2", "parallel [linux-a, linux-c]",
+                "node linux-a", inspect, "inside " + id + " on linux-a", probe, env, "body on linux-a",
+                "node linux-c", inspect, "inside " + id + " on linux-c", probe, env, "body on linux-c");
+    }
+
+    @Test
+    void anImageThatIsNoReferenceIsRefusedBeforeAnyShellSeesIt() throws Exception {
+        List<?> calls = run("try { new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call("
+                + "label: 'builder', builders: 2, image: \"x'; rm -rf /; '\") { calls << 'body' } } "
+                + "catch (hudson.AbortException e) { calls << e.message }");
+        assertThat(calls).extracting(Object::toString).containsExactly("buildchainBuild: image: 'x'; rm -rf /; '' is "
+                + "not an image reference (expected NAME[:TAG][@sha256:DIGEST])");
     }
 }
