@@ -6,6 +6,7 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.ci.Republish;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.ci.StepArguments;
@@ -164,6 +165,13 @@ public class PublishStep extends Step {
         private String publish(Run<?, ?> run, TaskListener listener, BuildchainConfiguration config, int k,
                 KeyList trusted, RunRecord record, List<Submission> submissions) throws Exception {
             Store store = JenkinsPaths.store();
+            Optional<Block> published = Republish.sameManifestAsTail(store, project, branch, submissions, trusted, k);
+            if (published.isPresent()) {
+                listener.getLogger().println("buildchain: already published: " + project + "/" + branch + " carries "
+                        + "this manifest " + published.get().digest() + " as block "
+                        + Long.toUnsignedString(published.get().counter()) + "; nothing signed");
+                return published.get().signatureBase32();
+            }
             Publisher publisher = new Publisher(store, config.signer(listener),
                     line -> listener.getLogger().println("buildchain: " + line));
             Publisher.Result result;
