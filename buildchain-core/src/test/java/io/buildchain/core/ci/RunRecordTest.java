@@ -118,6 +118,47 @@ class RunRecordTest {
         assertThat(run.entries()).hasSize(1);
     }
 
+    /**
+     * Only the manifest, request and buildinfo travel at manifest time; the output stays where it was built (its
+     * path is recorded) and is checked against the manifest when it arrives after the vote.
+     */
+    @Test
+    void theOutputStaysOnItsNodeUntilTheVoteAndIsCheckedWhenItArrives() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        Submission a = net.round("r1", List.of()).get(0);
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.reserve("a");
+        Path output = a.artifacts().orElseThrow();
+        run.recordSource("a", output.toString());
+        RunRecord.Entry entry = run.record("a", "agent-a", a.manifest(), a.request());
+        assertThat(run.sourceOf(entry)).contains(output.toString());
+        try (var files = Files.walk(entry.files())) {
+            assertThat(files.filter(Files::isRegularFile)).as("nothing copied at manifest time").isEmpty();
+        }
+        assertThatThrownBy(() -> RunRecord.checkArrived(entry)).hasMessageContaining("contains no files");
+
+        io.buildchain.core.store.FileTrees.delete(entry.files());
+        copyTree(output, entry.files());
+        RunRecord.checkArrived(entry);
+        Files.writeString(entry.files().resolve("app.bin"), "changed on the agent after hashing");
+        Files.writeString(entry.files().resolve("extra"), "left by a later stage");
+        assertThatThrownBy(() -> RunRecord.checkArrived(entry)).isInstanceOf(io.buildchain.core.VerificationException.class)
+                .hasMessage("the output of a on agent-a no longer matches its manifest: app.bin, extra");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
     /** The report: a manifest buildchainSign signed alone in the run was counted as a third, dissenting builder. */
     @Test
     void aRequestBuildchainSignSignedDoesNotVote() throws Exception {
@@ -128,16 +169,17 @@ class RunRecordTest {
             run.reserve(s.source());
             run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
         }
-        assertThat(run.votes()).extracting(Submission::source).containsExactly("a (agent-a)", "b (agent-b)", "c (agent-c)");
+        assertThat(run.votes()).extracting(e -> e.submission().source()).containsExactly("a (agent-a)", "b (agent-b)", "c (agent-c)");
         // buildchainSign signs c's request alone and records the block in the run.
         var signedAlone = net.signer().sign(io.buildchain.core.chain.SignedRequest.decode(round.get(2).request(), "c"));
         net.store.putObject(round.get(2).manifest());
         io.buildchain.core.root.KeyChangeGuard.admit(net.store, signedAlone);
         run.recordBlock(signedAlone);
-        assertThat(run.votes()).extracting(Submission::source).containsExactly("a (agent-a)", "b (agent-b)");
+        assertThat(run.votes()).extracting(e -> e.submission().source()).containsExactly("a (agent-a)", "b (agent-b)");
         assertThat(run.submissions()).hasSize(3);
         var result = net.publisher().publish(new io.buildchain.core.publish.Publisher.Release("proj", "main", 2,
-                net.trusted("a", "b", "c"), run.votes(), round.get(0).artifacts()));
+                net.trusted("a", "b", "c"), run.votes().stream().map(RunRecord.Entry::submission).toList(),
+                round.get(0).artifacts()));
         assertThat(result.decision().votes()).hasSize(2);
         assertThat(result.decision().agreeing()).hasSize(2);
     }

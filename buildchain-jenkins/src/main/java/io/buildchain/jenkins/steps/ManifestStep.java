@@ -7,7 +7,6 @@ import hudson.model.Computer;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.util.DirScanner;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
@@ -16,7 +15,6 @@ import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,8 +30,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * {@code buildchainManifest dir: 'dist', id: 'linux-a'}: hashes the output on the agent, signs the request with
  * the agent's builder key, records the build's environment in a buildinfo signed by the same key, and records
- * manifest, request, buildinfo and a copy of the files in the run. The id defaults to the agent's name. Returns
- * the manifest's digest.
+ * manifest, request, buildinfo and where the files are in the run (they stay on the agent until the vote). The id
+ * defaults to the agent's name. Returns the manifest's digest.
  */
 public class ManifestStep extends Step {
     private final String dir;
@@ -153,7 +151,7 @@ public class ManifestStep extends Step {
             String id = this.id != null ? this.id : StepArguments.name(nodeName, "id (the agent's name)");
 
             RunRecord record = JenkinsPaths.runRecord(run);
-            Path copy = record.reserve(id);
+            record.reserve(id);
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
                         env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
@@ -167,9 +165,8 @@ public class ManifestStep extends Step {
                             release[3] != null ? release[3] : env.get("GIT_COMMIT"));
                 }
                 BuildOnAgent.Reply built = output.act(build);
-                // The publisher needs the files; they are checked against the manifest again when imported.
-                output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
-                        "buildchain output of " + id);
+                // The files stay on the agent: buildchainPublish fetches one agreeing builder's after the vote.
+                record.recordSource(id, output.getRemote());
                 record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);

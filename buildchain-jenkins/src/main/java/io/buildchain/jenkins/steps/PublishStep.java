@@ -146,24 +146,25 @@ public class PublishStep extends Step {
             int k = quorum != null ? quorum : config.getDefaultQuorum();
             KeyList trusted = trustedKeys != null ? SettingsCheck.parseTrustedKeys(trustedKeys) : config.trustedKeys();
             RunRecord record = JenkinsPaths.runRecord(run);
-            List<Submission> submissions = record.votes();
-            int spent = record.entries().size() - submissions.size();
+            List<RunRecord.Entry> votes = record.votes();
+            int spent = record.entries().size() - votes.size();
             if (spent > 0) {
                 listener.getLogger().println("buildchain: " + spent + " manifest(s) of this run that buildchainSign "
                         + "signed do not vote");
             }
-            if (submissions.isEmpty()) {
+            if (votes.isEmpty()) {
                 throw new AbortException("buildchainPublish: no manifest was recorded in this run"
                         + (spent > 0 ? " but those buildchainSign signed" : "") + "; call buildchainManifest on each "
                         + "builder first");
             }
             // The job owns the branch once it has published there, not before: a failed first publish claims nothing.
             return JenkinsPaths.owners().publishAs(project, branch, run.getParent().getFullName(),
-                    () -> publish(run, listener, config, k, trusted, record, submissions));
+                    () -> publish(run, listener, config, k, trusted, record, votes));
         }
 
         private String publish(Run<?, ?> run, TaskListener listener, BuildchainConfiguration config, int k,
-                KeyList trusted, RunRecord record, List<Submission> submissions) throws Exception {
+                KeyList trusted, RunRecord record, List<RunRecord.Entry> votes) throws Exception {
+            List<Submission> submissions = votes.stream().map(RunRecord.Entry::submission).toList();
             Store store = JenkinsPaths.store();
             Optional<Block> published = Republish.sameManifestAsTail(store, project, branch, submissions, trusted, k);
             if (published.isPresent()) {
@@ -176,8 +177,10 @@ public class PublishStep extends Step {
                     line -> listener.getLogger().println("buildchain: " + line));
             Publisher.Result result;
             try {
+                // Empty when the quorum is not met: the publisher explains why, without any output copied.
+                Optional<Path> artifacts = AgreeingOutput.fetch(record, votes, trusted, k, listener);
                 result = publisher.publish(new Publisher.Release(project, branch, k, trusted, submissions,
-                        Optional.empty(), allowOlderSource));
+                        artifacts, allowOlderSource));
             } catch (QuorumNotMetException e) {
                 explanation(e.decision().report(), e.getMessage(), e.divergence())
                         .forEach(listener.getLogger()::println);
