@@ -123,6 +123,12 @@ public final class SettingsCheck {
         if (WINDOWS_PORT.matcher(port).matches()) {
             return Result.ok("");
         }
+        // A stable link to a pseudo-terminal (socat's link=) may live anywhere; it is opened as a serial port all the same.
+        if (port.startsWith("/") && !port.endsWith("/") && !("/" + port + "/").contains("/../")
+                && !("/" + port + "/").contains("/./")) {
+            return Result.warning("\"" + port + "\" is outside /dev: fine for a link to a pseudo-terminal (socat "
+                    + "link=...); a signing node on a real line is normally /dev/serial/by-id/...");
+        }
         return Result.error("\"" + port + "\" is not a serial port path: expected /dev/NAME (e.g. /dev/ttyUSB0, "
                 + "/dev/serial/by-id/...) or COMn");
     }

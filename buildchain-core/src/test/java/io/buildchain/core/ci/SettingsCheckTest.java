@@ -40,6 +40,11 @@ class SettingsCheckTest {
         assertThat(SettingsCheck.serialPort("").level()).isEqualTo(Level.ERROR);
         assertThat(SettingsCheck.serialPort("ttyUSB0").message()).contains("expected /dev/NAME");
         assertThat(SettingsCheck.serialPort("/dev/../etc/passwd").level()).isEqualTo(Level.ERROR);
+        // A socat link outside /dev (the real-Jenkins run: /work/realjenkins/ttyS1 was refused and nothing signed).
+        assertThat(SettingsCheck.serialPort("/work/realjenkins/ttyS1").level()).isEqualTo(Level.WARNING);
+        assertThat(SettingsCheck.serialPort("/work/../etc/passwd").level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.serialPort("/work/./ttyS1").level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.serialPort("/work/").level()).isEqualTo(Level.ERROR);
         assertThat(SettingsCheck.baud(115200).level()).isEqualTo(Level.OK);
         assertThat(SettingsCheck.baud(12345).level()).isEqualTo(Level.WARNING);
         assertThat(SettingsCheck.baud(0).level()).isEqualTo(Level.ERROR);
