@@ -8,6 +8,7 @@ import hudson.util.DirScanner;
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.hash.Digest;
 import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.quorum.QuorumDecision;
 import io.buildchain.core.quorum.Vote;
@@ -15,14 +16,20 @@ import io.buildchain.core.store.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import jenkins.model.Jenkins;
 
 /**
- * The release's files, copied to the controller once: from one builder that agrees with the quorum, fetched from
- * its agent after the vote and checked against its manifest on arrival (the next agreeing builder when that fails).
- * Until the vote only manifests, requests and buildinfos travel, so N builders cost one copy of the output, not N.
+ * What travels to the controller after the vote, the output having stayed on the agents until then: the release's
+ * files from one builder that agrees with the quorum, copied once and checked against its manifest on arrival (the
+ * next agreeing builder's when that fails), and, when builders disagree, only the files that differ, for the
+ * divergence explanation. N builders cost one copy of the output, not N.
  */
 final class AgreeingOutput {
     private AgreeingOutput() {
@@ -33,13 +40,17 @@ final class AgreeingOutput {
             TaskListener listener) throws IOException, InterruptedException {
         QuorumDecision decision = Quorum.decide(votes.stream().map(RunRecord.Entry::submission).toList(), trusted,
                 quorum);
-        if (!decision.met()) {
-            return Optional.empty();
-        }
+        Optional<Path> release = decision.met() ? Optional.of(agreeing(record, votes, decision, listener))
+                : Optional.empty();
+        differingFiles(record, votes, decision, listener);
+        return release;
+    }
+
+    private static Path agreeing(RunRecord record, List<RunRecord.Entry> votes, QuorumDecision decision,
+            TaskListener listener) throws InterruptedException {
         StringBuilder failures = new StringBuilder();
         for (Vote vote : decision.agreeing()) {
-            RunRecord.Entry entry = votes.stream().filter(e -> e.submission().source().equals(vote.submission()
-                    .source())).findFirst().orElseThrow();
+            RunRecord.Entry entry = entryOf(votes, vote);
             try {
                 Optional<String> source = record.sourceOf(entry);
                 if (source.isPresent()) {
@@ -53,7 +64,7 @@ final class AgreeingOutput {
                             + entry.node() + " (" + sizeOf(entry.files()) + " bytes), checking it against its manifest");
                 }
                 RunRecord.checkArrived(entry);
-                return Optional.of(entry.files());
+                return entry.files();
             } catch (IOException | BuildchainException e) {
                 listener.getLogger().println("buildchain: " + e.getMessage() + "; trying the next agreeing builder");
                 failures.append(failures.length() == 0 ? "" : "; ").append(entry.id()).append(": ")
@@ -62,6 +73,85 @@ final class AgreeingOutput {
         }
         throw new BuildchainException("the output of no agreeing builder could be copied and checked (" + failures
                 + "); nothing was published: keep each builder's output directory until buildchainPublish runs");
+    }
+
+    /**
+     * For the explanation of a disagreement: the files {@link #differing} names, copied from each side. A copy that
+     * fails leaves those files out; the explanation then says it could not look inside them.
+     */
+    private static void differingFiles(RunRecord record, List<RunRecord.Entry> votes, QuorumDecision decision,
+            TaskListener listener) throws InterruptedException {
+        for (Map.Entry<RunRecord.Entry, Set<String>> side : differing(votes, decision).entrySet()) {
+            copy(record, side.getKey(), side.getValue(), listener);
+        }
+    }
+
+    /**
+     * The sides the publisher's explanation compares (the first builder of each manifest against the first builder
+     * of the reference manifest) with the files each must show: those whose digests differ.
+     */
+    static Map<RunRecord.Entry, Set<String>> differing(List<RunRecord.Entry> votes, QuorumDecision decision) {
+        Map<Digest, RunRecord.Entry> first = new LinkedHashMap<>();
+        for (Vote vote : decision.votes()) {
+            if (vote.manifest() != null) {
+                first.putIfAbsent(vote.digest(), entryOf(votes, vote));
+            }
+        }
+        Map<RunRecord.Entry, Set<String>> sides = new LinkedHashMap<>();
+        Optional<Digest> reference = decision.accepted().or(() -> decision.tally().keySet().stream().findFirst());
+        if (reference.isEmpty() || first.size() < 2) {
+            return sides;
+        }
+        RunRecord.Entry base = first.get(reference.get());
+        Set<String> baseNames = new TreeSet<>();
+        for (Map.Entry<Digest, RunRecord.Entry> other : first.entrySet()) {
+            if (!other.getKey().equals(reference.get())) {
+                Set<String> names = new TreeSet<>(base.manifest().files().keySet());
+                names.addAll(other.getValue().manifest().files().keySet());
+                names.removeIf(name -> Objects.equals(base.manifest().files().get(name),
+                        other.getValue().manifest().files().get(name)));
+                sides.put(other.getValue(), names);
+                baseNames.addAll(names);
+            }
+        }
+        sides.put(base, baseNames);
+        return sides;
+    }
+
+    /** Copies the named files of {@code entry}'s output that are in its manifest and not here yet. */
+    private static void copy(RunRecord record, RunRecord.Entry entry, Set<String> names, TaskListener listener)
+            throws InterruptedException {
+        try {
+            Optional<String> source = record.sourceOf(entry);
+            if (source.isEmpty()) {
+                return;
+            }
+            VirtualChannel channel = channelOf(entry.node());
+            int copied = 0;
+            for (String name : names) {
+                // Names come from a parsed manifest (relative, no '..'); the check keeps every copy inside files/.
+                Path local = entry.files().resolve(name).normalize();
+                if (!entry.manifest().files().containsKey(name) || !local.startsWith(entry.files())
+                        || Files.exists(local)) {
+                    continue;
+                }
+                Files.createDirectories(local.getParent());
+                new FilePath(channel, source.get() + "/" + name).copyTo(new FilePath(local.toFile()));
+                copied++;
+            }
+            if (copied > 0) {
+                listener.getLogger().println("buildchain: copied " + copied + " differing file(s) of " + entry.id()
+                        + " from " + entry.node() + " for the explanation");
+            }
+        } catch (IOException e) {
+            listener.getLogger().println("buildchain: could not copy the differing files of " + entry.id() + " from "
+                    + entry.node() + ": " + e.getMessage());
+        }
+    }
+
+    private static RunRecord.Entry entryOf(List<RunRecord.Entry> votes, Vote vote) {
+        return votes.stream().filter(e -> e.submission().source().equals(vote.submission().source())).findFirst()
+                .orElseThrow();
     }
 
     private static VirtualChannel channelOf(String nodeName) throws IOException {
