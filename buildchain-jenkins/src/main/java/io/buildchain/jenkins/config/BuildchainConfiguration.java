@@ -85,6 +85,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setSerialPort(String serialPort) {
+        if (trimToNull(serialPort) != null) {
+            SettingsCheck.require(SettingsCheck.serialPort(serialPort), "serialPort");
+        }
         this.serialPort = trimToNull(serialPort);
         save();
     }

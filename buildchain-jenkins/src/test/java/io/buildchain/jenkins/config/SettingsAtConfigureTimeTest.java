@@ -26,6 +26,9 @@ class SettingsAtConfigureTimeTest {
                 .hasMessageStartingWith("baud: ");
         assertThatThrownBy(() -> config.setRootKey("not a key")).isInstanceOf(FormatException.class)
                 .hasMessageContaining("rootKey");
+        // The real-Jenkins run: a bad port was saved without complaint and refused only by the first signing.
+        assertThatThrownBy(() -> config.setSerialPort("ttyUSB0")).isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("serialPort: \"ttyUSB0\" is not a serial port path");
         assertThatThrownBy(() -> config.setTrustedBuilderKeys("not-a-key linux-a"))
                 .isInstanceOf(FormatException.class).hasMessageStartingWith("trustedBuilderKeys: ");
     }
