@@ -56,7 +56,7 @@ class PluginResourcesTest {
                 fields.add(Character.toLowerCase(name.charAt(0)) + name.substring(1));
             }
         }
-        assertThat(fields).containsExactlyInAnyOrder("signerLabel", "serialPort", "baud", "signerTimeout", "signerAgentWait", "signerKey",
+        assertThat(fields).containsExactlyInAnyOrder("signerLabel", "serialPort", "baud", "signerTimeout", "agentWait", "signerKey",
                 "trustedBuilderKeys", "rootKey", "defaultQuorum");
         for (String field : fields) {
             assertThat(settings.resolve("help-" + field + ".html")).as(field).exists();

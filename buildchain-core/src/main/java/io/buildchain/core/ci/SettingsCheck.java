@@ -66,11 +66,11 @@ public final class SettingsCheck {
     }
 
     /** How long a CI step waits for the signer's agent to come online (a restarted controller, a reconnect). */
-    public static final int DEFAULT_SIGNER_AGENT_WAIT_SECONDS = 300;
+    public static final int DEFAULT_AGENT_WAIT_SECONDS = 300;
 
-    public static Result signerAgentWait(int seconds) {
+    public static Result agentWait(int seconds) {
         if (seconds < 0 || seconds > 86400) {
-            return Result.error("Expected 0 (do not wait) to 86400 seconds, e.g. " + DEFAULT_SIGNER_AGENT_WAIT_SECONDS);
+            return Result.error("Expected 0 (do not wait) to 86400 seconds, e.g. " + DEFAULT_AGENT_WAIT_SECONDS);
         }
         return seconds == 0 ? Result.warning("A step fails at once while the signer agent reconnects") : Result.ok("");
     }

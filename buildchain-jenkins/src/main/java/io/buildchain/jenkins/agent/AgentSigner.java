@@ -24,7 +24,6 @@ import java.util.List;
 public final class AgentSigner implements BlockSigner {
     /** One request on the line at a time, whichever step or job sends it. */
     private static final Object LINE = new Object();
-    private static final Duration POLL = Duration.ofSeconds(1);
     /** What remoting throws for a call whose channel went away (a remote exception arrives as itself or a ProxyException). */
     private static final java.util.Set<String> CHANNEL_LOST = java.util.Set.of("hudson.remoting.ChannelClosedException",
             "hudson.remoting.RequestAbortedException", "java.io.EOFException");
@@ -106,39 +105,19 @@ public final class AgentSigner implements BlockSigner {
             throw new BuildchainException("no signer is configured: set the signer agent label in Manage Jenkins > "
                     + "System > Build chain");
         }
-        long end = System.nanoTime() + agentWait.toNanos();
-        boolean announced = false;
-        while (true) {
+        AgentWait.Look found = AgentWait.until(() -> {
             List<String> offline = new ArrayList<>();
             for (Agent agent : agents.now()) {
                 if (agent.channel() != null) {
-                    if (announced) {
-                        listener.getLogger().println("buildchain: signer agent " + agent.name() + " is online");
-                    }
-                    return agent;
+                    return new AgentWait.Look(agent.name(), agent.channel(), null);
                 }
                 offline.add(agent.name());
             }
-            String state = offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
+            return new AgentWait.Look(null, null, offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
                     : "the signer agent is offline: \"" + label + "\" matches " + String.join(", ", offline)
-                            + ", none online";
-            if (System.nanoTime() - end >= 0) {
-                throw new BuildchainException(state + (agentWait.isZero() ? "" : " after waiting "
-                        + agentWait.toSeconds() + " s") + "; bring it online, or wait longer: signer agent wait in "
-                        + "Manage Jenkins > System > Build chain");
-            }
-            if (!announced) {
-                listener.getLogger().println("buildchain: waiting up to " + agentWait.toSeconds() + " s for the "
-                        + "signer agent: " + state + " (signer agent wait in Manage Jenkins > System > Build chain)");
-                announced = true;
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the signer agent", e);
-            }
-        }
+                            + ", none online");
+        }, agentWait, "signer agent", listener);
+        return new Agent(found.name(), found.channel());
     }
 
     /** Whether {@code failure} of a call on {@code name} was its channel closing, rather than the signing failing. */

@@ -48,7 +48,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     private String serialPort;
     private int baud = DEFAULT_BAUD;
     private int signerTimeout = SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS;
-    private int signerAgentWait = SettingsCheck.DEFAULT_SIGNER_AGENT_WAIT_SECONDS;
+    private int agentWait = SettingsCheck.DEFAULT_AGENT_WAIT_SECONDS;
     private String signerKey;
     private String rootKey;
     /** The key the signer agent signed with last, to tell the settings page which key to certify after a restart. */
@@ -116,14 +116,14 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     }
 
     /** Seconds a step waits for an agent with the signer label to come online (after a restart, a reconnect). */
-    public int getSignerAgentWait() {
-        return signerAgentWait;
+    public int getAgentWait() {
+        return agentWait;
     }
 
     @DataBoundSetter
-    public void setSignerAgentWait(int signerAgentWait) {
-        SettingsCheck.require(SettingsCheck.signerAgentWait(signerAgentWait), "signerAgentWait");
-        this.signerAgentWait = signerAgentWait;
+    public void setAgentWait(int agentWait) {
+        SettingsCheck.require(SettingsCheck.agentWait(agentWait), "agentWait");
+        this.agentWait = agentWait;
         save();
     }
 
@@ -227,7 +227,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
                     + "accepting the block of whichever key the signer uses");
         }
         AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
-                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(signerAgentWait), listener);
+                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener);
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
@@ -325,13 +325,13 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     }
 
     @POST
-    public FormValidation doCheckSignerAgentWait(@QueryParameter String value) {
+    public FormValidation doCheckAgentWait(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         try {
-            return form(SettingsCheck.signerAgentWait(Integer.parseInt(value.strip())));
+            return form(SettingsCheck.agentWait(Integer.parseInt(value.strip())));
         } catch (NumberFormatException | NullPointerException e) {
             return FormValidation.error("Expected a whole number of seconds, e.g. "
-                    + SettingsCheck.DEFAULT_SIGNER_AGENT_WAIT_SECONDS);
+                    + SettingsCheck.DEFAULT_AGENT_WAIT_SECONDS);
         }
     }
 

@@ -13,9 +13,12 @@ import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.quorum.QuorumDecision;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.store.FileTrees;
+import io.buildchain.jenkins.agent.AgentWait;
+import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +52,17 @@ final class AgreeingOutput {
     private static Path agreeing(RunRecord record, List<RunRecord.Entry> votes, QuorumDecision decision,
             TaskListener listener) throws InterruptedException {
         StringBuilder failures = new StringBuilder();
-        for (Vote vote : decision.agreeing()) {
-            RunRecord.Entry entry = entryOf(votes, vote);
+        // Builders whose agent is online now first: an offline one is waited for only when no other can serve.
+        List<RunRecord.Entry> candidates = decision.agreeing().stream().map(vote -> entryOf(votes, vote))
+                .sorted(java.util.Comparator.comparing(e -> look(e.node()).channel() == null)).toList();
+        for (RunRecord.Entry entry : candidates) {
             try {
                 Optional<String> source = record.sourceOf(entry);
                 if (source.isPresent()) {
                     // A copy cut short by an earlier try is not mixed into this one.
                     FileTrees.delete(entry.files());
                     Files.createDirectories(entry.files());
-                    new FilePath(channelOf(entry.node()), source.get()).copyRecursiveTo(
+                    new FilePath(channelOf(entry.node(), listener), source.get()).copyRecursiveTo(
                             new DirScanner.Glob("**", null, false), new FilePath(entry.files().toFile()),
                             "buildchain output of " + entry.id());
                     listener.getLogger().println("buildchain: copied the output of " + entry.id() + " from "
@@ -126,7 +131,7 @@ final class AgreeingOutput {
             if (source.isEmpty()) {
                 return;
             }
-            VirtualChannel channel = channelOf(entry.node());
+            VirtualChannel channel = channelOf(entry.node(), listener);
             int copied = 0;
             for (String name : names) {
                 // Names come from a parsed manifest (relative, no '..'); the check keeps every copy inside files/.
@@ -154,14 +159,18 @@ final class AgreeingOutput {
                 .orElseThrow();
     }
 
-    private static VirtualChannel channelOf(String nodeName) throws IOException {
+    /** The channel to the node that built {@code entry}, waiting for it as for the signer agent. */
+    private static VirtualChannel channelOf(String nodeName, TaskListener listener) throws IOException {
+        Duration wait = Duration.ofSeconds(BuildchainConfiguration.get().getAgentWait());
+        return AgentWait.until(() -> look(nodeName), wait, "builder agent", listener).channel();
+    }
+
+    private static AgentWait.Look look(String nodeName) {
         Jenkins jenkins = Jenkins.get();
         Node node = nodeName.equals("built-in") ? jenkins : jenkins.getNode(nodeName);
         VirtualChannel channel = node == null ? null : node.getChannel();
-        if (channel == null) {
-            throw new IOException("agent " + nodeName + " is offline, its output cannot be copied");
-        }
-        return channel;
+        return new AgentWait.Look(nodeName, channel, node == null ? "agent " + nodeName + " no longer exists"
+                : "agent " + nodeName + " is offline");
     }
 
     private static long sizeOf(Path dir) throws IOException {

@@ -96,7 +96,7 @@ class AgentSignerTest {
             assertThat(block.publicKey()).isEqualTo(node.key.publicKey());
         }
         assertThat(logged().lines()).containsSubsequence("buildchain: waiting up to 30 s for the signer agent: the "
-                + "signer agent is offline: \"buildchain-signer\" matches signer-1, none online (signer agent wait in "
+                + "signer agent is offline: \"buildchain-signer\" matches signer-1, none online (agent wait in "
                 + "Manage Jenkins > System > Build chain)", "buildchain: signer agent signer-1 is online",
                 "buildchain: signing on agent signer-1 (label buildchain-signer)");
         assertThat(logged()).containsOnlyOnce("waiting up to");
@@ -110,7 +110,7 @@ class AgentSignerTest {
                 new AgentSigner.Agent("signer-1", null))).sign(request))
                 .isExactlyInstanceOf(BuildchainException.class).hasMessage("the signer agent is offline: "
                         + "\"buildchain-signer\" matches signer-1, none online after waiting 2 s; bring it online, or "
-                        + "wait longer: signer agent wait in Manage Jenkins > System > Build chain");
+                        + "wait longer: agent wait in Manage Jenkins > System > Build chain");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 

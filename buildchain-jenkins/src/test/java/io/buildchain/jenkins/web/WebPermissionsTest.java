@@ -42,7 +42,7 @@ class WebPermissionsTest {
         expected.put("web/BuilderKeyAction.doTrust", "POST " + Set.of(ADMINISTER));
         expected.put("config/BuildchainConfiguration.doAddRootStatement", "POST " + Set.of(ADMINISTER));
         for (String field : new String[] {"RootKey", "SignerLabel", "SerialPort", "Baud", "SignerTimeout",
-            "SignerAgentWait", "SignerKey", "TrustedBuilderKeys", "DefaultQuorum"}) {
+            "AgentWait", "SignerKey", "TrustedBuilderKeys", "DefaultQuorum"}) {
             expected.put("config/BuildchainConfiguration.doCheck" + field, "POST " + Set.of(ADMINISTER));
         }
         // The steps' form checks only apply the step's own rule to the typed value: nothing is read or changed.
