@@ -31,8 +31,8 @@ class BuildchainBuild implements Serializable {
             }
             if (!pinned) {
                 script.echo("buildchainBuild: warning: image '" + image + "' is not pinned by digest: a tag can move "
-                        + "between two builders' pulls. Each builder runs and records the image id its tag resolved "
-                        + "to; pin it as NAME@sha256:DIGEST so every builder runs the same image")
+                        + "between two builders' pulls. Each builder runs and records the digest its tag resolves to "
+                        + "on its agent; pin it as NAME@sha256:DIGEST so every builder runs the same image")
             }
         }
         List<String> agents = script.buildchainAgents(label: args.label, builders: args.builders)
@@ -43,9 +43,10 @@ class BuildchainBuild implements Serializable {
                 script.node(name) {
                     if (image) {
                         // A digest pins what runs; a tag resolves on each agent, so the builder runs (and records)
-                        // the image id it resolved to here, not whatever the tag names later.
-                        String run = pinned ? image : resolve(image)
-                        String recorded = pinned ? image : image + "@" + run
+                        // what it resolved to here, not whatever the tag names later.
+                        List<String> resolved = pinned ? [image, image] : resolve(image)
+                        String run = resolved[0]
+                        String recorded = resolved[1]
                         script.docker.image(run).inside {
                             // Observed inside the container, where the build runs: its JDK is not the agent's. The
                             // shebang keeps the sh step from tracing every line of the probe into the log.
@@ -63,16 +64,30 @@ class BuildchainBuild implements Serializable {
         script.parallel(branches)
     }
 
-    /** The id (sha256:...) of the image {@code image} names on this agent, pulled first when it is not here. */
-    private String resolve(String image) {
-        String inspect = "docker image inspect --format '{{.Id}}' '" + image + "'"
-        String id = script.sh(script: "#!/bin/sh -e\n" + inspect + " 2>/dev/null || { docker pull -q '" + image
-                + "' >/dev/null && " + inspect + "; }", returnStdout: true).trim()
-        if (!(id ==~ /sha256:[0-9a-f]{64}/)) {
+    /**
+     * What the tag {@code image} names on this agent, pulled first when it is not here: [what to run, what to
+     * record]. With the registry digest of its repository: REPOSITORY@DIGEST to run and TAG@DIGEST to record (a
+     * reference that pulls the same image); an image in no registry (built or imported here) by its local id, which
+     * is recorded as such and is no digest.
+     */
+    private List<String> resolve(String image) {
+        String inspect = "docker image inspect --format '{{.Id}}{{range .RepoDigests}} {{.}}{{end}}' '" + image + "'"
+        String[] found = script.sh(script: "#!/bin/sh -e\n" + inspect + " 2>/dev/null || { docker pull -q '" + image
+                + "' >/dev/null && " + inspect + "; }", returnStdout: true).trim().split(/\s+/)
+        if (!(found[0] ==~ /sha256:[0-9a-f]{64}/)) {
             throw new hudson.AbortException("buildchainBuild: docker image inspect of '" + image + "' answered '"
-                    + id + "', not an image id (sha256:...)")
+                    + found[0] + "', not an image id (sha256:...)")
         }
-        return id
+        int slash = image.lastIndexOf('/')
+        int colon = image.lastIndexOf(':')
+        String repository = colon > slash ? image.substring(0, colon) : image
+        for (int i = 1; i < found.length; i++) {
+            if (found[i] ==~ /.+@sha256:[0-9a-f]{64}/ && found[i].startsWith(repository + "@")) {
+                String digest = found[i].substring(found[i].indexOf('@') + 1)
+                return [repository + "@" + digest, image + "@" + digest]
+            }
+        }
+        return [found[0], image + " (local image " + found[0] + ", in no registry)"]
     }
 
     /**

@@ -28,7 +28,9 @@ class BuildchainBuildGroovyTest {
             "node = { String name, Closure b -> calls << \"node ${name}\"; where = name; b() }",
             "parallel = { Map branches -> calls << \"parallel ${branches.keySet()}\"; branches.each { k, v -> v() } }",
             "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[1]}\"; a.script.contains('docker image inspect')"
-                    + " ? 'sha256:" + "ef".repeat(32) + "\\n' : 'os Linux\\njdk-version 25.0.1\\n' }",
+                    + " ? inspected : 'os Linux\\njdk-version 25.0.1\\n' }",
+            "inspected = 'sha256:" + "ef".repeat(32) + " other/maven@sha256:" + "01".repeat(32) + " maven@sha256:"
+                    + "ab".repeat(32) + "\\n'",
             "echo = { String m -> calls << \"echo ${m}\" }",
             "withEnv = { List vars, Closure b -> calls << \"withEnv ${vars.collect { it.toString().replace('\\n', '|') }}\"; b() }",
             "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
@@ -91,21 +93,29 @@ class BuildchainBuildGroovyTest {
      * moved between two builders' pulls showed only as "1 entry or file differs".
      */
     @Test
-    void anImageByTagIsWarnedAboutAndEachBuilderRunsAndRecordsTheIdItResolved() throws Exception {
-        List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2,"
-                + " image: 'maven:3') { calls << \"body on ${where}\" }");
-        String id = "sha256:" + "ef".repeat(32);
-        String inspect = "sh true docker image inspect --format '{{.Id}}' 'maven:3' 2>/dev/null || { docker pull -q "
-                + "'maven:3' >/dev/null && docker image inspect --format '{{.Id}}' 'maven:3'; }";
+    void anImageByTagIsWarnedAboutAndEachBuilderRunsAndRecordsTheRegistryDigestItResolved() throws Exception {
+        String invocation = "new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: "
+                + "'builder', builders: 2, image: 'maven:3') { calls << \"body on ${where}\" }";
+        String digest = "sha256:" + "ab".repeat(32);
+        String inspect = "sh true docker image inspect --format '{{.Id}}{{range .RepoDigests}} {{.}}{{end}}' 'maven:3' "
+                + "2>/dev/null || { docker pull -q 'maven:3' >/dev/null && docker image inspect --format "
+                + "'{{.Id}}{{range .RepoDigests}} {{.}}{{end}}' 'maven:3'; }";
         String probe = "sh true " + BuildEnvironment.PROBE.lines().findFirst().orElseThrow();
-        String env = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=maven:3@" + id + ", "
+        String env = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=maven:3@" + digest + ", "
                 + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
-        assertThat(calls).extracting(Object::toString).containsExactly("echo buildchainBuild: warning: image 'maven:3' "
-                + "is not pinned by digest: a tag can move between two builders' pulls. Each builder runs and records "
-                + "the image id its tag resolved to; pin it as NAME@sha256:DIGEST so every builder runs the same image",
-                "agents builder 2", "parallel [linux-a, linux-c]",
-                "node linux-a", inspect, "inside " + id + " on linux-a", probe, env, "body on linux-a",
-                "node linux-c", inspect, "inside " + id + " on linux-c", probe, env, "body on linux-c");
+        assertThat(run(invocation)).extracting(Object::toString).containsExactly("echo buildchainBuild: warning: image "
+                + "'maven:3' is not pinned by digest: a tag can move between two builders' pulls. Each builder runs and "
+                + "records the digest its tag resolves to on its agent; pin it as NAME@sha256:DIGEST so every builder runs "
+                + "the same image", "agents builder 2", "parallel [linux-a, linux-c]",
+                "node linux-a", inspect, "inside maven@" + digest + " on linux-a", probe, env, "body on linux-a",
+                "node linux-c", inspect, "inside maven@" + digest + " on linux-c", probe, env, "body on linux-c");
+
+        // An image in no registry (docker import, built here) runs by its id, recorded as such: no digest claimed.
+        String id = "sha256:" + "ef".repeat(32);
+        List<?> local = run(STEPS + "\ninspected = '" + id + "\\n'", invocation);
+        assertThat(local).extracting(Object::toString).contains("inside " + id + " on linux-a", "withEnv ["
+                + BuildEnvironment.IMAGE_VARIABLE + "=maven:3 (local image " + id + ", in no registry), "
+                + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]");
     }
 
     @Test
