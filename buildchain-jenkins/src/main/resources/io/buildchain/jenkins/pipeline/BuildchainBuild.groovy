@@ -50,7 +50,8 @@ class BuildchainBuild implements Serializable {
                         script.docker.image(run).inside {
                             // Observed inside the container, where the build runs: its JDK is not the agent's. The
                             // shebang keeps the sh step from tracing every line of the probe into the log.
-                            String observed = script.sh(script: "#!/bin/sh\n" + probe, returnStdout: true)
+                            String observed = withJdkNone(script.sh(script: "#!/bin/sh\n" + probe,
+                                    returnStdout: true))
                             script.withEnv(["${imageVariable}=${recorded}", "${probeVariable}=${observed}"]) {
                                 body()
                             }
@@ -62,6 +63,16 @@ class BuildchainBuild implements Serializable {
             }
         }
         script.parallel(branches)
+    }
+
+    /** An image without java says so ("none") rather than leaving the JDK out of its buildinfo unsaid. */
+    private static String withJdkNone(String observed) {
+        for (String line : observed.readLines()) {
+            if (line.startsWith("jdk-version ") || line.startsWith("jdk-vendor ")) {
+                return observed
+            }
+        }
+        return observed + (observed.endsWith("\n") || observed.isEmpty() ? "" : "\n") + "jdk-vendor none\njdk-version none\n"
     }
 
     /**

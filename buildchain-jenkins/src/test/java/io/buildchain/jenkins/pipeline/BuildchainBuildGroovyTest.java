@@ -126,4 +126,17 @@ class BuildchainBuildGroovyTest {
         assertThat(calls).extracting(Object::toString).containsExactly("buildchainBuild: image: 'x'; rm -rf /; '' is "
                 + "not an image reference (expected NAME[:TAG][@sha256:DIGEST])");
     }
+
+    /** The real-Jenkins run: an image without java recorded no JDK field at all. */
+    @Test
+    void anImageWithoutJavaRecordsNoneForTheJdk() throws Exception {
+        String steps = STEPS.replace("'os Linux\\njdk-version 25.0.1\\n'", "'os Linux\\nkernel 6.1'");
+        List<?> calls = run(steps, "new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call("
+                + "label: 'builder', builders: 1, image: 'busybox@sha256:" + "ab".repeat(32) + "') { calls << 'body' }");
+        assertThat(calls).extracting(Object::toString).contains("withEnv [" + BuildEnvironment.IMAGE_VARIABLE
+                + "=busybox@sha256:" + "ab".repeat(32) + ", " + BuildEnvironment.PROBE_VARIABLE
+                + "=os Linux|kernel 6.1|jdk-vendor none|jdk-version none|]");
+        assertThat(BuildEnvironment.fromProbe("os Linux\nkernel 6.1\njdk-vendor none\njdk-version none\n", java.util.Map.of(),
+                "a")).containsEntry("jdk-version", "none").containsEntry("jdk-vendor", "none");
+    }
 }
