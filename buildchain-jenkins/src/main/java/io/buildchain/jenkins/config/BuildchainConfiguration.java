@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -58,6 +60,25 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     public BuildchainConfiguration() {
         load();
+    }
+
+    /**
+     * Saves the settings page through the setters, which refuse what the fields' checks call an error: the refusal
+     * is shown as a form error naming the setting, not as an error page.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        try {
+            return super.configure(req, json);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BuildchainException refused) {
+                    String message = refused.getMessage();
+                    throw new FormException(message, message.substring(0, Math.max(0, message.indexOf(':'))));
+                }
+            }
+            throw e;
+        }
     }
 
     public static BuildchainConfiguration get() {
