@@ -66,7 +66,7 @@ class BuildchainBuild implements Serializable {
     }
 
     /** An image without java says so ("none") rather than leaving the JDK out of its buildinfo unsaid. */
-    private static String withJdkNone(String observed) {
+    private String withJdkNone(String observed) {
         for (String line : observed.readLines()) {
             if (line.startsWith("jdk-version ") || line.startsWith("jdk-vendor ")) {
                 return observed
