@@ -10,6 +10,7 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.serial.SerialSigner;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -73,7 +74,10 @@ public final class AgentSigner implements BlockSigner {
     public Block sign(SignedRequest request) throws IOException {
         Agent agent = awaitAgent();
         agentName = agent.name();
-        listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + ")");
+        // A signing node is silent until it answers: say how long a stalled one is waited for (the reply timeout
+        // and as long again for a late reply, each try).
+        listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + "); waiting "
+                + "up to " + SerialSigner.TRIES * 2 * timeout.toSeconds() + " s for the signing node's reply");
         SignOnAgent.Reply reply;
         synchronized (LINE) {
             try {

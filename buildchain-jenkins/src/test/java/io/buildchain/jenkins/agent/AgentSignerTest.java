@@ -98,8 +98,9 @@ class AgentSignerTest {
         assertThat(logged().lines()).containsSubsequence("buildchain: waiting up to 30 s for the signer agent: the "
                 + "signer agent is offline: \"buildchain-signer\" matches signer-1, none online (agent wait in "
                 + "Manage Jenkins > System > Build chain)", "buildchain: signer agent signer-1 is online",
-                "buildchain: signing on agent signer-1 (label buildchain-signer)");
-        assertThat(logged()).containsOnlyOnce("waiting up to");
+                "buildchain: signing on agent signer-1 (label buildchain-signer); waiting up to 12 s for the signing "
+                        + "node's reply");
+        assertThat(logged()).containsOnlyOnce("waiting up to 30 s for the signer agent");
     }
 
     @Test
