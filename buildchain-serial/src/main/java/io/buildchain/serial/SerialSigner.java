@@ -28,6 +28,7 @@ public final class SerialSigner implements BlockSigner {
     private final PublicKey expectedKey;
     private final Duration timeout;
     private final Consumer<String> log;
+    private Consumer<Block> strays = block -> { };
 
     public SerialSigner(String port, int baud, PublicKey expectedKey, Duration timeout, Consumer<String> log) {
         this.port = port;
@@ -39,6 +40,16 @@ public final class SerialSigner implements BlockSigner {
 
     public SerialSigner(String port, int baud, PublicKey expectedKey, Consumer<String> log) {
         this(port, baud, expectedKey, SerialLine.TIMEOUT, log);
+    }
+
+    /**
+     * Where the blocks go that arrive on the line answering other requests (an earlier request given up on while
+     * the node stalled, then signed): valid blocks of the signer's chain, which later blocks link through, so they
+     * are handed on to be stored instead of dropped. By default they are only logged.
+     */
+    public SerialSigner onStrayBlock(Consumer<Block> sink) {
+        this.strays = sink;
+        return this;
     }
 
     @Override
@@ -62,6 +73,7 @@ public final class SerialSigner implements BlockSigner {
                 ByteArrayOutputStream late = new ByteArrayOutputStream();
                 late.writeBytes(reply);
                 Block answer = lateReply(line, late, request);
+                strays(late.toByteArray(), request);
                 if (answer != null) {
                     log.accept("late reply on " + port + " after try " + attempt + ": block "
                             + Long.toUnsignedString(answer.counter()) + " carries this request; using it");
@@ -93,6 +105,25 @@ public final class SerialSigner implements BlockSigner {
             }
         }
         return null;
+    }
+
+    /** Hands on each validly signed block in {@code seen} that answers another request than {@code request}. */
+    private void strays(byte[] seen, SignedRequest request) {
+        for (int i = 0; i + Block.SIZE <= seen.length; i++) {
+            Block block;
+            try {
+                block = Block.decode(Arrays.copyOfRange(seen, i, i + Block.SIZE), "line");
+            } catch (FormatException e) {
+                continue;
+            }
+            if (block.signatureValid() && !block.carries(request)
+                    && (expectedKey == null || block.publicKey().equals(expectedKey))) {
+                log.accept("block " + Long.toUnsignedString(block.counter()) + " on " + port + " answers an earlier "
+                        + "request; keeping it, as later blocks link through it");
+                strays.accept(block);
+                i += Block.SIZE - 1;
+            }
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

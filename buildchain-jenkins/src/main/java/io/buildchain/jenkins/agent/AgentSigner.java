@@ -46,6 +46,7 @@ public final class AgentSigner implements BlockSigner {
     private final Duration agentWait;
     private final TaskListener listener;
     private final Agents agents;
+    private java.util.function.Consumer<Block> strays = block -> { };
     /** The agent chosen by the last {@link #sign}, or null before. */
     private String agentName;
 
@@ -68,6 +69,12 @@ public final class AgentSigner implements BlockSigner {
         this.agentWait = agentWait;
         this.listener = listener;
         this.agents = agents;
+    }
+
+    /** Where the blocks go that the line brought answering earlier requests (they are stored, not dropped). */
+    public AgentSigner onStrayBlock(java.util.function.Consumer<Block> sink) {
+        this.strays = sink;
+        return this;
     }
 
     @Override
@@ -97,6 +104,11 @@ public final class AgentSigner implements BlockSigner {
             }
         }
         reply.log().forEach(line -> listener.getLogger().println("buildchain: " + agentName + ": " + line));
+        for (byte[] stray : reply.strays()) {
+            Block block = Block.decode(stray, "block from the signer agent");
+            block.verifySignature("block from the signer agent");
+            strays.accept(block);
+        }
         return BlockSigner.checkReply(reply.block(), request, pinned);
     }
 

@@ -26,10 +26,17 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         private static final long serialVersionUID = 1L;
         private final byte[] block;
         private final String[] log;
+        /** Blocks that arrived answering earlier requests (see {@link SerialSigner#onStrayBlock}). */
+        private final byte[][] strays;
 
-        Reply(byte[] block, List<String> log) {
+        Reply(byte[] block, List<String> log, List<byte[]> strays) {
             this.block = block.clone();
             this.log = log.toArray(String[]::new);
+            this.strays = strays.toArray(byte[][]::new);
+        }
+
+        public List<byte[]> strays() {
+            return List.of(strays);
         }
 
         public byte[] block() {
@@ -57,8 +64,10 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     public Reply call() throws IOException {
         List<String> log = new ArrayList<>();
         PublicKey pinned = expectedKey == null ? null : PublicKey.parse(expectedKey, "pinned signer key");
-        SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add);
+        List<byte[]> strays = new ArrayList<>();
+        SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add)
+                .onStrayBlock(block -> strays.add(block.bytes()));
         byte[] block = signer.sign(SignedRequest.decode(request, "request")).bytes();
-        return new Reply(block, log);
+        return new Reply(block, log, strays);
     }
 }

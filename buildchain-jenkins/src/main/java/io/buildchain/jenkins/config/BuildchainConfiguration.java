@@ -18,6 +18,7 @@ import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.root.RootStatement;
 import io.buildchain.core.root.RootStatements;
 import io.buildchain.core.root.TrustRefusal;
+import io.buildchain.core.store.BlockImport;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.AgentSigner;
 import java.io.IOException;
@@ -247,8 +248,20 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             listener.getLogger().println("buildchain: warning: no signer key is pinned in the global settings; "
                     + "accepting the block of whichever key the signer uses");
         }
+        // Every caller signs with the store lock held (publish, buildchainSign, the log's checkpoints): a block the
+        // line brought for an earlier request goes straight into the store, where later blocks link through it.
         AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
-                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener);
+                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener).onStrayBlock(block -> {
+                    try {
+                        if (BlockImport.put(JenkinsPaths.store(), block)) {
+                            listener.getLogger().println("buildchain: stored block "
+                                    + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32()
+                                    + ", signed for an earlier request");
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
