@@ -31,6 +31,10 @@ public final class FilePath implements org.jenkinsci.remoting.SerializableOnlyOv
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 
+    public void copyTo(FilePath target) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
     public int copyRecursiveTo(hudson.util.DirScanner scanner, FilePath target, String description) throws IOException, InterruptedException {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }

@@ -25,4 +25,10 @@ public abstract class Descriptor<T extends Describable<T>> implements Saveable {
     public synchronized void save() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
+
+    public static final class FormException extends Exception implements org.kohsuke.stapler.HttpResponse {
+        public FormException(String message, String formField) {
+            throw new UnsupportedOperationException("jenkins-offline-api stub");
+        }
+    }
 }

@@ -14,4 +14,9 @@ public abstract class GlobalConfiguration extends Descriptor<GlobalConfiguration
     public final Descriptor<GlobalConfiguration> getDescriptor() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
+
+    public boolean configure(org.kohsuke.stapler.StaplerRequest2 req, net.sf.json.JSONObject json)
+            throws Descriptor.FormException {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
 }

@@ -73,7 +73,8 @@ class HpiArchiveIT {
         expected.put("Hudson-Version", "2.541.3");
         expected.put("Minimum-Java-Version", "17");
         expected.put("Plugin-Dependencies", "workflow-step-api:710.v3e456cc85233,structs:362.va_b_695ef4fdf9,"
-                + "workflow-cps:4259.vf653c2b_8a_b_69,docker-workflow:634.vedc7242b_eda_7");
+                + "workflow-cps:4259.vf653c2b_8a_b_69;resolution:=optional,"
+                + "docker-workflow:634.vedc7242b_eda_7;resolution:=optional");
         expected.forEach((name, value) -> assertThat(main.getValue(name)).as(name).isEqualTo(value));
         assertThat(main.getValue("Url")).startsWith("https://");
         assertThat(main.getValue("Plugin-Version")).isNotBlank();
@@ -154,6 +155,119 @@ class HpiArchiveIT {
         assertThat(index).as("META-INF/annotations/org.jenkinsci.Symbol").isNotNull();
         assertThat(new String(index, StandardCharsets.UTF_8).lines()).containsExactlyElementsOf(symbols);
         assertThat(plugin.read(PLUGIN_JAR, "META-INF/annotations/hudson.Extension")).isNotEmpty();
+    }
+
+    /**
+     * Since SECURITY-2824 workflow-cps compiles a plugin's .groovy resource only when a GroovySourceFileAllowlist
+     * extension allows its URL (else buildchainBuild dies with ClassNotFoundException): the extensions the plugin's
+     * sezpoz index lists, instantiated as Jenkins does, allow every .groovy of the plugin jar by the URL the plugin's
+     * class loader gives, and nothing else of that name.
+     */
+    @Test
+    void everyGroovyResourceOfThePluginIsAllowedByAnAllowlistExtensionOfThePlugin() throws Exception {
+        Class<?> point = plugin.loader.loadClass("org.jenkinsci.plugins.workflow.cps.GroovySourceFileAllowlist");
+        @SuppressWarnings("unchecked")
+        Class<java.lang.annotation.Annotation> extension = (Class<java.lang.annotation.Annotation>) plugin.loader
+                .loadClass("hudson.Extension");
+        List<Object> allowlists = new ArrayList<>();
+        for (var item : net.java.sezpoz.Index.load(extension, Object.class, plugin.loader)) {
+            if (item.element() instanceof Class<?> c && point.isAssignableFrom(c)) {
+                allowlists.add(item.instance());
+            }
+        }
+        assertThat(allowlists).as("GroovySourceFileAllowlist extensions in the sezpoz index").isNotEmpty();
+        var isAllowed = point.getMethod("isAllowed", String.class);
+        List<String> groovy = plugin.entriesOf(PLUGIN_JAR).stream().filter(n -> n.endsWith(".groovy")).toList();
+        assertThat(groovy).contains("io/buildchain/jenkins/pipeline/BuildchainBuild.groovy");
+        for (String entry : groovy) {
+            String url = plugin.loader.getResource(entry).toExternalForm();
+            assertThat(url).startsWith("jar:file:").endsWith(PLUGIN_JAR + "!/" + entry);
+            boolean allowed = false;
+            for (Object allowlist : allowlists) {
+                allowed |= (boolean) isAllowed.invoke(allowlist, url);
+                // The same path elsewhere (another plugin's jar, a directory) is not this plugin's file.
+                assertThat((boolean) isAllowed.invoke(allowlist, "jar:file:/tmp/other.jar!/" + entry)).isFalse();
+                assertThat((boolean) isAllowed.invoke(allowlist, "file:/tmp/classes/" + entry)).isFalse();
+                assertThat((boolean) isAllowed.invoke(allowlist, url.replace(entry, "Other.groovy"))).isFalse();
+            }
+            assertThat(allowed).as(url).isTrue();
+        }
+    }
+
+    /**
+     * The three steps need workflow-step-api (and the structs it requires) only: every other plugin dependency is
+     * optional, so Jenkins loads the plugin without Pipeline: Groovy or Docker Pipeline. A class of an optional
+     * plugin may then be linked only from an extension marked optional (Jenkins skips it when the link fails);
+     * docker-workflow, reached through the Pipeline's docker variable, is linked from no class at all.
+     */
+    @Test
+    void everyPluginDependencyTheStepsDoNotNeedIsOptionalAndLinkedOnlyFromOptionalExtensions() throws Exception {
+        Map<String, Boolean> optional = new LinkedHashMap<>();
+        for (String dependency : plugin.manifest.getMainAttributes().getValue("Plugin-Dependencies").split(",")) {
+            optional.put(dependency.substring(0, dependency.indexOf(':')),
+                    dependency.endsWith(";resolution:=optional"));
+        }
+        assertThat(optional).containsEntry("workflow-step-api", false).containsEntry("structs", false)
+                .containsEntry("workflow-cps", true).containsEntry("docker-workflow", true).hasSize(4);
+
+        @SuppressWarnings("unchecked")
+        Class<java.lang.annotation.Annotation> extension = (Class<java.lang.annotation.Annotation>) plugin.loader
+                .loadClass("hudson.Extension");
+        Set<String> optionalExtensions = new TreeSet<>();
+        for (var item : net.java.sezpoz.Index.load(extension, Object.class, plugin.loader)) {
+            if ((boolean) extension.getMethod("optional").invoke(item.annotation())) {
+                optionalExtensions.add(item.className().replace('.', '/'));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (ClassInfo c : pluginClasses().values()) {
+            for (String type : c.types) {
+                String binary = type.replace('/', '.');
+                PLUGIN_PACKAGES.forEach((pkg, owner) -> {
+                    if (binary.startsWith(pkg) && optional.getOrDefault(owner, false)
+                            && (owner.equals("docker-workflow") || !optionalExtensions.contains(c.name.split("\\$")[0]))) {
+                        problems.add(c.name + " links " + binary + " of the optional plugin " + owner);
+                    }
+                });
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(optionalExtensions).contains("io/buildchain/jenkins/pipeline/BuildchainBuildVariable",
+                "io/buildchain/jenkins/pipeline/BuildchainGroovyAllowlist");
+    }
+
+    /** Compiled with -parameters: Stapler reads names by reflection, not with BytecodeReadingParanamer and a warning. */
+    @Test
+    void everyMethodOfThePluginCarriesItsParameterNames() {
+        List<String> without = new ArrayList<>();
+        for (String entry : plugin.entriesOf(PLUGIN_JAR)) {
+            if (!entry.endsWith(".class")) {
+                continue;
+            }
+            new ClassReader(plugin.read(PLUGIN_JAR, entry)).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                        String[] exceptions) {
+                    boolean[] named = new boolean[1];
+                    int parameters = Type.getArgumentTypes(descriptor).length;
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitParameter(String parameter, int parameterAccess) {
+                            named[0] = true;
+                        }
+
+                        @Override
+                        public void visitEnd() {
+                            boolean synthetic = (access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) != 0;
+                            if (parameters > 0 && !named[0] && !synthetic) {
+                                without.add(entry + " " + name + descriptor);
+                            }
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertThat(without).isEmpty();
     }
 
     @Test

@@ -56,7 +56,7 @@ class PluginResourcesTest {
                 fields.add(Character.toLowerCase(name.charAt(0)) + name.substring(1));
             }
         }
-        assertThat(fields).containsExactlyInAnyOrder("signerLabel", "serialPort", "baud", "signerKey",
+        assertThat(fields).containsExactlyInAnyOrder("signerLabel", "serialPort", "baud", "signerTimeout", "agentWait", "signerKey",
                 "trustedBuilderKeys", "rootKey", "defaultQuorum");
         for (String field : fields) {
             assertThat(settings.resolve("help-" + field + ".html")).as(field).exists();
@@ -81,6 +81,7 @@ class PluginResourcesTest {
                 "io.buildchain.jenkins.steps.PublishStep$DescriptorImpl",
                 "io.buildchain.jenkins.steps.AgentsStep$DescriptorImpl",
                 "io.buildchain.jenkins.pipeline.BuildchainBuildVariable",
+                "io.buildchain.jenkins.pipeline.BuildchainGroovyAllowlist",
                 "io.buildchain.jenkins.web.ActionFactories$ForJobs",
                 "io.buildchain.jenkins.web.ActionFactories$ForRuns",
                 "io.buildchain.jenkins.web.ActionFactories$ForAgents");

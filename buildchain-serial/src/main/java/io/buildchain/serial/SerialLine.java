@@ -86,11 +86,6 @@ public final class SerialLine implements AutoCloseable {
         return Arrays.copyOf(buffer, r);
     }
 
-    /** pihsm's client drain after a bad reply: read and drop up to {@code max} bytes, waiting up to the deadline. */
-    public int drain(int max, Duration deadline) throws IOException {
-        return read(max, deadline).length;
-    }
-
     @Override
     public void close() {
         port.closePort();

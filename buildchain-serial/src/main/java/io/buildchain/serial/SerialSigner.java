@@ -8,14 +8,17 @@ import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.crypto.PublicKey;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * pihsm's serial client: write the 224-byte request, read 400 bytes within the deadline, check the reply
- * (self-signed, carrying our request, by the pinned key); on a bad or missing reply drain the line and
- * send the same request again (the node answers a repeat with the same block), 3 tries in all.
+ * (self-signed, carrying our request, by the pinned key); on a bad or missing reply read on for one more
+ * deadline, using our block if it arrives late, else send the same request again (the node answers a repeat with
+ * the same block), 3 tries in all. The deadline is the caller's: a Raspberry Pi under load may take seconds.
  */
 public final class SerialSigner implements BlockSigner {
     public static final int TRIES = 3;
@@ -25,6 +28,7 @@ public final class SerialSigner implements BlockSigner {
     private final PublicKey expectedKey;
     private final Duration timeout;
     private final Consumer<String> log;
+    private Consumer<Block> strays = block -> { };
 
     public SerialSigner(String port, int baud, PublicKey expectedKey, Duration timeout, Consumer<String> log) {
         this.port = port;
@@ -36,6 +40,16 @@ public final class SerialSigner implements BlockSigner {
 
     public SerialSigner(String port, int baud, PublicKey expectedKey, Consumer<String> log) {
         this(port, baud, expectedKey, SerialLine.TIMEOUT, log);
+    }
+
+    /**
+     * Where the blocks go that arrive on the line answering other requests (an earlier request given up on while
+     * the node stalled, then signed): valid blocks of the signer's chain, which later blocks link through, so they
+     * are handed on to be stored instead of dropped. By default they are only logged.
+     */
+    public SerialSigner onStrayBlock(Consumer<Block> sink) {
+        this.strays = sink;
+        return this;
     }
 
     @Override
@@ -52,12 +66,77 @@ public final class SerialSigner implements BlockSigner {
                     return Block.decode(reply, "signer reply");
                 }
                 log.accept("try " + attempt + " of " + TRIES + " on " + port + ": " + problem
-                        + (attempt < TRIES ? "; draining the line and sending the request again" : ""));
-                line.drain(DRAIN_BYTES, timeout);
+                        + "; reading on for " + timeout.toMillis() + " ms"
+                        + (attempt < TRIES ? ", then sending the request again" : ""));
+                // pihsm's client drains the line here. A busy or stalled node answers after the deadline: its block
+                // is read and used, not drained away (once signed, a block missing from the store breaks the chain).
+                ByteArrayOutputStream late = new ByteArrayOutputStream();
+                late.writeBytes(reply);
+                Block answer = lateReply(line, late, request);
+                strays(late.toByteArray(), request);
+                if (answer != null) {
+                    log.accept("late reply on " + port + " after try " + attempt + ": block "
+                            + Long.toUnsignedString(answer.counter()) + " carries this request; using it");
+                    return answer;
+                }
+                silent &= late.size() == reply.length;
             }
             String failed = "serial request failed " + TRIES + " tries on " + port + ": " + problem;
             throw silent ? new SignerSilentException(failed) : new BuildchainException(failed);
         }
+    }
+
+    /**
+     * Reads the line for one more deadline (at most {@value #DRAIN_BYTES} bytes beyond a block), into {@code seen},
+     * returning as soon as {@code seen} holds the block answering {@code request} at any offset; null if it never did.
+     */
+    private Block lateReply(SerialLine line, ByteArrayOutputStream seen, SignedRequest request) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end && seen.size() < DRAIN_BYTES + Block.SIZE) {
+            seen.writeBytes(line.poll(Block.SIZE));
+            byte[] bytes = seen.toByteArray();
+            int carried = indexOf(bytes, request.bytes());
+            int start = carried - (Block.SIZE - SignedRequest.SIZE);
+            if (start >= 0) {
+                byte[] candidate = Arrays.copyOfRange(bytes, start, start + Block.SIZE);
+                if (check(candidate, request) == null) {
+                    return Block.decode(candidate, "signer reply");
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Hands on each validly signed block in {@code seen} that answers another request than {@code request}. */
+    private void strays(byte[] seen, SignedRequest request) {
+        for (int i = 0; i + Block.SIZE <= seen.length; i++) {
+            Block block;
+            try {
+                block = Block.decode(Arrays.copyOfRange(seen, i, i + Block.SIZE), "line");
+            } catch (FormatException e) {
+                continue;
+            }
+            if (block.signatureValid() && !block.carries(request)
+                    && (expectedKey == null || block.publicKey().equals(expectedKey))) {
+                log.accept("block " + Long.toUnsignedString(block.counter()) + " on " + port + " answers an earlier "
+                        + "request; keeping it, as later blocks link through it");
+                strays.accept(block);
+                i += Block.SIZE - 1;
+            }
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Why {@code reply} is not the answer to {@code request}, or null if it is. */

@@ -23,6 +23,11 @@ public final class SocatPtyPair implements AutoCloseable {
     }
 
     /** The socat program on PATH, if installed. */
+    /** The socat process relaying the two ends: stopping it stalls the line as a hung signing node would. */
+    public ProcessHandle relay() {
+        return socat.toHandle();
+    }
+
     public static Optional<Path> socat() {
         return Programs.find("socat");
     }

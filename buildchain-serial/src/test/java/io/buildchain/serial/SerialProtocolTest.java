@@ -104,6 +104,86 @@ class SerialProtocolTest {
         assertThat(audit.builders()).hasSize(4);
     }
 
+    /**
+     * The line stalls (the relay stopped, as a hung node or a saturated Pi would) past every try's deadline; the
+     * node's block arrives while the client reads on after its last try. pihsm's client drained it away and gave
+     * up, leaving a signed block nobody stored; here it is read and used.
+     */
+    @Test
+    void aReplyArrivingAfterTheLastTrysDeadlineIsReadAndUsed() throws Exception {
+        SigningKey builder = SigningKey.generate(RANDOM);
+        Duration timeout = Duration.ofMillis(1000);
+        long stall = SerialSigner.TRIES * 2 * timeout.toMillis() - timeout.toMillis() / 2; // inside the last reading
+        try (RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("state"), null)) {
+            SignedRequest request = request("b", builder, "stalled");
+            signal("STOP");
+            Thread resume = new Thread(() -> {
+                try {
+                    Thread.sleep(stall);
+                    signal("CONT");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            resume.start();
+            try {
+                Block block = client(signer.key.publicKey(), timeout).sign(request);
+                assertThat(block.carries(request)).isTrue();
+                assertThat(block.counter()).isEqualTo(1);
+            } finally {
+                resume.join(30_000);
+                signal("CONT");
+            }
+            assertThat(clientLog).last().asString().startsWith("late reply on " + pty.clientEnd + " after try 3: block 1");
+        }
+    }
+
+    /**
+     * The real-Jenkins run stalled the node 80 s: the client gave up on a1's request, the next client sent a2's, and
+     * the node, resumed, answered a1's first. That block was dropped as "another request", and block 6 linked through
+     * a block 5 the store never got. Here it is handed on, to be stored.
+     */
+    @Test
+    void aBlockAnsweringAnEarlierRequestIsHandedOnNotDropped() throws Exception {
+        SigningKey builder = SigningKey.generate(RANDOM);
+        try (RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("state"), null)) {
+            SignedRequest first = request("b", builder, "given up on");
+            SignedRequest second = request("b", builder, "sent next");
+            signal("STOP");
+            List<Block> strays = new ArrayList<>();
+            try {
+                assertThatThrownBy(() -> client(signer.key.publicKey(), Duration.ofMillis(200)).sign(first))
+                        .hasMessageContaining("3 tries");
+                Thread resume = new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                        signal("CONT");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                resume.start();
+                Block block = client(signer.key.publicKey(), Duration.ofMillis(1500)).onStrayBlock(strays::add)
+                        .sign(second);
+                resume.join(30_000);
+                assertThat(block.carries(second)).isTrue();
+                assertThat(block.counter()).isEqualTo(2);
+            } finally {
+                signal("CONT");
+            }
+            assertThat(strays).isNotEmpty().allSatisfy(stray -> {
+                assertThat(stray.carries(first)).isTrue();
+                assertThat(stray.counter()).isEqualTo(1);
+                assertThat(stray.publicKey()).isEqualTo(signer.key.publicKey());
+            });
+        }
+    }
+
+    void signal(String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pty.relay().pid())).start().waitFor())
+                .isZero();
+    }
+
     @Test
     void garbageBurstsAndTruncatedFramesBetweenValidRequests() throws Exception {
         SigningKey builder = SigningKey.generate(RANDOM);

@@ -26,25 +26,40 @@ public final class ChainOwners {
         this.file = file;
     }
 
-    /** Records {@code job} as the owner, or fails naming the job that already owns the branch. */
-    public void claim(String project, String branch, String job) throws IOException {
+    /** What a job does on a branch it may publish: the owner is recorded only when it returns. */
+    public interface Publish<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code publish} for {@code job} on project/branch and makes the job the branch's owner when (and only
+     * when) it returns: a publish that failed (a quorum not met, a signer that did not answer) claims nothing. Fails
+     * at once, naming the owner, when another job owns the branch. The owners' lock is held throughout, so two jobs
+     * cannot both find a branch free and both publish to it.
+     */
+    public <T> T publishAs(String project, String branch, String job, Publish<T> publish) throws Exception {
         Store.checkName(project, "project");
         Store.checkName(branch, "branch");
         Files.createDirectories(file.getParent());
         try (DirectoryLock lock = DirectoryLock.acquire(file.resolveSibling(file.getFileName() + ".lock"))) {
             List<String[]> records = TextRecords.read(file, LAYOUT);
+            boolean owned = false;
             for (String[] record : records) {
                 if (record[0].equals(project) && record[1].equals(branch)) {
                     String owner = decode(record[2]);
-                    if (owner.equals(job)) {
-                        return;
+                    if (!owner.equals(job)) {
+                        throw new FormatException(project + "/" + branch + " is published by the job \"" + owner
+                                + "\"; publish this job under another project or branch name");
                     }
-                    throw new FormatException(project + "/" + branch + " is published by the job \"" + owner
-                            + "\"; publish this job under another project or branch name");
+                    owned = true;
                 }
             }
-            records.add(new String[] {project, branch, URLEncoder.encode(job, StandardCharsets.UTF_8)});
-            TextRecords.write(file, records, AtomicFiles.OWNER_WRITE_ALL_READ);
+            T published = publish.run();
+            if (!owned) {
+                records.add(new String[] {project, branch, URLEncoder.encode(job, StandardCharsets.UTF_8)});
+                TextRecords.write(file, records, AtomicFiles.OWNER_WRITE_ALL_READ);
+            }
+            return published;
         }
     }
 

@@ -1,11 +1,13 @@
 package io.buildchain.core.ci;
 
 import io.buildchain.core.FormatException;
+import io.buildchain.core.VerificationException;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
@@ -31,7 +33,8 @@ import java.util.function.Predicate;
  * complete and checked, so a crash never leaves a half-recorded one.
  *
  * <pre>
- * submissions/ID/manifest.json, request, node, files/..., and buildinfo + buildinfo.sig when recorded
+ * submissions/ID/manifest.json, request, node, files/..., and buildinfo + buildinfo.sig when recorded,
+ *                                  source (the output's path on the node, until files/ is fetched)
  * blocks/BLOCK_SIGNATURE           (400 bytes)
  * releases                         (PROJECT BRANCH BLOCK_SIGNATURE per line)
  * </pre>
@@ -109,6 +112,43 @@ public final class RunRecord {
                 buildinfo);
     }
 
+    /**
+     * Where the builder's output stays until the vote (a path on its node), for a reserved id: only manifests,
+     * requests and buildinfos travel to the run at manifest time; the files of one agreeing builder are fetched
+     * into {@link Entry#files()} when a release is published.
+     */
+    public void recordSource(String id, String path) throws IOException {
+        Path staged = staging(id);
+        if (!Files.isDirectory(staged)) {
+            throw new FormatException("id \"" + id + "\" was not reserved in " + dir);
+        }
+        AtomicFiles.write(staged.resolve(SOURCE), path.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ,
+                false);
+    }
+
+    /** The output's path on the entry's node, when its files were left there; empty when they were copied. */
+    public Optional<String> sourceOf(Entry entry) throws IOException {
+        Path source = dir.resolve("submissions").resolve(entry.id()).resolve(SOURCE);
+        return Files.isRegularFile(source) ? Optional.of(Files.readString(source, StandardCharsets.UTF_8))
+                : Optional.empty();
+    }
+
+    /**
+     * Checks the files that arrived in {@link Entry#files()} against the entry's manifest: exactly its files, each
+     * with its digest (the output may have changed on the node since it was hashed).
+     */
+    public static void checkArrived(Entry entry) throws IOException {
+        var arrived = TreeHasher.forThisMachine().hashTree(entry.files());
+        if (!arrived.equals(entry.manifest().files())) {
+            var differing = new java.util.TreeSet<>(arrived.keySet());
+            differing.addAll(entry.manifest().files().keySet());
+            differing.removeIf(name -> java.util.Objects.equals(arrived.get(name), entry.manifest().files().get(name)));
+            throw new VerificationException("the output of " + entry.id() + " on " + entry.node() + " no longer matches "
+                    + "its manifest: " + String.join(", ", differing.stream().limit(5).toList())
+                    + (differing.size() > 5 ? " and " + (differing.size() - 5) + " more" : ""));
+        }
+    }
+
     /** Drops a reservation whose recording failed. */
     public void abandon(String id) throws IOException {
         if (Files.exists(staging(id))) {
@@ -148,6 +188,16 @@ public final class RunRecord {
 
     public List<Submission> submissions() throws IOException {
         return entries().stream().map(Entry::submission).toList();
+    }
+
+    /**
+     * The submissions that vote in a publish: those whose request no block of this run carries. A request that
+     * {@code buildchainSign} had signed alone (outside any quorum) is spent: counted, it would stand as a dissenting
+     * builder beside the manifests the release is made of.
+     */
+    public List<Entry> votes() throws IOException {
+        List<Block> signed = blocks();
+        return entries().stream().filter(e -> signed.stream().noneMatch(b -> b.carries(e.request()))).toList();
     }
 
     public void recordBlock(Block block) throws IOException {
@@ -193,6 +243,7 @@ public final class RunRecord {
 
     private static final String RELEASE_LAYOUT = "PROJECT BRANCH BLOCK";
     private static final String BUILDINFO = "buildinfo";
+    private static final String SOURCE = "source";
 
     private static Entry check(String id, String node, byte[] manifest, byte[] request, Path files,
             Optional<SignedBuildInfo> buildinfo) {

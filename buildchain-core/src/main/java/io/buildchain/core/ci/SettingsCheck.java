@@ -1,6 +1,7 @@
 package io.buildchain.core.ci;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
 import java.util.List;
@@ -35,6 +36,43 @@ public final class SettingsCheck {
         static Result error(String message) {
             return new Result(Level.ERROR, message);
         }
+    }
+
+    /** How long the signer client waits for each reply by default: a Raspberry Pi writing its chain to an SD card
+     * under load can take seconds, and a reply given up on is a signed block the store never gets. */
+    public static final int DEFAULT_SIGNER_TIMEOUT_SECONDS = 10;
+    public static final int MAX_SIGNER_TIMEOUT_SECONDS = 600;
+
+    /**
+     * A setting's value as it is stored (Configuration as Code, the settings form): refused at once with the
+     * check's message, prefixed by the setting's name, when the check finds an error; warnings are kept.
+     */
+    public static void require(Result result, String setting) {
+        if (result.level() == Level.ERROR) {
+            throw new FormatException(setting + ": " + result.message());
+        }
+    }
+
+    public static Result signerTimeout(int seconds) {
+        if (seconds < 1 || seconds > MAX_SIGNER_TIMEOUT_SECONDS) {
+            return Result.error("Expected 1 to " + MAX_SIGNER_TIMEOUT_SECONDS + " seconds, e.g. "
+                    + DEFAULT_SIGNER_TIMEOUT_SECONDS);
+        }
+        if (seconds < 5) {
+            return Result.warning("A signing node on a Raspberry Pi can take longer than " + seconds + " s to answer "
+                    + "under load; the client reads on for as long again before it asks again");
+        }
+        return Result.ok("");
+    }
+
+    /** How long a CI step waits for the signer's agent to come online (a restarted controller, a reconnect). */
+    public static final int DEFAULT_AGENT_WAIT_SECONDS = 300;
+
+    public static Result agentWait(int seconds) {
+        if (seconds < 0 || seconds > 86400) {
+            return Result.error("Expected 0 (do not wait) to 86400 seconds, e.g. " + DEFAULT_AGENT_WAIT_SECONDS);
+        }
+        return seconds == 0 ? Result.warning("A step fails at once while the signer agent reconnects") : Result.ok("");
     }
 
     /** An agent that a label expression matched. */
@@ -84,6 +122,12 @@ public final class SettingsCheck {
         }
         if (WINDOWS_PORT.matcher(port).matches()) {
             return Result.ok("");
+        }
+        // A stable link to a pseudo-terminal (socat's link=) may live anywhere; it is opened as a serial port all the same.
+        if (port.startsWith("/") && !port.endsWith("/") && !("/" + port + "/").contains("/../")
+                && !("/" + port + "/").contains("/./")) {
+            return Result.warning("\"" + port + "\" is outside /dev: fine for a link to a pseudo-terminal (socat "
+                    + "link=...); a signing node on a real line is normally /dev/serial/by-id/...");
         }
         return Result.error("\"" + port + "\" is not a serial port path: expected /dev/NAME (e.g. /dev/ttyUSB0, "
                 + "/dev/serial/by-id/...) or COMn");

@@ -69,6 +69,7 @@ public final class EnvironmentCauses {
             if (builder.manifest().equals(reference)) {
                 continue;
             }
+            Map<String, String> ofBuilder = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, String> field : builder.environment().entrySet()) {
                 String name = NAMES.get(field.getKey());
                 if (name == null) {
@@ -86,10 +87,16 @@ public final class EnvironmentCauses {
                 }
                 if (everyoneRecorded && shared.size() == 1 && !shared.contains(field.getValue())) {
                     String fix = FIXES.get(field.getKey());
-                    lines.add("builder " + builder.name() + " ran " + name + " " + field.getValue() + "; " + others
-                            + " ran " + shared.iterator().next() + (fix == null ? "" : " (usual fix: " + fix + ")"));
+                    ofBuilder.put(field.getKey(), "builder " + builder.name() + " ran " + name + " " + field.getValue()
+                            + "; " + others + " ran " + shared.iterator().next()
+                            + (fix == null ? "" : " (usual fix: " + fix + ")"));
                 }
             }
+            // The image reference carries its digest: a differing image is one cause, said once.
+            if (ofBuilder.containsKey("image")) {
+                ofBuilder.remove("image-digest");
+            }
+            lines.addAll(ofBuilder.values());
         }
         return lines;
     }

@@ -45,6 +45,7 @@ public final class TrustRefusal extends VerificationException {
     }
 
     private final Cause cause;
+    private final String reason;
     private final List<String> commands;
 
     public TrustRefusal(Cause cause, String detail) {
@@ -55,7 +56,13 @@ public final class TrustRefusal extends VerificationException {
     public TrustRefusal(Cause cause, String detail, List<String> commands) {
         super(cause.words() + ": " + detail + (commands.isEmpty() ? "" : " Run: " + String.join(" ; then: ", commands)));
         this.cause = cause;
+        this.reason = cause.words() + ": " + detail;
         this.commands = List.copyOf(commands);
+    }
+
+    /** The message without the commands, for a front end that offers its own way (the Jenkins settings page). */
+    public String reason() {
+        return reason;
     }
 
     public List<String> commands() {

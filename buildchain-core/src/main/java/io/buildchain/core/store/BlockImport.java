@@ -53,16 +53,27 @@ public final class BlockImport {
                     }
                     Block block = Block.decode(Files.readAllBytes(file), file.toString());
                     block.verifySignature(file.toString());
-                    if (Files.exists(store.blockPath(block.signature()))) {
-                        present++;
-                    } else {
-                        store.putBlock(block);
-                        SignerHead.follow(store, block);
+                    if (put(store, block)) {
                         imported++;
+                    } else {
+                        present++;
                     }
                 }
             }
         }
         return new Counts(imported, present);
+    }
+
+    /**
+     * Stores one verified block unless the store has it; call with the store lock held (a publisher or signer step
+     * storing a block the signer's line brought for an earlier request). Whether it is new.
+     */
+    public static boolean put(Store store, Block block) throws IOException {
+        if (Files.exists(store.blockPath(block.signature()))) {
+            return false;
+        }
+        store.putBlock(block);
+        SignerHead.follow(store, block);
+        return true;
     }
 }

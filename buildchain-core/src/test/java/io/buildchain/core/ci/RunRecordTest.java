@@ -72,15 +72,32 @@ class RunRecordTest {
     @Test
     void aBranchBelongsToTheFirstJobThatPublishesIt() throws Exception {
         ChainOwners owners = new ChainOwners(dir.resolve("jenkins/buildchain/owners"));
-        owners.claim("hello", "main", "folder/job one");
-        owners.claim("hello", "main", "folder/job one");
-        assertThatThrownBy(() -> owners.claim("hello", "main", "other")).hasMessageContaining("\"folder/job one\"");
-        owners.claim("hello", "dev", "other");
+        assertThat(owners.publishAs("hello", "main", "folder/job one", () -> "block 1")).isEqualTo("block 1");
+        owners.publishAs("hello", "main", "folder/job one", () -> "block 2");
+        List<String> ran = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> owners.publishAs("hello", "main", "other", () -> ran.add("other")))
+                .hasMessageContaining("\"folder/job one\"");
+        assertThat(ran).as("refused before publishing").isEmpty();
+        owners.publishAs("hello", "dev", "other", () -> null);
         assertThat(owners.owns("folder/job one", "hello", "main")).isTrue();
         assertThat(owners.owns("other", "hello", "main")).isFalse();
         assertThat(owners.owns("other", "hello", "dev")).isTrue();
         assertThat(owners.branches("other")).containsExactly(new String[] {"hello", "dev"});
-        assertThatThrownBy(() -> owners.claim("a/b", "main", "j")).hasMessageContaining("project \"a/b\"");
+        assertThatThrownBy(() -> owners.publishAs("a/b", "main", "j", () -> null)).hasMessageContaining("project \"a/b\"");
+    }
+
+    /** The run in the report: the first job's publish failed (quorum not met); the job that meets it later publishes. */
+    @Test
+    void aFailedPublishClaimsNothing() throws Exception {
+        ChainOwners owners = new ChainOwners(dir.resolve("jenkins/buildchain/owners"));
+        assertThatThrownBy(() -> owners.publishAs("hello3", "main", "hello-dissent", () -> {
+            throw new io.buildchain.core.FormatException("quorum not met");
+        })).hasMessage("quorum not met");
+        assertThat(owners.branches("hello-dissent")).isEmpty();
+        assertThat(owners.publishAs("hello3", "main", "hello-agree", () -> "published")).isEqualTo("published");
+        assertThat(owners.owns("hello-agree", "hello3", "main")).isTrue();
+        assertThatThrownBy(() -> owners.publishAs("hello3", "main", "hello-dissent", () -> "late"))
+                .hasMessageContaining("hello3/main is published by the job \"hello-agree\"");
     }
 
     @Test
@@ -99,6 +116,72 @@ class RunRecordTest {
         Submission recorded = run.entries().get(0).submission();
         assertThat(recorded.checkedBuildInfo().orElseThrow().environment()).containsEntry("host", "agent-a");
         assertThat(run.entries()).hasSize(1);
+    }
+
+    /**
+     * Only the manifest, request and buildinfo travel at manifest time; the output stays where it was built (its
+     * path is recorded) and is checked against the manifest when it arrives after the vote.
+     */
+    @Test
+    void theOutputStaysOnItsNodeUntilTheVoteAndIsCheckedWhenItArrives() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        Submission a = net.round("r1", List.of()).get(0);
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        run.reserve("a");
+        Path output = a.artifacts().orElseThrow();
+        run.recordSource("a", output.toString());
+        RunRecord.Entry entry = run.record("a", "agent-a", a.manifest(), a.request());
+        assertThat(run.sourceOf(entry)).contains(output.toString());
+        try (var files = Files.walk(entry.files())) {
+            assertThat(files.filter(Files::isRegularFile)).as("nothing copied at manifest time").isEmpty();
+        }
+        assertThatThrownBy(() -> RunRecord.checkArrived(entry)).hasMessageContaining("contains no files");
+
+        io.buildchain.core.store.FileTrees.delete(entry.files());
+        copyTree(output, entry.files());
+        RunRecord.checkArrived(entry);
+        Files.writeString(entry.files().resolve("app.bin"), "changed on the agent after hashing");
+        Files.writeString(entry.files().resolve("extra"), "left by a later stage");
+        assertThatThrownBy(() -> RunRecord.checkArrived(entry)).isInstanceOf(io.buildchain.core.VerificationException.class)
+                .hasMessage("the output of a on agent-a no longer matches its manifest: app.bin, extra");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    /** The report: a manifest buildchainSign signed alone in the run was counted as a third, dissenting builder. */
+    @Test
+    void aRequestBuildchainSignSignedDoesNotVote() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        List<Submission> round = net.round("r1", List.of("c"));
+        for (Submission s : round) {
+            run.reserve(s.source());
+            run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
+        }
+        assertThat(run.votes()).extracting(e -> e.submission().source()).containsExactly("a (agent-a)", "b (agent-b)", "c (agent-c)");
+        // buildchainSign signs c's request alone and records the block in the run.
+        var signedAlone = net.signer().sign(io.buildchain.core.chain.SignedRequest.decode(round.get(2).request(), "c"));
+        net.store.putObject(round.get(2).manifest());
+        io.buildchain.core.root.KeyChangeGuard.admit(net.store, signedAlone);
+        run.recordBlock(signedAlone);
+        assertThat(run.votes()).extracting(e -> e.submission().source()).containsExactly("a (agent-a)", "b (agent-b)");
+        assertThat(run.submissions()).hasSize(3);
+        var result = net.publisher().publish(new io.buildchain.core.publish.Publisher.Release("proj", "main", 2,
+                net.trusted("a", "b", "c"), run.votes().stream().map(RunRecord.Entry::submission).toList(),
+                round.get(0).artifacts()));
+        assertThat(result.decision().votes()).hasSize(2);
+        assertThat(result.decision().agreeing()).hasSize(2);
     }
 
     /** What buildchainPublish does: the run's submissions, the settings' trusted keys text, the publisher. */

@@ -40,6 +40,11 @@ class SettingsCheckTest {
         assertThat(SettingsCheck.serialPort("").level()).isEqualTo(Level.ERROR);
         assertThat(SettingsCheck.serialPort("ttyUSB0").message()).contains("expected /dev/NAME");
         assertThat(SettingsCheck.serialPort("/dev/../etc/passwd").level()).isEqualTo(Level.ERROR);
+        // A socat link outside /dev (the real-Jenkins run: /work/realjenkins/ttyS1 was refused and nothing signed).
+        assertThat(SettingsCheck.serialPort("/work/realjenkins/ttyS1").level()).isEqualTo(Level.WARNING);
+        assertThat(SettingsCheck.serialPort("/work/../etc/passwd").level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.serialPort("/work/./ttyS1").level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.serialPort("/work/").level()).isEqualTo(Level.ERROR);
         assertThat(SettingsCheck.baud(115200).level()).isEqualTo(Level.OK);
         assertThat(SettingsCheck.baud(12345).level()).isEqualTo(Level.WARNING);
         assertThat(SettingsCheck.baud(0).level()).isEqualTo(Level.ERROR);
@@ -63,5 +68,17 @@ class SettingsCheckTest {
         assertThat(SettingsCheck.signerLabel("hsm", List.of(new Agent("pi", true))).message()).isEqualTo("Signer agent: pi");
         assertThat(SettingsCheck.signerLabel("hsm", List.of(new Agent("a", false), new Agent("b", true))).message())
                 .contains("first online one (b)");
+    }
+
+    @Test
+    void signerTimeoutAndRequire() {
+        assertThat(SettingsCheck.signerTimeout(SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS).level()).isEqualTo(Level.OK);
+        assertThat(SettingsCheck.signerTimeout(2).level()).isEqualTo(Level.WARNING);
+        assertThat(SettingsCheck.signerTimeout(0).level()).isEqualTo(Level.ERROR);
+        assertThat(SettingsCheck.signerTimeout(601).level()).isEqualTo(Level.ERROR);
+        SettingsCheck.require(SettingsCheck.signerTimeout(2), "signerTimeout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SettingsCheck.require(SettingsCheck.quorum(0, 0),
+                "defaultQuorum")).isInstanceOf(io.buildchain.core.FormatException.class)
+                .hasMessage("defaultQuorum: The quorum must be at least 1");
     }
 }

@@ -28,4 +28,21 @@ class EnvironmentCausesTest {
         assertThat(EnvironmentCauses.lines(List.of(new EnvironmentCauses.Builder("a", GOOD, Map.of()),
                 new EnvironmentCauses.Builder("c", ODD, Map.of("tz", "UTC"))), GOOD, true)).isEmpty();
     }
+
+    /** The report: "image" and "image digest" were two bullets saying one thing. */
+    @Test
+    void aDifferentImageIsOneCause() {
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        List<String> lines = EnvironmentCauses.lines(List.of(
+                new EnvironmentCauses.Builder("x", GOOD, Map.of("image", "maven:3@" + a, "image-digest", a)),
+                new EnvironmentCauses.Builder("y", GOOD, Map.of("image", "maven:3@" + a, "image-digest", a)),
+                new EnvironmentCauses.Builder("z", ODD, Map.of("image", "maven:3@" + b, "image-digest", b))), GOOD, true);
+        assertThat(lines).containsExactly("builder z ran image maven:3@" + b + "; the agreeing builders ran maven:3@" + a
+                + " (usual fix: give every builder the same image, pinned by digest)");
+        // A digest recorded without a differing reference still says so.
+        assertThat(EnvironmentCauses.lines(List.of(new EnvironmentCauses.Builder("x", GOOD, Map.of("image-digest", a)),
+                new EnvironmentCauses.Builder("z", ODD, Map.of("image-digest", b))), GOOD, true)).singleElement()
+                .asString().startsWith("builder z ran image digest " + b);
+    }
 }

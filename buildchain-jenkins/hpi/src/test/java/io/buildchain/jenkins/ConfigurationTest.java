@@ -31,6 +31,7 @@ class ConfigurationTest {
         assertThat(config.getSignerLabel()).isEqualTo("buildchain-signer");
         assertThat(config.getSerialPort()).isEqualTo("/dev/serial/by-id/usb-FTDI_FT232R-if00-port0");
         assertThat(config.getBaud()).isEqualTo(115200);
+        assertThat(config.getSignerTimeout()).isEqualTo(30);
         assertThat(config.getSignerKey()).isEqualTo(SIGNER_KEY);
         assertThat(config.getRootKey()).isEqualTo(ROOT_KEY);
         assertThat(config.trustedKeys().size()).isEqualTo(1);
@@ -43,6 +44,7 @@ class ConfigurationTest {
         assertThat(after.getSignerLabel()).isEqualTo("buildchain-signer");
         assertThat(after.getSerialPort()).isEqualTo(config.getSerialPort());
         assertThat(after.getBaud()).isEqualTo(115200);
+        assertThat(after.getSignerTimeout()).isEqualTo(30);
         assertThat(after.getSignerKey()).isEqualTo(SIGNER_KEY);
         assertThat(after.getRootKey()).isEqualTo(ROOT_KEY);
         assertThat(after.trustedKeys().keys()).isEqualTo(config.trustedKeys().keys());

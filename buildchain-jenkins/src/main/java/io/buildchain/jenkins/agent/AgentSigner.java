@@ -1,63 +1,149 @@
 package io.buildchain.jenkins.agent;
 
-import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.serial.SerialSigner;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The signing node as Jenkins reaches it: a serial line attached to a dedicated agent chosen by label. The
- * port is opened on that agent, through its channel; the reply is checked again here.
+ * port is opened on that agent, through its channel; the reply is checked again here. When no agent with the label
+ * is online (a controller restart, an agent reconnecting) it waits for one, as {@code node {}} waits for an executor.
  */
 public final class AgentSigner implements BlockSigner {
     /** One request on the line at a time, whichever step or job sends it. */
     private static final Object LINE = new Object();
+    /** What remoting throws for a call whose channel went away (a remote exception arrives as itself or a ProxyException). */
+    private static final java.util.Set<String> CHANNEL_LOST = java.util.Set.of("hudson.remoting.ChannelClosedException",
+            "hudson.remoting.RequestAbortedException", "java.io.EOFException");
+
+    /** An agent carrying the signer label as Jenkins sees it now; a null channel means offline. */
+    public record Agent(String name, VirtualChannel channel) {
+    }
+
+    /** The agents carrying the signer label, asked afresh each time. */
+    public interface Agents {
+        List<Agent> now();
+    }
+
     private final String label;
     private final String port;
     private final int baud;
     private final PublicKey pinned;
+    private final Duration timeout;
+    private final Duration agentWait;
     private final TaskListener listener;
+    private final Agents agents;
+    private java.util.function.Consumer<Block> strays = block -> { };
     /** The agent chosen by the last {@link #sign}, or null before. */
     private String agentName;
 
-    public AgentSigner(String label, String port, int baud, PublicKey pinned, TaskListener listener) {
+    /**
+     * @param timeout   how long the serial client waits for each reply
+     * @param agentWait how long to wait for an agent with the label to come online
+     */
+    public AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, Duration agentWait,
+            TaskListener listener) {
+        this(label, port, baud, pinned, timeout, agentWait, listener, () -> labelled(label));
+    }
+
+    AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, Duration agentWait,
+            TaskListener listener, Agents agents) {
         this.label = label;
         this.port = port;
         this.baud = baud;
         this.pinned = pinned;
+        this.timeout = timeout;
+        this.agentWait = agentWait;
         this.listener = listener;
+        this.agents = agents;
+    }
+
+    /** Where the blocks go that the line brought answering earlier requests (they are stored, not dropped). */
+    public AgentSigner onStrayBlock(java.util.function.Consumer<Block> sink) {
+        this.strays = sink;
+        return this;
     }
 
     @Override
     public Block sign(SignedRequest request) throws IOException {
-        Node agent = onlineAgent();
-        agentName = agent.getNodeName();
-        listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + ")");
-        VirtualChannel channel = agent.getChannel();
-        if (channel == null) {
-            throw new IOException("signer agent " + agentName + " went offline");
-        }
+        Agent agent = awaitAgent();
+        agentName = agent.name();
+        // A signing node is silent until it answers: say how long a stalled one is waited for (the reply timeout
+        // and as long again for a late reply, each try).
+        listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + "); waiting "
+                + "up to " + SerialSigner.TRIES * 2 * timeout.toSeconds() + " s for the signing node's reply");
         SignOnAgent.Reply reply;
         synchronized (LINE) {
             try {
-                reply = channel.call(new SignOnAgent(port, baud, pinned == null ? null : pinned.toString(),
-                        request.bytes()));
+                reply = agent.channel().call(new SignOnAgent(port, baud, pinned == null ? null : pinned.toString(),
+                        timeout.toMillis(), request.bytes()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the signer on " + agentName + " was signing", e);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof BuildchainException || !disconnected(e, agent.name())) {
+                    throw e;
+                }
+                // Remoting's 50-line ClosedChannelException says only this.
+                throw new BuildchainException("the signer agent " + agentName + " disconnected while the signing node "
+                        + "was signing (" + e.getClass().getSimpleName() + "): nothing was published; when " + agentName
+                        + " is back online run the job again: a block the node signed meanwhile is picked up then");
             }
         }
         reply.log().forEach(line -> listener.getLogger().println("buildchain: " + agentName + ": " + line));
+        for (byte[] stray : reply.strays()) {
+            Block block = Block.decode(stray, "block from the signer agent");
+            block.verifySignature("block from the signer agent");
+            strays.accept(block);
+        }
         return BlockSigner.checkReply(reply.block(), request, pinned);
+    }
+
+    /**
+     * An online agent with the signer label, waiting up to the configured time for one to come online (printing
+     * once that it waits); a one-line refusal when none did.
+     */
+    public Agent awaitAgent() throws IOException {
+        if (label == null || label.isBlank()) {
+            throw new BuildchainException("no signer is configured: set the signer agent label in Manage Jenkins > "
+                    + "System > Build chain");
+        }
+        AgentWait.Look found = AgentWait.until(() -> {
+            List<String> offline = new ArrayList<>();
+            for (Agent agent : agents.now()) {
+                if (agent.channel() != null) {
+                    return new AgentWait.Look(agent.name(), agent.channel(), null);
+                }
+                offline.add(agent.name());
+            }
+            return new AgentWait.Look(null, null, offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
+                    : "the signer agent is offline: \"" + label + "\" matches " + String.join(", ", offline)
+                            + ", none online");
+        }, agentWait, "signer agent", listener);
+        return new Agent(found.name(), found.channel());
+    }
+
+    /** Whether {@code failure} of a call on {@code name} was its channel closing, rather than the signing failing. */
+    private boolean disconnected(Throwable failure, String name) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ClosedChannelException || CHANNEL_LOST.contains(t.getClass().getName())) {
+                return true;
+            }
+        }
+        return agents.now().stream().noneMatch(a -> a.name().equals(name) && a.channel() != null);
     }
 
     @Override
@@ -72,21 +158,12 @@ public final class AgentSigner implements BlockSigner {
                 ? "an agent labelled \"" + label + "\"" : "agent " + agentName + " (label " + label + ")");
     }
 
-    private Node onlineAgent() throws IOException {
-        if (label == null || label.isBlank()) {
-            throw new AbortException("no signer is configured: set the signer agent label in Manage Jenkins > "
-                    + "System > Build chain");
-        }
-        List<String> offline = new ArrayList<>();
+    private static List<Agent> labelled(String label) {
+        List<Agent> found = new ArrayList<>();
         for (Node node : Label.parseExpression(label).getNodes()) {
             Computer computer = node.toComputer();
-            if (computer != null && computer.isOnline()) {
-                return node;
-            }
-            offline.add(node.getNodeName());
+            found.add(new Agent(node.getNodeName(), computer != null && computer.isOnline() ? node.getChannel() : null));
         }
-        throw new AbortException(offline.isEmpty() ? "no agent has the signer label \"" + label + "\""
-                : "the signer agent is offline: \"" + label + "\" matches " + String.join(", ", offline)
-                        + ", none online");
+        return found;
     }
 }

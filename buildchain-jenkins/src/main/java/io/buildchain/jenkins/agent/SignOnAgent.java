@@ -4,6 +4,7 @@ import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.serial.SerialSigner;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.security.MasterToSlaveCallable;
@@ -14,6 +15,7 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     private final String port;
     private final int baud;
     private final String expectedKey;
+    private final long timeoutMillis;
     private final byte[] request;
 
     /**
@@ -24,10 +26,17 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         private static final long serialVersionUID = 1L;
         private final byte[] block;
         private final String[] log;
+        /** Blocks that arrived answering earlier requests (see {@link SerialSigner#onStrayBlock}). */
+        private final byte[][] strays;
 
-        Reply(byte[] block, List<String> log) {
+        Reply(byte[] block, List<String> log, List<byte[]> strays) {
             this.block = block.clone();
             this.log = log.toArray(String[]::new);
+            this.strays = strays.toArray(byte[][]::new);
+        }
+
+        public List<byte[]> strays() {
+            return List.of(strays);
         }
 
         public byte[] block() {
@@ -39,11 +48,15 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         }
     }
 
-    /** @param expectedKey the pinned signer key (base32), or null */
-    public SignOnAgent(String port, int baud, String expectedKey, byte[] request) {
+    /**
+     * @param expectedKey   the pinned signer key (base32), or null
+     * @param timeoutMillis how long the client waits for each reply (the setting)
+     */
+    public SignOnAgent(String port, int baud, String expectedKey, long timeoutMillis, byte[] request) {
         this.port = port;
         this.baud = baud;
         this.expectedKey = expectedKey;
+        this.timeoutMillis = timeoutMillis;
         this.request = request.clone();
     }
 
@@ -51,8 +64,10 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     public Reply call() throws IOException {
         List<String> log = new ArrayList<>();
         PublicKey pinned = expectedKey == null ? null : PublicKey.parse(expectedKey, "pinned signer key");
-        SerialSigner signer = new SerialSigner(port, baud, pinned, log::add);
+        List<byte[]> strays = new ArrayList<>();
+        SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add)
+                .onStrayBlock(block -> strays.add(block.bytes()));
         byte[] block = signer.sign(SignedRequest.decode(request, "request")).bytes();
-        return new Reply(block, log);
+        return new Reply(block, log, strays);
     }
 }

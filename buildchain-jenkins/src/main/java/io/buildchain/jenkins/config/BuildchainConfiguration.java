@@ -18,18 +18,22 @@ import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.root.RootStatement;
 import io.buildchain.core.root.RootStatements;
 import io.buildchain.core.root.TrustRefusal;
+import io.buildchain.core.store.BlockImport;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.AgentSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -46,6 +50,8 @@ public class BuildchainConfiguration extends GlobalConfiguration {
     private String signerLabel;
     private String serialPort;
     private int baud = DEFAULT_BAUD;
+    private int signerTimeout = SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS;
+    private int agentWait = SettingsCheck.DEFAULT_AGENT_WAIT_SECONDS;
     private String signerKey;
     private String rootKey;
     /** The key the signer agent signed with last, to tell the settings page which key to certify after a restart. */
@@ -55,6 +61,25 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     public BuildchainConfiguration() {
         load();
+    }
+
+    /**
+     * Saves the settings page through the setters, which refuse what the fields' checks call an error: the refusal
+     * is shown as a form error naming the setting, not as an error page.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        try {
+            return super.configure(req, json);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BuildchainException refused) {
+                    String message = refused.getMessage();
+                    throw new FormException(message, message.substring(0, Math.max(0, message.indexOf(':'))));
+                }
+            }
+            throw e;
+        }
     }
 
     public static BuildchainConfiguration get() {
@@ -82,6 +107,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setSerialPort(String serialPort) {
+        if (trimToNull(serialPort) != null) {
+            SettingsCheck.require(SettingsCheck.serialPort(serialPort), "serialPort");
+        }
         this.serialPort = trimToNull(serialPort);
         save();
     }
@@ -92,7 +120,32 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setBaud(int baud) {
+        SettingsCheck.require(SettingsCheck.baud(baud), "baud");
         this.baud = baud;
+        save();
+    }
+
+    /** Seconds the signer client waits for each reply (and reads on as long again for a late one). */
+    public int getSignerTimeout() {
+        return signerTimeout;
+    }
+
+    @DataBoundSetter
+    public void setSignerTimeout(int signerTimeout) {
+        SettingsCheck.require(SettingsCheck.signerTimeout(signerTimeout), "signerTimeout");
+        this.signerTimeout = signerTimeout;
+        save();
+    }
+
+    /** Seconds a step waits for an agent with the signer label to come online (after a restart, a reconnect). */
+    public int getAgentWait() {
+        return agentWait;
+    }
+
+    @DataBoundSetter
+    public void setAgentWait(int agentWait) {
+        SettingsCheck.require(SettingsCheck.agentWait(agentWait), "agentWait");
+        this.agentWait = agentWait;
         save();
     }
 
@@ -102,6 +155,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setSignerKey(String signerKey) {
+        SettingsCheck.require(SettingsCheck.signerKey(signerKey), "signerKey");
         this.signerKey = trimToNull(signerKey);
         save();
     }
@@ -112,6 +166,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setRootKey(String rootKey) {
+        if (trimToNull(rootKey) != null) {
+            PublicKey.parse(rootKey.strip(), "rootKey");
+        }
         this.rootKey = trimToNull(rootKey);
         save();
     }
@@ -129,7 +186,9 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             KeyChangeGuard.check(JenkinsPaths.store(), key);
             return List.of();
         } catch (TrustRefusal refusal) {
-            return refusal.commands().isEmpty() ? List.of(refusal.getMessage()) : refusal.commands();
+            // What runs on the offline root machine; adding the certificate is the paste box below, not a command.
+            return refusal.commands().isEmpty() ? List.of(refusal.getMessage())
+                    : refusal.commands().stream().filter(c -> !c.startsWith("buildchain root add ")).toList();
         } catch (IOException | BuildchainException e) {
             return List.of(e.getMessage());
         }
@@ -141,6 +200,7 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setTrustedBuilderKeys(String trustedBuilderKeys) {
+        SettingsCheck.require(SettingsCheck.trustedKeys(trustedBuilderKeys), "trustedBuilderKeys");
         this.trustedBuilderKeys = trimToNull(trustedBuilderKeys);
         save();
     }
@@ -151,6 +211,8 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setDefaultQuorum(int defaultQuorum) {
+        // Whether the trusted keys can meet it is checked on the form; they may be set after it.
+        SettingsCheck.require(SettingsCheck.quorum(defaultQuorum, 0), "defaultQuorum");
         this.defaultQuorum = defaultQuorum;
         save();
     }
@@ -186,7 +248,20 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             listener.getLogger().println("buildchain: warning: no signer key is pinned in the global settings; "
                     + "accepting the block of whichever key the signer uses");
         }
-        AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned, listener);
+        // Every caller signs with the store lock held (publish, buildchainSign, the log's checkpoints): a block the
+        // line brought for an earlier request goes straight into the store, where later blocks link through it.
+        AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
+                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener).onStrayBlock(block -> {
+                    try {
+                        if (BlockImport.put(JenkinsPaths.store(), block)) {
+                            listener.getLogger().println("buildchain: stored block "
+                                    + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32()
+                                    + ", signed for an earlier request");
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
@@ -269,6 +344,28 @@ public class BuildchainConfiguration extends GlobalConfiguration {
             return form(SettingsCheck.baud(Integer.parseInt(value.strip())));
         } catch (NumberFormatException | NullPointerException e) {
             return FormValidation.error("Expected a whole number of baud, e.g. 57600");
+        }
+    }
+
+    @POST
+    public FormValidation doCheckSignerTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return form(SettingsCheck.signerTimeout(Integer.parseInt(value.strip())));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of seconds, e.g. "
+                    + SettingsCheck.DEFAULT_SIGNER_TIMEOUT_SECONDS);
+        }
+    }
+
+    @POST
+    public FormValidation doCheckAgentWait(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            return form(SettingsCheck.agentWait(Integer.parseInt(value.strip())));
+        } catch (NumberFormatException | NullPointerException e) {
+            return FormValidation.error("Expected a whole number of seconds, e.g. "
+                    + SettingsCheck.DEFAULT_AGENT_WAIT_SECONDS);
         }
     }
 

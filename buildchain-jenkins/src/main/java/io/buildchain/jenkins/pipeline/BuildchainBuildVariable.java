@@ -13,7 +13,7 @@ import org.jenkinsci.plugins.workflow.cps.GlobalVariable;
  * {@code withEnv} run the body once per agent. A Java step cannot allocate an executor on a named agent or enter a
  * container itself: those are {@code node} and {@code withDockerContainer}, so the fan-out is written with them.
  */
-@Extension
+@Extension(optional = true)
 public class BuildchainBuildVariable extends GlobalVariable {
     static final String NAME = "buildchainBuild";
     static final String GROOVY_CLASS = "io.buildchain.jenkins.pipeline.BuildchainBuild";

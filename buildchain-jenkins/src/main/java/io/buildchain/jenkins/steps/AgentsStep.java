@@ -14,6 +14,8 @@ import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -102,6 +104,14 @@ public class AgentsStep extends Step {
         @Override
         public String getDisplayName() {
             return "Choose distinct agents with a label for a buildchain fan-out";
+        }
+
+        public FormValidation doCheckLabel(@QueryParameter String value) {
+            return validate(() -> new AgentsStep(value, 1));
+        }
+
+        public FormValidation doCheckBuilders(@QueryParameter String value) {
+            return validate(() -> new AgentsStep("builder", Integer.parseInt(value.strip())));
         }
     }
 }

@@ -7,18 +7,19 @@ import hudson.model.Computer;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.util.DirScanner;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -29,8 +30,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 /**
  * {@code buildchainManifest dir: 'dist', id: 'linux-a'}: hashes the output on the agent, signs the request with
  * the agent's builder key, records the build's environment in a buildinfo signed by the same key, and records
- * manifest, request, buildinfo and a copy of the files in the run. The id defaults to the agent's name. Returns
- * the manifest's digest.
+ * manifest, request, buildinfo and where the files are in the run (they stay on the agent until the vote). The id
+ * defaults to the agent's name. Returns the manifest's digest.
  */
 public class ManifestStep extends Step {
     private final String dir;
@@ -150,7 +151,7 @@ public class ManifestStep extends Step {
             String id = this.id != null ? this.id : StepArguments.name(nodeName, "id (the agent's name)");
 
             RunRecord record = JenkinsPaths.runRecord(run);
-            Path copy = record.reserve(id);
+            record.reserve(id);
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
                         env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
@@ -164,14 +165,13 @@ public class ManifestStep extends Step {
                             release[3] != null ? release[3] : env.get("GIT_COMMIT"));
                 }
                 BuildOnAgent.Reply built = output.act(build);
-                // The publisher needs the files; they are checked against the manifest again when imported.
-                output.copyRecursiveTo(new DirScanner.Glob("**", null, false), new FilePath(copy.toFile()),
-                        "buildchain output of " + id);
+                // The files stay on the agent: buildchainPublish fetches one agreeing builder's after the vote.
+                record.recordSource(id, output.getRemote());
                 record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);
-                listener.getLogger().println("buildchain: " + id + " on " + nodeName + ": " + built.files()
-                        + " files in " + dir + ", manifest " + built.manifestDigest());
+                listener.getLogger().println(manifestLine(id, nodeName, built.files(), dir, built.manifestDigest(),
+                        release == null ? null : release[0] + "/" + release[1]));
                 listener.getLogger().println("buildchain: environment of " + id + ": " + BuildInfo.parse(
                         built.buildinfo().bytes(), "buildinfo").summary());
                 var trusted = BuildchainConfiguration.get().trustedKeys();
@@ -183,6 +183,19 @@ public class ManifestStep extends Step {
                 throw e;
             }
         }
+    }
+
+    /**
+     * What the manifest holds: the user's files counted apart from the release record the step adds.
+     *
+     * @param entries the manifest's entries, the release record among them when {@code release} is given
+     * @param release project/branch of the release record, or null without one
+     */
+    static String manifestLine(String id, String node, int entries, String dir, String digest, String release) {
+        int files = release == null ? entries : entries - 1;
+        return "buildchain: " + id + " on " + node + ": " + files + (files == 1 ? " file" : " files") + " in " + dir
+                + (release == null ? "" : " and the release record " + ReleaseRecord.NAME + " for " + release)
+                + ", manifest " + digest;
     }
 
     /**
@@ -214,6 +227,22 @@ public class ManifestStep extends Step {
         @Override
         public String getDisplayName() {
             return "Hash a build's output and sign a buildchain request with this agent's builder key";
+        }
+
+        public FormValidation doCheckDir(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(value, null));
+        }
+
+        public FormValidation doCheckId(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", value));
+        }
+
+        public FormValidation doCheckProject(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", null).setProject(value));
+        }
+
+        public FormValidation doCheckBranch(@QueryParameter String value) {
+            return validate(() -> new ManifestStep(".", null).setBranch(value));
         }
     }
 }

@@ -6,6 +6,7 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.ci.Republish;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.ci.StepArguments;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import jenkins.model.Jenkins;
 import jenkins.util.BuildListenerAdapter;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -40,8 +43,6 @@ import org.kohsuke.stapler.DataBoundSetter;
  * divergence report when the quorum is not met. Returns the block's base32 signature.
  */
 public class PublishStep extends Step {
-    /** Where the store files of a release are archived, beside its files. */
-    public static final String ARCHIVED_STORE_DIR = "buildchain-store";
     private final String project;
     private final String branch;
     private Integer quorum;
@@ -122,6 +123,22 @@ public class PublishStep extends Step {
             return Refusals.oneLine("buildchainPublish", this::publish);
         }
 
+        /**
+         * After a controller restart the publish runs again (Pipeline's synchronous steps fail instead): it is safe
+         * to repeat, a release the signer already signed being finished from the journal, a release already
+         * published answered as such, and it waits for the signer agent to reconnect.
+         */
+        @Override
+        public void onResume() {
+            try {
+                getContext().get(TaskListener.class).getLogger().println("buildchain: buildchainPublish resumed "
+                        + "after a restart: publishing again (nothing is signed twice)");
+                start();
+            } catch (Exception e) {
+                getContext().onFailure(e);
+            }
+        }
+
         private String publish() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
@@ -129,24 +146,45 @@ public class PublishStep extends Step {
             int k = quorum != null ? quorum : config.getDefaultQuorum();
             KeyList trusted = trustedKeys != null ? SettingsCheck.parseTrustedKeys(trustedKeys) : config.trustedKeys();
             RunRecord record = JenkinsPaths.runRecord(run);
-            List<Submission> submissions = record.submissions();
-            if (submissions.isEmpty()) {
-                throw new AbortException("buildchainPublish: no manifest was recorded in this run; call "
-                        + "buildchainManifest on each builder first");
+            List<RunRecord.Entry> votes = record.votes();
+            int spent = record.entries().size() - votes.size();
+            if (spent > 0) {
+                listener.getLogger().println("buildchain: " + spent + " manifest(s) of this run that buildchainSign "
+                        + "signed do not vote");
             }
-            JenkinsPaths.owners().claim(project, branch, run.getParent().getFullName());
+            if (votes.isEmpty()) {
+                throw new AbortException("buildchainPublish: no manifest was recorded in this run"
+                        + (spent > 0 ? " but those buildchainSign signed" : "") + "; call buildchainManifest on each "
+                        + "builder first");
+            }
+            // The job owns the branch once it has published there, not before: a failed first publish claims nothing.
+            return JenkinsPaths.owners().publishAs(project, branch, run.getParent().getFullName(),
+                    () -> publish(run, listener, config, k, trusted, record, votes));
+        }
+
+        private String publish(Run<?, ?> run, TaskListener listener, BuildchainConfiguration config, int k,
+                KeyList trusted, RunRecord record, List<RunRecord.Entry> votes) throws Exception {
+            List<Submission> submissions = votes.stream().map(RunRecord.Entry::submission).toList();
             Store store = JenkinsPaths.store();
+            Optional<Block> published = Republish.sameManifestAsTail(store, project, branch, submissions, trusted, k);
+            if (published.isPresent()) {
+                listener.getLogger().println("buildchain: already published: " + project + "/" + branch + " carries "
+                        + "this manifest " + published.get().digest() + " as block "
+                        + Long.toUnsignedString(published.get().counter()) + "; nothing signed");
+                return published.get().signatureBase32();
+            }
             Publisher publisher = new Publisher(store, config.signer(listener),
                     line -> listener.getLogger().println("buildchain: " + line));
             Publisher.Result result;
             try {
+                // Empty when the quorum is not met: the publisher explains why, without any output copied.
+                Optional<Path> artifacts = AgreeingOutput.fetch(record, votes, trusted, k, listener);
                 result = publisher.publish(new Publisher.Release(project, branch, k, trusted, submissions,
-                        Optional.empty(), allowOlderSource));
+                        artifacts, allowOlderSource));
             } catch (QuorumNotMetException e) {
-                listener.getLogger().print(e.decision().report());
-                e.divergence().forEach(listener.getLogger()::println);
-                throw new AbortException("buildchainPublish: " + e.getMessage()
-                        + (e.divergence().isEmpty() ? "" : "\n" + String.join("\n", e.divergence())));
+                explanation(e.decision().report(), e.getMessage(), e.divergence())
+                        .forEach(listener.getLogger()::println);
+                throw new AbortException("buildchainPublish: " + e.getMessage());
             }
             Block block = result.block();
             record.recordRelease(project, branch, block);
@@ -164,8 +202,9 @@ public class PublishStep extends Step {
         }
 
         /**
-         * Archives the release's files by name and the store files a downloader needs (tail, block, manifest,
-         * quorum evidence) under {@value #ARCHIVED_STORE_DIR}/, straight from the store.
+         * Archives the release's files by name, straight from the store. The store files (tail, block, manifest,
+         * evidence, named by digests) are not archived: they are served at JOB_URL/buildchain/, where downloaders
+         * verify them, and as artifacts they only cluttered the job's "Last Successful Artifacts".
          */
         private void archive(Run<?, ?> run, TaskListener listener, Store store, Block block) throws Exception {
             Path manifestObject = store.objectPath(block.digest());
@@ -174,14 +213,20 @@ public class PublishStep extends Step {
             for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
                 artifacts.put(file.getKey(), relative(store, store.objectPath(file.getValue())));
             }
-            for (Path storeFile : List.of(store.tailPath(project, branch), store.blockPath(block.signature()),
-                    manifestObject, store.evidencePath(block))) {
-                String path = relative(store, storeFile);
-                artifacts.put(ARCHIVED_STORE_DIR + "/" + path, path);
-            }
             Jenkins controller = Jenkins.get();
             run.pickArtifactManager().archive(new FilePath(store.root().toFile()), controller.createLauncher(listener),
                     BuildListenerAdapter.wrap(listener), artifacts);
+        }
+
+        /**
+         * What the log shows above the step's error line when the quorum is not met: each vote, then why they
+         * differ. The summary is the error line itself and is not printed again.
+         */
+        static List<String> explanation(String report, String summary, List<String> divergence) {
+            List<String> lines = new java.util.ArrayList<>(report.lines().toList());
+            lines.remove(summary);
+            lines.addAll(divergence);
+            return lines;
         }
 
         private static String relative(Store store, Path file) {
@@ -199,6 +244,23 @@ public class PublishStep extends Step {
         @Override
         public String getDisplayName() {
             return "Publish a buildchain release when enough builders agree";
+        }
+
+        public FormValidation doCheckProject(@QueryParameter String value) {
+            return validate(() -> new PublishStep(value, "main"));
+        }
+
+        public FormValidation doCheckBranch(@QueryParameter String value) {
+            return validate(() -> new PublishStep("project", value));
+        }
+
+        public FormValidation doCheckQuorum(@QueryParameter String value) {
+            return value == null || value.isBlank() ? FormValidation.ok()
+                    : validate(() -> new PublishStep("project", "main").setQuorum(Integer.parseInt(value.strip())));
+        }
+
+        public FormValidation doCheckTrustedKeys(@QueryParameter String value) {
+            return validate(() -> new PublishStep("project", "main").setTrustedKeys(value));
         }
     }
 }

@@ -10,6 +10,8 @@ import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.QueryParameter;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -91,6 +93,10 @@ public class SignStep extends Step {
         @Override
         public String getDisplayName() {
             return "Have the buildchain signing node sign a recorded manifest";
+        }
+
+        public FormValidation doCheckManifest(@QueryParameter String value) {
+            return validate(() -> new SignStep(value));
         }
     }
 }

@@ -120,7 +120,7 @@ class AgentCallablesTest {
                 RunningSigner signer = new RunningSigner(pty.signerEnd, dir.resolve("signer-state"), null)) {
             String pinned = signer.key.publicKey().toString();
             SignOnAgent.Reply reply = overTheChannel(overTheChannel(
-                    new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, pinned, built.request())).call());
+                    new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, pinned, 2000, built.request())).call());
             Block block = Block.decode(reply.block(), "block");
             block.verifySignature("block");
             assertThat(block.carries(SignedRequest.decode(built.request(), "r"))).isTrue();
@@ -129,7 +129,7 @@ class AgentCallablesTest {
             // A signer with another key than the pinned one is refused, naming both keys.
             String other = new BuildNode(dir.resolve("other")).publicKey().toString();
             BuildNode.Output next = new BuildNode(dir.resolve("builder")).build(dist, 1L, 3L, Map.of("host", "b"));
-            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, other,
+            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, other, 2000,
                     next.request()).call()).hasMessageContaining(other).hasMessageContaining(pinned);
         }
     }
@@ -141,8 +141,12 @@ class AgentCallablesTest {
         Files.writeString(dist.resolve("hello"), "hello");
         BuildNode.Output built = new BuildNode(dir.resolve("builder")).build(dist, 1L, 2L, Map.of("host", "b"));
         try (SocatPtyPair pty = SocatPtyPair.start(dir)) {
-            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, null,
-                    built.request()).call()).hasMessageContaining(pty.clientEnd.toString());
+            // The timeout is the setting's, each try waiting it twice over: 6 x 300 ms here.
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> new SignOnAgent(pty.clientEnd.toString(), SerialLine.DEFAULT_BAUD, null, 300,
+                    built.request()).call()).hasMessageContaining(pty.clientEnd.toString())
+                    .hasMessageContaining("no reply within 300 ms");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(6));
         }
     }
 

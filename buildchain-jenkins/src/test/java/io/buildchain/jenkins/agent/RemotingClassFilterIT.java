@@ -74,11 +74,12 @@ class RemotingClassFilterIT {
                 null)));
 
         SignOnAgent sign = new SignOnAgent(dir.resolve("no-such-port").toString(), SerialLine.DEFAULT_BAUD,
-                built.builderKey(), built.request());
+                built.builderKey(), 500, built.request());
         crosses(sign);
-        crosses(new SignOnAgent("/dev/ttyUSB0", SerialLine.DEFAULT_BAUD, null, built.request()));
-        crosses(new SignOnAgent.Reply(new byte[] {1, 2, 3}, List.of("retrying after a timeout", "resynced")));
-        crosses(new SignOnAgent.Reply(new byte[0], List.of()));
+        crosses(new SignOnAgent("/dev/ttyUSB0", SerialLine.DEFAULT_BAUD, null, 10_000, built.request()));
+        crosses(new SignOnAgent.Reply(new byte[] {1, 2, 3}, List.of("retrying after a timeout", "resynced"),
+                List.of(new byte[400], new byte[400])));
+        crosses(new SignOnAgent.Reply(new byte[0], List.of(), List.of()));
         crosses(thrown(sign::call));
     }
 

@@ -27,17 +27,25 @@ class BuildchainBuildGroovyTest {
             "buildchainAgents = { Map a -> calls << \"agents ${a.label} ${a.builders}\"; ['linux-a', 'linux-c'] }",
             "node = { String name, Closure b -> calls << \"node ${name}\"; where = name; b() }",
             "parallel = { Map branches -> calls << \"parallel ${branches.keySet()}\"; branches.each { k, v -> v() } }",
-            "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[0]}\"; 'os Linux\\njdk-version 25.0.1\\n' }",
+            "sh = { Map a -> calls << \"sh ${a.returnStdout} ${a.script.readLines()[1]}\"; a.script.contains('docker image inspect')"
+                    + " ? inspected : 'os Linux\\njdk-version 25.0.1\\n' }",
+            "inspected = 'sha256:" + "ef".repeat(32) + " other/maven@sha256:" + "01".repeat(32) + " maven@sha256:"
+                    + "ab".repeat(32) + "\\n'",
+            "echo = { String m -> calls << \"echo ${m}\" }",
             "withEnv = { List vars, Closure b -> calls << \"withEnv ${vars.collect { it.toString().replace('\\n', '|') }}\"; b() }",
             "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
 
     List<?> run(String invocation) throws Exception {
+        return run(STEPS, invocation);
+    }
+
+    List<?> run(String steps, String invocation) throws Exception {
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass("org.jenkinsci.plugins.workflow.cps.CpsScript");
         GroovyClassLoader loader = new GroovyClassLoader(getClass().getClassLoader(), config);
         loader.parseClass(SOURCE.toFile());
         Binding binding = new Binding();
-        new GroovyShell(loader, binding, config).evaluate(STEPS + "\n" + invocation);
+        new GroovyShell(loader, binding, config).evaluate(steps + "\n" + invocation);
         return (List<?>) binding.getVariable("calls");
     }
 
@@ -60,5 +68,75 @@ class BuildchainBuildGroovyTest {
                 + " { calls << \"body on ${where}\" }");
         assertThat(calls).extracting(Object::toString).containsExactly("agents builder 2", "parallel [linux-a, linux-c]",
                 "node linux-a", "body on linux-a", "node linux-c", "body on linux-c");
+    }
+
+    @Test
+    void anImageWithoutDockerPipelineFailsInOneLineBeforeAnyAgentIsTaken() throws Exception {
+        // Docker Pipeline is optional: without it the script has no docker variable.
+        String withoutDocker = STEPS.lines().filter(l -> !l.startsWith("docker =")).collect(
+                java.util.stream.Collectors.joining("\n"));
+        String invocation = "try { new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this)"
+                + ".call(label: 'builder', builders: 2, image: 'maven:3') { calls << 'body' } } catch (hudson.AbortException e) {"
+                + " calls << e.message }";
+        assertThat(run(withoutDocker, invocation)).extracting(Object::toString).containsExactly(
+                "buildchainBuild: image: 'maven:3' needs the Docker Pipeline plugin (docker-workflow), which is not "
+                        + "installed: install it in Manage Jenkins > Plugins, or leave image: out to build on the agents "
+                        + "themselves");
+        // Without image: the same script builds on the agents.
+        assertThat(run(withoutDocker, invocation.replace(", image: 'maven:3'", ""))).extracting(Object::toString)
+                .containsExactly("agents builder 2", "parallel [linux-a, linux-c]", "node linux-a", "body",
+                        "node linux-c", "body");
+    }
+
+    /**
+     * The report: an image given by tag was used with no warning and its resolved digest not recorded, so a tag that
+     * moved between two builders' pulls showed only as "1 entry or file differs".
+     */
+    @Test
+    void anImageByTagIsWarnedAboutAndEachBuilderRunsAndRecordsTheRegistryDigestItResolved() throws Exception {
+        String invocation = "new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: "
+                + "'builder', builders: 2, image: 'maven:3') { calls << \"body on ${where}\" }";
+        String digest = "sha256:" + "ab".repeat(32);
+        String inspect = "sh true docker image inspect --format '{{.Id}}{{range .RepoDigests}} {{.}}{{end}}' 'maven:3' "
+                + "2>/dev/null || { docker pull -q 'maven:3' >/dev/null && docker image inspect --format "
+                + "'{{.Id}}{{range .RepoDigests}} {{.}}{{end}}' 'maven:3'; }";
+        String probe = "sh true " + BuildEnvironment.PROBE.lines().findFirst().orElseThrow();
+        String env = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=maven:3@" + digest + ", "
+                + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
+        assertThat(run(invocation)).extracting(Object::toString).containsExactly("echo buildchainBuild: warning: image "
+                + "'maven:3' is not pinned by digest: a tag can move between two builders' pulls. Each builder runs and "
+                + "records the digest its tag resolves to on its agent; pin it as NAME@sha256:DIGEST so every builder runs "
+                + "the same image", "agents builder 2", "parallel [linux-a, linux-c]",
+                "node linux-a", inspect, "inside maven@" + digest + " on linux-a", probe, env, "body on linux-a",
+                "node linux-c", inspect, "inside maven@" + digest + " on linux-c", probe, env, "body on linux-c");
+
+        // An image in no registry (docker import, built here) runs by its id, recorded as such: no digest claimed.
+        String id = "sha256:" + "ef".repeat(32);
+        List<?> local = run(STEPS + "\ninspected = '" + id + "\\n'", invocation);
+        assertThat(local).extracting(Object::toString).contains("inside " + id + " on linux-a", "withEnv ["
+                + BuildEnvironment.IMAGE_VARIABLE + "=maven:3 (local image " + id + ", in no registry), "
+                + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]");
+    }
+
+    @Test
+    void anImageThatIsNoReferenceIsRefusedBeforeAnyShellSeesIt() throws Exception {
+        List<?> calls = run("try { new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call("
+                + "label: 'builder', builders: 2, image: \"x'; rm -rf /; '\") { calls << 'body' } } "
+                + "catch (hudson.AbortException e) { calls << e.message }");
+        assertThat(calls).extracting(Object::toString).containsExactly("buildchainBuild: image: 'x'; rm -rf /; '' is "
+                + "not an image reference (expected NAME[:TAG][@sha256:DIGEST])");
+    }
+
+    /** The real-Jenkins run: an image without java recorded no JDK field at all. */
+    @Test
+    void anImageWithoutJavaRecordsNoneForTheJdk() throws Exception {
+        String steps = STEPS.replace("'os Linux\\njdk-version 25.0.1\\n'", "'os Linux\\nkernel 6.1'");
+        List<?> calls = run(steps, "new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call("
+                + "label: 'builder', builders: 1, image: 'busybox@sha256:" + "ab".repeat(32) + "') { calls << 'body' }");
+        assertThat(calls).extracting(Object::toString).contains("withEnv [" + BuildEnvironment.IMAGE_VARIABLE
+                + "=busybox@sha256:" + "ab".repeat(32) + ", " + BuildEnvironment.PROBE_VARIABLE
+                + "=os Linux|kernel 6.1|jdk-vendor none|jdk-version none|]");
+        assertThat(BuildEnvironment.fromProbe("os Linux\nkernel 6.1\njdk-vendor none\njdk-version none\n", java.util.Map.of(),
+                "a")).containsEntry("jdk-version", "none").containsEntry("jdk-vendor", "none");
     }
 }

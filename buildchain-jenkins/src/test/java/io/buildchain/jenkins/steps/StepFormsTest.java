@@ -85,6 +85,60 @@ class StepFormsTest {
         assertThat(submitted.has("id") && submitted.has("time")).as("the submitted form is left as it was").isTrue();
     }
 
+    /**
+     * The Snippet Generator with an empty required field answered HTTP 500: Stapler wraps the constructor's refusal,
+     * and Jenkins' Descriptor.newInstance wraps that in a LinkageError. The descriptor finds the refusal inside and
+     * throws it as one line, which the Snippet Generator prints as it is.
+     */
+    @Test
+    void anEmptyRequiredFieldIsTheStepsOneLineRefusalNotAnErrorPage() {
+        Throwable wrapped = new LinkageError("Failed to instantiate class SignStep from {\"manifest\":\"\"}",
+                new IllegalArgumentException("Failed to instantiate class SignStep",
+                        new InvocationTargetException(catching(() -> new SignStep("")))));
+        RuntimeException refusal = BuildchainStepDescriptor.formRefusal("buildchainSign", wrapped);
+        assertThat(refusal).hasMessage("buildchainSign: manifest is required: the id given to buildchainManifest, or "
+                + "the manifest digest it returned").hasNoCause();
+        assertThat(refusal.getStackTrace()).isEmpty();
+        // As Jenkins' Functions.printThrowable prints what the Snippet Generator caught: toString, then each frame.
+        assertThat(refusal.toString()).isEqualTo(refusal.getMessage());
+        assertThat(refusal).isInstanceOf(RuntimeException.class);
+
+        IllegalStateException unrelated = new IllegalStateException("a bug");
+        assertThat(BuildchainStepDescriptor.formRefusal("buildchainSign", unrelated)).isSameAs(unrelated);
+        LinkageError linkage = new LinkageError("no such class");
+        assertThatThrownBy(() -> BuildchainStepDescriptor.formRefusal("buildchainSign", linkage)).isSameAs(linkage);
+    }
+
+    @Test
+    void everyRequiredArgumentHasAFormCheckThatUsesTheStepsOwnRule() throws Exception {
+        for (Class<? extends Step> step : List.of(ManifestStep.class, SignStep.class, PublishStep.class,
+                AgentsStep.class)) {
+            Class<?> descriptor = Class.forName(step.getName() + "$DescriptorImpl");
+            for (String parameter : staplerParameterNames(step)) {
+                String check = "doCheck" + Character.toUpperCase(parameter.charAt(0)) + parameter.substring(1);
+                assertThat(descriptor.getMethod(check, String.class).getParameters()[0].getAnnotation(
+                        org.kohsuke.stapler.QueryParameter.class)).as(step.getSimpleName() + "." + check).isNotNull();
+            }
+        }
+        assertThat(BuildchainStepDescriptor.refusal(() -> new SignStep(" "))).startsWith("manifest is required");
+        assertThat(BuildchainStepDescriptor.refusal(() -> new SignStep("linux-a"))).isNull();
+        assertThat(BuildchainStepDescriptor.refusal(() -> new AgentsStep("", 1))).startsWith("label is required");
+        assertThat(BuildchainStepDescriptor.refusal(() -> new AgentsStep("b", Integer.parseInt("three"))))
+                .isEqualTo("expected a whole number");
+        assertThat(BuildchainStepDescriptor.refusal(() -> new ManifestStep("", null))).startsWith("dir: the build's "
+                + "output directory is required");
+        assertThat(BuildchainStepDescriptor.refusal(() -> new PublishStep("a/b", "main"))).contains("project");
+    }
+
+    private static Throwable catching(Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("no refusal");
+    }
+
     private static JSONObject form(String... namesAndValues) {
         JSONObject json = new JSONObject();
         for (int i = 0; i < namesAndValues.length; i += 2) {

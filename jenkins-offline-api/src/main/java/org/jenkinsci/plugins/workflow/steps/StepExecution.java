@@ -16,4 +16,8 @@ public abstract class StepExecution implements Serializable {
     }
 
     public abstract boolean start() throws Exception;
+
+    public void onResume() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
 }

@@ -11,4 +11,9 @@ public abstract class SynchronousNonBlockingStepExecution<T> extends StepExecuti
     public final boolean start() throws Exception {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
+
+    @Override
+    public void onResume() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
 }
