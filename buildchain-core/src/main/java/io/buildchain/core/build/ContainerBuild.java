@@ -1,0 +1,223 @@
+package io.buildchain.core.build;
+
+import io.buildchain.core.BuildchainException;
+import io.buildchain.core.FormatException;
+import io.buildchain.core.manifest.NameFilter;
+import io.buildchain.core.manifest.TreeHasher;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One build of a {@link SourceCheckout} in a fresh container, or with {@code image} null on this machine
+ * ({@code --no-container}, recorded as {@code container none}).
+ *
+ * <p>The container has no network at all ({@code --network none}), no capabilities, and runs as a plain user; it
+ * sees the fresh checkout (bind-mounted at the build path, writable), a directory of its own for
+ * {@code HOME} and the environment record ({@value #META}), and, when given, the dependencies read-only at
+ * {@value #DEPS}: dependencies are fetched before the build, outside it (e.g. {@code mvn dependency:go-offline}
+ * into a local repository), never during it. The build's own shell sets the umask, goes to the build path, runs
+ * {@link BuildEnvironment#PROBE} into {@code /buildchain/environment} and then {@code exec}s the build's command,
+ * so the fields recorded are those of the very process that builds.
+ */
+public final class ContainerBuild {
+    /** Where the container sees its own directory: the environment record and {@code HOME}. */
+    public static final String META = "/buildchain";
+    /** Where the container sees the dependencies, read-only. */
+    public static final String DEPS = "/buildchain-deps";
+    private static final Pattern PINNED_IMAGE = Pattern.compile("[a-z0-9][A-Za-z0-9._:/-]{0,254}@sha256:[0-9a-f]{64}");
+    private static final Duration DOCKER_TIMEOUT = Duration.ofMinutes(10);
+    private static final String WRAPPER = "umask \"$BUILDCHAIN_UMASK\" && cd \"$BUILDCHAIN_SRC\" && {\n"
+            + BuildEnvironment.PROBE + "} > \"$BUILDCHAIN_META/environment\" 2>/dev/null && exec \"$@\"";
+
+    /**
+     * How to build.
+     *
+     * @param image   NAME@sha256:DIGEST, or null to build on this machine
+     * @param command the build's command and arguments, run in the build path
+     * @param deps    a directory of dependencies to mount read-only, or null
+     * @param timeout how long one build may take
+     */
+    public record Steps(String image, List<String> command, Path deps, Duration timeout) {
+        public Steps {
+            command = List.copyOf(command);
+            if (command.isEmpty()) {
+                throw new FormatException("no build command: give it after --, e.g. -- sh build.sh");
+            }
+            if (image != null && !PINNED_IMAGE.matcher(image).matches()) {
+                throw new FormatException("--image " + image + ": expected NAME@sha256:DIGEST (an image pinned by "
+                        + "digest, as a registry serves it)");
+            }
+        }
+    }
+
+    /** What one build left: its collected output files and its environment, measured inside it. */
+    public record Result(Path artifacts, Map<String, String> environment) {
+    }
+
+    private ContainerBuild() {
+    }
+
+    /** Pulls the image unless the engine has it already. */
+    public static void provide(Steps steps, Path log) throws IOException {
+        if (steps.image() != null && Commands.run(List.of("docker", "image", "inspect", steps.image()), null, Map.of(),
+                DOCKER_TIMEOUT, log) != 0) {
+            Commands.answer(List.of("docker", "pull", "--quiet", steps.image()), null, DOCKER_TIMEOUT);
+        }
+    }
+
+    /**
+     * Builds {@code source} with {@code settings} in {@code work} (created; it holds {@code src/}, {@code meta/} and
+     * {@code artifacts/}), appending the build's output to {@code log}, and collects the files matching {@code outputs} into
+     * {@code artifacts/} by their base names.
+     */
+    public static Result build(SourceCheckout source, Steps steps, NameFilter outputs, BuildSettings settings, Path work,
+            Path log, String host) throws IOException {
+        Files.createDirectories(work);
+        Path src = work.resolve("src").toAbsolutePath();
+        Path meta = work.resolve("meta").toAbsolutePath();
+        source.checkoutInto(src);
+        Files.createDirectories(meta.resolve("home"));
+        Map<String, String> variables = new TreeMap<>(Map.of("TZ", settings.tz(), "LANG", settings.locale(),
+                "LC_ALL", settings.locale(), "SOURCE_DATE_EPOCH", Long.toString(source.time()),
+                "BUILDCHAIN_UMASK", settings.umask()));
+        int exit;
+        if (steps.image() == null) {
+            variables.putAll(Map.of("HOME", meta.resolve("home").toString(), "BUILDCHAIN_SRC", src.toString(),
+                    "BUILDCHAIN_META", meta.toString()));
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh"));
+            command.addAll(steps.command());
+            exit = Commands.run(command, src, variables, steps.timeout(), log);
+        } else {
+            giveTo(settings.user(), src, meta);
+            variables.putAll(Map.of("HOME", META + "/home", "BUILDCHAIN_SRC", settings.buildPath(),
+                    "BUILDCHAIN_META", META));
+            String name = "buildchain-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--name", name, "--network", "none",
+                    "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", settings.user(),
+                    "--hostname", settings.hostname(), "--entrypoint", "/bin/sh",
+                    "--mount", "type=bind,src=" + src + ",dst=" + settings.buildPath(),
+                    "--mount", "type=bind,src=" + meta + ",dst=" + META));
+            if (steps.deps() != null) {
+                command.addAll(List.of("--mount", "type=bind,src=" + steps.deps().toAbsolutePath() + ",dst=" + DEPS
+                        + ",readonly"));
+            }
+            variables.forEach((key, value) -> command.addAll(List.of("--env", key + "=" + value)));
+            command.addAll(List.of(steps.image(), "-c", WRAPPER, "sh"));
+            command.addAll(steps.command());
+            try {
+                exit = Commands.run(command, null, Map.of(), steps.timeout(), log);
+            } finally {
+                // A build stopped at its deadline leaves its container running: remove it either way.
+                Commands.run(List.of("docker", "rm", "--force", name), null, Map.of(), DOCKER_TIMEOUT,
+                        work.resolve("docker-rm.log"));
+            }
+        }
+        if (exit != 0) {
+            throw new BuildchainException("the build failed (exit " + exit + "); its output is in " + log
+                    + tail(log));
+        }
+        Path environmentFile = meta.resolve("environment");
+        if (!Files.isRegularFile(environmentFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BuildchainException("the build left no environment record in " + environmentFile
+                    + " (does the image have /bin/sh?)");
+        }
+        Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.fromProbe(
+                BuildEnvironment.readProbeOutput(environmentFile),
+                steps.image() == null ? Map.of() : Map.of(BuildEnvironment.IMAGE_VARIABLE, steps.image()), host));
+        environment.put("container", steps.image() == null ? "none" : "docker");
+        if (steps.deps() != null) {
+            environment.put("deps-digest", "sha384:" + TreeHasher.forThisMachine().manifest(steps.deps(), 0).digest());
+        }
+        environment.put("git-revision", source.revision());
+        environment.put("git-tree", source.tree());
+        return new Result(collect(src, outputs, work.resolve("artifacts")), environment);
+    }
+
+    /** The checkout and the build's own directory belong to the build's user (only root can give them away). */
+    private static void giveTo(String user, Path... dirs) throws IOException {
+        int uid = Integer.parseInt(user.substring(0, user.indexOf(':')));
+        int gid = Integer.parseInt(user.substring(user.indexOf(':') + 1));
+        if (uid == currentUid()) {
+            return;
+        }
+        for (Path dir : dirs) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : (Iterable<Path>) paths::iterator) {
+                    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+    }
+
+    /** This process's user id. */
+    public static int currentUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    /** This process's "UID:GID". */
+    public static String currentUser() throws IOException {
+        return currentUid() + ":" + Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+    }
+
+    /**
+     * Copies the regular files under {@code src} whose relative names match into {@code artifacts} by base name.
+     * The tree was written by the build: symbolic links are never followed, and two outputs with one base name
+     * are refused.
+     */
+    private static Path collect(Path src, NameFilter outputs, Path artifacts) throws IOException {
+        Files.createDirectories(artifacts);
+        Map<String, Path> taken = new TreeMap<>();
+        Files.walkFileTree(src, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                String name = src.relativize(file).toString().replace('\\', '/');
+                if (outputs.accepts(name)) {
+                    if (!attributes.isRegularFile()) {
+                        throw new FormatException("output " + name + ": not a regular file (a link or special file)");
+                    }
+                    Path earlier = taken.put(file.getFileName().toString(), file);
+                    if (earlier != null) {
+                        throw new FormatException("outputs " + src.relativize(earlier) + " and " + name
+                                + " have one base name; narrow --outputs");
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (taken.isEmpty()) {
+            throw new FormatException("no file of the build matched --outputs");
+        }
+        for (Map.Entry<String, Path> output : taken.entrySet()) {
+            Files.copy(output.getValue(), artifacts.resolve(output.getKey()), LinkOption.NOFOLLOW_LINKS);
+        }
+        return artifacts;
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (var reader = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            reader.lines().forEach(line -> {
+                lines.add(line.length() > 300 ? line.substring(0, 300) + "…" : line);
+                if (lines.size() > 20) {
+                    lines.remove(0);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            return "";
+        }
+        return lines.isEmpty() ? "" : ":\n  " + String.join("\n  ", lines);
+    }
+}
