@@ -46,6 +46,7 @@ public final class Main {
         SUBCOMMANDS.put("log-key", LogKeyCommand.class);
         SUBCOMMANDS.put("root", RootCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("build", BuildCommand.class);
         SUBCOMMANDS.put("submit", SubmitCommand.class);
         SUBCOMMANDS.put("verify", VerifyCommand.class);
         SUBCOMMANDS.put("download", DownloadCommand.class);

@@ -84,7 +84,7 @@ public final class ContainerBuild {
      */
     public static Result build(SourceCheckout source, Steps steps, NameFilter outputs, BuildSettings settings, Path work,
             Path log, String host) throws IOException {
-        Files.createDirectories(work);
+        work = Files.createDirectories(work).toAbsolutePath();
         Path src = work.resolve("src").toAbsolutePath();
         Path meta = work.resolve("meta").toAbsolutePath();
         source.checkoutInto(src);

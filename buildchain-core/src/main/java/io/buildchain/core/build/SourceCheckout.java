@@ -38,6 +38,7 @@ public record SourceCheckout(Path repository, String revision, String tree, long
         if (rev.startsWith("-") || url.startsWith("-")) {
             throw new FormatException("--git " + url + " --rev " + rev + ": a URL and revision may not start with '-'");
         }
+        repository = repository.toAbsolutePath();
         Commands.answer(List.of("git", "clone", "--quiet", "--bare", "--", url, repository.toString()), null,
                 GIT_TIMEOUT);
         String revision = git(repository, "rev-parse", "--verify", "--end-of-options", rev + "^{commit}");
@@ -60,6 +61,7 @@ public record SourceCheckout(Path repository, String revision, String tree, long
 
     /** A fresh work tree of the revision in {@code dir} (which must not exist), with normalised modes. */
     public void checkoutInto(Path dir) throws IOException {
+        dir = dir.toAbsolutePath();
         Commands.answer(List.of("git", "--git-dir", repository.toString(), "--work-tree", dir.toString(), "-c",
                 "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", revision, "--", "."),
                 createdEmpty(dir), GIT_TIMEOUT);
