@@ -86,7 +86,7 @@ final class RequestCommand implements Callable<Integer> {
                     host != null ? host : InetAddress.getLocalHost().getHostName());
             BuildInfo info = BuildInfo.of(parsed.digest(), builder.publicKey(), fields);
             SignedBuildInfo.sign(info, builder).writeBeside(out);
-            printed.println("buildinfo " + info.summary() + " -> " + SignedBuildInfo.besideRequest(out));
+            printed.println("buildinfo (self-reported) " + info.summary() + " -> " + SignedBuildInfo.besideRequest(out));
         }
         printed.flush();
         return 0;

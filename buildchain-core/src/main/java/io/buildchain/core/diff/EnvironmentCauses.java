@@ -19,7 +19,10 @@ public final class EnvironmentCauses {
     private static final Map<String, String> NAMES = Map.ofEntries(Map.entry("os", "OS"),
             Map.entry("arch", "architecture"), Map.entry("kernel", "kernel"), Map.entry("jdk-vendor", "JDK vendor"),
             Map.entry("jdk-version", "JDK"), Map.entry("tz", "time zone"), Map.entry("umask", "umask"),
-            Map.entry("locale", "locale"), Map.entry("image", "image"), Map.entry("image-digest", "image digest"));
+            Map.entry("locale", "locale"), Map.entry("image", "image"), Map.entry("image-digest", "image digest"),
+            Map.entry("javac-version", "javac"), Map.entry("user", "user"), Map.entry("build-path", "build path"),
+            Map.entry("container", "container"), Map.entry("dockerfile-digest", "Dockerfile digest"),
+            Map.entry("deps-digest", "dependencies"), Map.entry("git-tree", "git tree"));
     private static final Map<String, String> FIXES = Map.of(
             "jdk-version", "pin the JDK, e.g. build in one image pinned by digest",
             "jdk-vendor", "pin the JDK, e.g. build in one image pinned by digest",
@@ -27,7 +30,9 @@ public final class EnvironmentCauses {
             "umask", "set umask 0022 before building, or normalise modes in the archiver",
             "locale", "set LC_ALL=C.UTF-8 for the build",
             "image", "give every builder the same image, pinned by digest",
-            "image-digest", "give every builder the same image, pinned by digest");
+            "image-digest", "give every builder the same image, pinned by digest",
+            "git-tree", "build the same revision: its sources differ",
+            "deps-digest", "give every builder the same dependencies (a lock file, one repository snapshot)");
 
     private EnvironmentCauses() {
     }
