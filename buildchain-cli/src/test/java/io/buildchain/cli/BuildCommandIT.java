@@ -65,6 +65,43 @@ class BuildCommandIT {
     }
 
     @Test
+    void twoBuildNodesSubmitToARealPublisherWhichPublishesWithTheirMeasuredBuildinfo() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        StringBuilder trusted = new StringBuilder();
+        for (String node : List.of("node-a", "node-b")) {
+            trusted.append(Cli.ok(dir, "keygen", "--out", node + "/builder.key").out().strip()).append(' ').append(node)
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve("trusted"), trusted);
+        Process server = Cli.builder(dir, Map.of(), "serve", "--store", "store", "--bind", "127.0.0.1:0",
+                "--accept-submissions", "--trust", "trusted").redirectError(dir.resolve("serve.log").toFile()).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            var address = java.util.regex.Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
+            assertThat(address.find()).as("serve printed its address: %s", line).isTrue();
+            Path repo = ContainerImages.sampleRepository("hello", dir);
+            for (String node : List.of("node-a", "node-b")) {
+                Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", node, "--image", image,
+                        "--out", node + "-out", "--outputs", "out/*", "-p", "hello", "-b", "main", "--release-version",
+                        "1.0", "--submit", address.group(1), "--", "sh", "build.sh");
+                assertThat(built.exit()).as(built.out() + built.err()).isZero();
+                assertThat(built.out()).contains("accepted");
+            }
+            Cli.ok(dir, "keygen", "--out", "signer.key");
+            Cli.Result published = Cli.run(dir, "publish", "--store", "store", "-p", "hello", "-b", "main", "--quorum",
+                    "2", "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
+                    "--from-submissions");
+            assertThat(published.exit()).as(published.out() + published.err()).isZero();
+            assertThat(Files.readString(dir.resolve("store/manifest.json")))
+                    .isEqualTo(Files.readString(dir.resolve("node-a-out/manifest.json")));
+        } finally {
+            server.destroy();
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aBuildUnderUmask077IsRecordedAs0077AndHasNoNetwork() throws Exception {
         String image = ContainerImages.busybox(dir);
         Path repo = ContainerImages.sampleRepository("hello", dir);

@@ -44,7 +44,8 @@ public final class BuildEnvironment {
             "echo \"tz ${TZ:-$(cat /etc/timezone 2>/dev/null || echo unset)}\"",
             "bc_mask=$(sed -n 's/^Umask:[[:space:]]*//p' /proc/self/status 2>/dev/null); echo \"umask ${bc_mask:-$(umask)}\"",
             "echo \"locale ${LC_ALL:-${LANG:-unset}}\"",
-            "bc_user=$(id -un 2>/dev/null); echo \"user $(id -u):$(id -g)${bc_user:+ $bc_user}\"",
+            "bc_user=$(id -un 2>/dev/null); [ \"$bc_user\" != \"$(id -u)\" ] || bc_user=; "
+                    + "echo \"user $(id -u):$(id -g)${bc_user:+ $bc_user}\"",
             "echo \"build-path $(pwd)\"",
             "echo \"hostname $(hostname 2>/dev/null || uname -n)\"",
             "");
