@@ -43,6 +43,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "IMAGE@sha256:DIGEST", description = "The image to build in, pinned by digest.")
     String image;
 
+    @Option(names = "--dockerfile", paramLabel = "FILE", description = "Or build the image from this Dockerfile of "
+            + "the checkout first (with no network; pin its FROM by digest), recording its digest and the image id.")
+    String dockerfile;
+
     @Option(names = "--no-container", description = "Build on this machine instead (recorded as container none).")
     boolean noContainer;
 
@@ -108,8 +112,8 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (noContainer == (image != null)) {
-            throw new FormatException("give --image IMAGE@sha256:DIGEST or --no-container");
+        if (noContainer == (image != null || dockerfile != null)) {
+            throw new FormatException("give --image IMAGE@sha256:DIGEST, --dockerfile FILE or --no-container");
         }
         if (vary && (noContainer || submit != null)) {
             throw new FormatException("--vary builds in containers and signs nothing: leave out --no-container and --submit");
@@ -118,7 +122,8 @@ final class BuildCommand implements Callable<Integer> {
         // Only root can hand the checkout to another user; anyone else builds as themselves.
         String user = uid == 0 ? "1000:1000" : ContainerBuild.currentUser();
         BuildSettings settings = new BuildSettings(tz, umask, locale, buildPath, user, "buildchain");
-        ContainerBuild.Steps steps = new ContainerBuild.Steps(image, command, deps, Duration.ofMinutes(timeout));
+        ContainerBuild.Steps steps = new ContainerBuild.Steps(image, dockerfile, command, deps,
+                Duration.ofMinutes(timeout));
         NameFilter filter = NameFilter.of(outputs, "--outputs", List.of(), "");
         String source = git != null ? git : SourceCheckout.topLevel(Path.of(""));
         String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
@@ -138,7 +143,7 @@ final class BuildCommand implements Callable<Integer> {
                 node != null ? node : defaultNode(), hostName, System.currentTimeMillis() / 1000);
         BuildInfo info = BuildInfo.parse(outcome.output().buildinfo(), "buildinfo");
         printed.println("built " + outcome.source().revision() + " (tree " + outcome.source().tree() + ") "
-                + (image != null ? "in " + image : "on this machine") + ": " + outcome.output().files()
+                + (noContainer ? "on this machine" : "in " + info.environment().get("image")) + ": " + outcome.output().files()
                 + " files, manifest " + outcome.output().manifestDigest() + " -> " + outcome.manifest());
         printed.println("buildinfo " + info.summary().replace(", " + BuildInfo.MEASURED + " ", "; measured inside the build: ")
                 + " -> " + outcome.request() + ".buildinfo");

@@ -116,6 +116,28 @@ class BuildCommandIT {
     }
 
     @Test
+    void aDockerfileOfTheCheckoutMakesTheImageAndItsDigestIsRecorded() throws Exception {
+        String base = ContainerImages.busybox(dir);
+        String dockerfile = "FROM " + base + "\nRUN mkdir -p /opt/tool && echo 'tool 1.0' > /opt/tool/version\n"
+                + "ENV TOOL_HOME=/opt/tool\n";
+        Path repo = ContainerImages.sampleRepository("hello", dir, Map.of("Dockerfile", dockerfile));
+        Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--dockerfile",
+                "Dockerfile", "--out", "out", "--outputs", "tool.txt", "--", "sh", "-c", "cat $TOOL_HOME/version > tool.txt");
+        assertThat(built.exit()).as(built.out() + built.err()).isZero();
+        assertThat(dir.resolve("out/artifacts/tool.txt")).hasContent("tool 1.0");
+        Map<String, String> env = buildinfo(dir.resolve("out")).environment();
+        assertThat(env.get("dockerfile-digest")).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(dockerfile.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(env.get("image")).matches("sha256:[0-9a-f]{64}").isEqualTo(env.get("image-digest"));
+        assertThat(env).containsEntry("container", "docker");
+        // A Dockerfile outside the checkout is refused before anything runs.
+        Cli.Result outside = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--dockerfile",
+                "../../etc/Dockerfile", "--out", "o2", "--outputs", "x", "--", "true");
+        assertThat(outside.exit()).isNotZero();
+        assertThat(outside.err()).contains("expected a path inside the checkout");
+    }
+
+    @Test
     void theJdkTheContainerChoseIsTheOneRecorded() throws Exception {
         String image = ContainerImages.jdk25(dir);
         Cli.Result built = build("java", image, "--out", "out", "--outputs", "out/*");

@@ -154,12 +154,20 @@ final class ContainerImages {
 
     /** A git repository holding one sample of build-samples/ at one commit (a fixed date, so a fixed revision). */
     static Path sampleRepository(String sample, Path dir) throws Exception {
+        return sampleRepository(sample, dir, Map.of());
+    }
+
+    /** The same with {@code extra} files (name to content) committed beside the sample's. */
+    static Path sampleRepository(String sample, Path dir, Map<String, String> extra) throws Exception {
         Path source = Path.of("src/test/resources/build-samples").resolve(sample);
         Path repo = dir.resolve(sample + "-repo");
         if (Files.isDirectory(repo)) {
             return repo;
         }
         Files.createDirectories(repo);
+        for (Map.Entry<String, String> file : extra.entrySet()) {
+            Files.writeString(repo.resolve(file.getKey()), file.getValue());
+        }
         try (var files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path target = repo.resolve(source.relativize(file).toString());

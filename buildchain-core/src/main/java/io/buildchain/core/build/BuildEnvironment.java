@@ -171,7 +171,7 @@ public final class BuildEnvironment {
     }
 
     /** The image and, when the reference pins one, its digest. */
-    static Map<String, String> image(Map<String, String> env) {
+    public static Map<String, String> image(Map<String, String> env) {
         Map<String, String> fields = new LinkedHashMap<>();
         String image = env.get(IMAGE_VARIABLE);
         if (image != null && !image.isBlank()) {

@@ -44,12 +44,14 @@ public final class ContainerBuild {
     /**
      * How to build.
      *
-     * @param image   NAME@sha256:DIGEST, or null to build on this machine
-     * @param command the build's command and arguments, run in the build path
-     * @param deps    a directory of dependencies to mount read-only, or null
-     * @param timeout how long one build may take
+     * @param image      NAME@sha256:DIGEST, or null
+     * @param dockerfile a Dockerfile in the checkout that makes the build's image, or null (neither: build on this
+     *                   machine)
+     * @param command    the build's command and arguments, run in the build path
+     * @param deps       a directory of dependencies to mount read-only, or null
+     * @param timeout    how long one build may take
      */
-    public record Steps(String image, List<String> command, Path deps, Duration timeout) {
+    public record Steps(String image, String dockerfile, List<String> command, Path deps, Duration timeout) {
         public Steps {
             command = List.copyOf(command);
             if (command.isEmpty()) {
@@ -59,6 +61,16 @@ public final class ContainerBuild {
                 throw new FormatException("--image " + image + ": expected NAME@sha256:DIGEST (an image pinned by "
                         + "digest, as a registry serves it)");
             }
+            if (image != null && dockerfile != null) {
+                throw new FormatException("give --image or --dockerfile, not both");
+            }
+            if (dockerfile != null && (dockerfile.startsWith("/") || Path.of(dockerfile).normalize().startsWith(".."))) {
+                throw new FormatException("--dockerfile " + dockerfile + ": expected a path inside the checkout");
+            }
+        }
+
+        public boolean container() {
+            return image != null || dockerfile != null;
         }
     }
 
@@ -71,6 +83,7 @@ public final class ContainerBuild {
 
     /** Pulls the image unless the engine has it already. */
     public static void provide(Steps steps, Path log) throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
         if (steps.image() != null && Commands.run(List.of("docker", "image", "inspect", steps.image()), null, Map.of(),
                 DOCKER_TIMEOUT, log) != 0) {
             Commands.answer(List.of("docker", "pull", "--quiet", steps.image()), null, DOCKER_TIMEOUT);
@@ -92,8 +105,15 @@ public final class ContainerBuild {
         Map<String, String> variables = new TreeMap<>(Map.of("TZ", settings.tz(), "LANG", settings.locale(),
                 "LC_ALL", settings.locale(), "SOURCE_DATE_EPOCH", Long.toString(source.time()),
                 "BUILDCHAIN_UMASK", settings.umask()));
+        Map<String, String> recorded = new LinkedHashMap<>();
+        String image = steps.image();
+        if (steps.dockerfile() != null) {
+            image = imageFrom(src, steps.dockerfile(), source.time(), steps.timeout(), recorded);
+        } else if (image != null) {
+            recorded.putAll(BuildEnvironment.image(Map.of(BuildEnvironment.IMAGE_VARIABLE, image)));
+        }
         int exit;
-        if (steps.image() == null) {
+        if (image == null) {
             variables.putAll(Map.of("HOME", meta.resolve("home").toString(), "BUILDCHAIN_SRC", src.toString(),
                     "BUILDCHAIN_META", meta.toString()));
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh"));
@@ -114,7 +134,7 @@ public final class ContainerBuild {
                         + ",readonly"));
             }
             variables.forEach((key, value) -> command.addAll(List.of("--env", key + "=" + value)));
-            command.addAll(List.of(steps.image(), "-c", WRAPPER, "sh"));
+            command.addAll(List.of(image, "-c", WRAPPER, "sh"));
             command.addAll(steps.command());
             try {
                 exit = Commands.run(command, null, Map.of(), steps.timeout(), log);
@@ -134,15 +154,47 @@ public final class ContainerBuild {
                     + " (does the image have /bin/sh?)");
         }
         Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.fromProbe(
-                BuildEnvironment.readProbeOutput(environmentFile),
-                steps.image() == null ? Map.of() : Map.of(BuildEnvironment.IMAGE_VARIABLE, steps.image()), host));
-        environment.put("container", steps.image() == null ? "none" : "docker");
+                BuildEnvironment.readProbeOutput(environmentFile), Map.of(), host));
+        environment.putAll(recorded);
+        environment.put("container", image == null ? "none" : "docker");
         if (steps.deps() != null) {
             environment.put("deps-digest", "sha384:" + TreeHasher.forThisMachine().manifest(steps.deps(), 0).digest());
         }
         environment.put("git-revision", source.revision());
         environment.put("git-tree", source.tree());
         return new Result(collect(src, outputs, work.resolve("artifacts")), environment);
+    }
+
+    /**
+     * Builds the image of a Dockerfile of the checkout with no network (its FROM comes from the engine or a
+     * registry; its RUN steps cannot fetch anything), and records the image id and the file's digest.
+     */
+    private static String imageFrom(Path src, String dockerfile, long sourceTime, Duration timeout,
+            Map<String, String> recorded) throws IOException {
+        Path file = src.resolve(dockerfile).normalize();
+        if (!file.startsWith(src) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FormatException("--dockerfile " + dockerfile + ": no such regular file in the checkout");
+        }
+        if (Files.size(file) > 1 << 20) {
+            throw new FormatException("--dockerfile " + dockerfile + ": larger than 1 MiB");
+        }
+        String id = Commands.answer(List.of("docker", "build", "--quiet", "--network", "none", "--file",
+                file.toString(), "--build-arg", "SOURCE_DATE_EPOCH=" + sourceTime, src.toString()), null, timeout);
+        if (!id.matches("sha256:[0-9a-f]{64}")) {
+            throw new BuildchainException("docker build printed \"" + id + "\", not an image id");
+        }
+        recorded.put("image", id);
+        recorded.put("image-digest", id);
+        recorded.put("dockerfile-digest", "sha256:" + java.util.HexFormat.of().formatHex(sha256(file)));
+        return id;
+    }
+
+    private static byte[] sha256(Path file) throws IOException {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The checkout and the build's own directory belong to the build's user (only root can give them away). */
