@@ -25,21 +25,29 @@ import java.util.regex.Pattern;
  *
  * <p>The container has no network at all ({@code --network none}), no capabilities, and runs as a plain user; it
  * sees the fresh checkout (bind-mounted at the build path, writable), a directory of its own for
- * {@code HOME} and the environment record ({@value #META}), and, when given, the dependencies read-only at
+ * {@code HOME} ({@value #META}), and, when given, the dependencies read-only at
  * {@value #DEPS}: dependencies are fetched before the build, outside it (e.g. {@code mvn dependency:go-offline}
  * into a local repository), never during it. The build's own shell sets the umask, goes to the build path, runs
- * {@link BuildEnvironment#PROBE} into {@code /buildchain/environment} and then {@code exec}s the build's command,
- * so the fields recorded are those of the very process that builds.
+ * {@link BuildEnvironment#PROBE} and then {@code exec}s the build's command, so the fields recorded are those of
+ * the very process that builds.
  */
 public final class ContainerBuild {
-    /** Where the container sees its own directory: the environment record and {@code HOME}. */
+    /** Where the container sees its own directory, {@code HOME}. */
     public static final String META = "/buildchain";
     /** Where the container sees the dependencies, read-only. */
     public static final String DEPS = "/buildchain-deps";
     private static final Pattern PINNED_IMAGE = Pattern.compile("[a-z0-9][A-Za-z0-9._:/-]{0,254}@sha256:[0-9a-f]{64}");
     private static final Duration DOCKER_TIMEOUT = Duration.ofMinutes(10);
-    private static final String WRAPPER = "umask \"$BUILDCHAIN_UMASK\" && cd \"$BUILDCHAIN_SRC\" && {\n"
-            + BuildEnvironment.PROBE + "} > \"$BUILDCHAIN_META/environment\" 2>/dev/null && exec \"$@\"";
+    /**
+     * The container's command: set the umask, enter the build path, print the probe's lines each after a mark
+     * only this process knows, forget the mark, and become the build. The build can neither forge nor overwrite
+     * those lines: they are written before it starts, and it cannot learn the mark.
+     */
+    private static final String WRAPPER = "umask \"$BUILDCHAIN_UMASK\" && cd \"$BUILDCHAIN_SRC\" && { {\n"
+            + BuildEnvironment.PROBE + "} 2>/dev/null | while IFS= read -r line; do printf '%s %s\\n' \"$BUILDCHAIN_MARK\" \"$line\"; done; }"
+            + " && unset BUILDCHAIN_MARK && exec \"$@\"";
+    /** How much of the build's log may precede and hold the probe's lines. */
+    private static final int MAX_PROBE_LOG = 1 << 20;
 
     /**
      * How to build.
@@ -102,9 +110,12 @@ public final class ContainerBuild {
         Path meta = work.resolve("meta").toAbsolutePath();
         source.checkoutInto(src);
         Files.createDirectories(meta.resolve("home"));
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        String mark = "buildchain-probe-" + java.util.HexFormat.of().formatHex(random);
         Map<String, String> variables = new TreeMap<>(Map.of("TZ", settings.tz(), "LANG", settings.locale(),
                 "LC_ALL", settings.locale(), "SOURCE_DATE_EPOCH", Long.toString(source.time()),
-                "BUILDCHAIN_UMASK", settings.umask()));
+                "BUILDCHAIN_UMASK", settings.umask(), "BUILDCHAIN_MARK", mark));
         Map<String, String> recorded = new LinkedHashMap<>();
         String image = steps.image();
         if (steps.dockerfile() != null) {
@@ -114,15 +125,13 @@ public final class ContainerBuild {
         }
         int exit;
         if (image == null) {
-            variables.putAll(Map.of("HOME", meta.resolve("home").toString(), "BUILDCHAIN_SRC", src.toString(),
-                    "BUILDCHAIN_META", meta.toString()));
+            variables.putAll(Map.of("HOME", meta.resolve("home").toString(), "BUILDCHAIN_SRC", src.toString()));
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh"));
             command.addAll(steps.command());
             exit = Commands.run(command, src, variables, steps.timeout(), log);
         } else {
             giveTo(settings.user(), src, meta);
-            variables.putAll(Map.of("HOME", META + "/home", "BUILDCHAIN_SRC", settings.buildPath(),
-                    "BUILDCHAIN_META", META));
+            variables.putAll(Map.of("HOME", META + "/home", "BUILDCHAIN_SRC", settings.buildPath()));
             String name = "buildchain-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
             List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--name", name, "--network", "none",
                     "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", settings.user(),
@@ -148,13 +157,8 @@ public final class ContainerBuild {
             throw new BuildchainException("the build failed (exit " + exit + "); its output is in " + log
                     + tail(log));
         }
-        Path environmentFile = meta.resolve("environment");
-        if (!Files.isRegularFile(environmentFile, LinkOption.NOFOLLOW_LINKS)) {
-            throw new BuildchainException("the build left no environment record in " + environmentFile
-                    + " (does the image have /bin/sh?)");
-        }
-        Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.fromProbe(
-                BuildEnvironment.readProbeOutput(environmentFile), Map.of(), host));
+        Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.fromProbe(probeLines(log, mark), Map.of(),
+                host));
         environment.putAll(recorded);
         environment.put("container", image == null ? "none" : "docker");
         if (steps.deps() != null) {
@@ -178,10 +182,13 @@ public final class ContainerBuild {
         if (Files.size(file) > 1 << 20) {
             throw new FormatException("--dockerfile " + dockerfile + ": larger than 1 MiB");
         }
-        String id = Commands.answer(List.of("docker", "build", "--quiet", "--network", "none", "--file",
-                file.toString(), "--build-arg", "SOURCE_DATE_EPOCH=" + sourceTime, src.toString()), null, timeout);
+        Path idFile = src.resolveSibling("image-id");
+        Commands.answer(List.of("docker", "build", "--quiet", "--network", "none", "--iidfile", idFile.toString(),
+                "--file", file.toString(), "--build-arg", "SOURCE_DATE_EPOCH=" + sourceTime, src.toString()), null,
+                timeout);
+        String id = new String(Files.readAllBytes(idFile), java.nio.charset.StandardCharsets.US_ASCII).strip();
         if (!id.matches("sha256:[0-9a-f]{64}")) {
-            throw new BuildchainException("docker build printed \"" + id + "\", not an image id");
+            throw new BuildchainException("docker build wrote \"" + id + "\" as the image id");
         }
         recorded.put("image", id);
         recorded.put("image-digest", id);
@@ -195,6 +202,21 @@ public final class ContainerBuild {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The probe's lines of the log: those after the mark, which the build could not know. */
+    private static String probeLines(Path log, String mark) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        try (java.io.InputStream in = Files.newInputStream(log)) {
+            String head = new String(in.readNBytes(MAX_PROBE_LOG), java.nio.charset.StandardCharsets.UTF_8);
+            head.lines().filter(line -> line.startsWith(mark + " "))
+                    .forEach(line -> lines.append(line, mark.length() + 1, line.length()).append('\n'));
+        }
+        if (lines.length() == 0) {
+            throw new BuildchainException("the build's shell printed no environment before the build (does the image "
+                    + "have /bin/sh?); see " + log);
+        }
+        return lines.toString();
     }
 
     /** The checkout and the build's own directory belong to the build's user (only root can give them away). */
