@@ -32,8 +32,9 @@ mkdir -p "$work"
 for tool in debootstrap reprotest; do
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool"; }
 done
-[ -f buildchain-cli/target/buildchain.jar ] || ./mvnw -q -B -DskipTests package -pl buildchain-cli -am
-buildchain() { java -jar "$PWD/buildchain-cli/target/buildchain.jar" "$@"; }
+jar=${BUILDCHAIN_JAR:-$PWD/buildchain-cli/target/buildchain.jar}
+[ -f "$jar" ] || ./mvnw -q -B -DskipTests package -pl buildchain-cli -am
+buildchain() { java -jar "$jar" "$@"; }
 
 # 1. The image, once (debootstrap's tree is kept in $work/rootfs).
 image_tag=$registry/buildchain-bench/jdk17-maven:$suite

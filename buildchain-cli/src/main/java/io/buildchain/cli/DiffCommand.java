@@ -3,6 +3,7 @@ package io.buildchain.cli;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
 import io.buildchain.core.Programs;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.EnvironmentCauses;
@@ -83,6 +84,9 @@ final class DiffCommand implements Callable<Integer> {
                     new Divergence.Side(nameA != null ? nameA : manifestA.toString(), a, Optional.ofNullable(artifactsA)),
                     new Divergence.Side(nameB != null ? nameB : manifestB.toString(), b, Optional.ofNullable(artifactsB)));
             explanation = explanation.withCausesFirst(environmentCauses(a, b));
+            if (!json) {
+                provenance(out);
+            }
             out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
             out.flush();
             if (!explanation.same() && artifactsA != null && artifactsB != null) {
@@ -110,6 +114,17 @@ final class DiffCommand implements Callable<Integer> {
                 .environment();
         return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder("A", a.digest(), envA),
                 new EnvironmentCauses.Builder("B", b.digest(), envB)), a.digest(), false);
+    }
+
+    /** Each build's git tree, image and Dockerfile digests, from its buildinfo, before the comparison. */
+    private void provenance(PrintWriter out) throws Exception {
+        if (buildinfoA != null && buildinfoB != null) {
+            for (Map.Entry<String, Path> side : Map.of("A", buildinfoA, "B", buildinfoB).entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).toList()) {
+                BuildInfo info = BuildInfo.parse(SignedBuildInfo.read(side.getValue()).bytes(), side.getValue().toString());
+                EnvironmentCauses.provenance(side.getKey(), info.environment()).ifPresent(out::println);
+            }
+        }
     }
 
     private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {

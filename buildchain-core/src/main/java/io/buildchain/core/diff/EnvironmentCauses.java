@@ -21,7 +21,7 @@ public final class EnvironmentCauses {
             Map.entry("jdk-version", "JDK"), Map.entry("tz", "time zone"), Map.entry("umask", "umask"),
             Map.entry("locale", "locale"), Map.entry("image", "image"), Map.entry("image-digest", "image digest"),
             Map.entry("javac-version", "javac"), Map.entry("user", "user"), Map.entry("build-path", "build path"),
-            Map.entry("container", "container"), Map.entry("dockerfile-digest", "Dockerfile digest"),
+            Map.entry("container", "container"), Map.entry("dockerfile-digest", "Dockerfile"),
             Map.entry("deps-digest", "dependencies"), Map.entry("git-tree", "git tree"));
     private static final Map<String, String> FIXES = Map.of(
             "jdk-version", "pin the JDK, e.g. build in one image pinned by digest",
@@ -35,6 +35,26 @@ public final class EnvironmentCauses {
             "deps-digest", "give every builder the same dependencies (a lock file, one repository snapshot)");
 
     private EnvironmentCauses() {
+    }
+
+    /**
+     * What a build was made from, to show beside its vote: "A: git tree d2b2a97…, image sha256:53f2…, Dockerfile
+     * sha256:…, container docker, measured inside the build: os, umask, …"; empty when its buildinfo names none.
+     */
+    public static java.util.Optional<String> provenance(String name, Map<String, String> environment) {
+        List<String> parts = new ArrayList<>();
+        for (String field : List.of("git-tree", "image-digest", "dockerfile-digest", "deps-digest", "container")) {
+            String value = environment.get(field);
+            if (value != null) {
+                parts.add(NAMES.get(field) + " " + value);
+            }
+        }
+        if (parts.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String measured = environment.get("measured");
+        return java.util.Optional.of(name + ": " + String.join(", ", parts) + (measured == null
+                ? "; every field self-reported" : "; measured inside the build: " + measured.replace(" ", ", ")));
     }
 
     /** One builder as the explanation sees it: its name, the manifest it signed, its recorded environment. */
