@@ -46,14 +46,7 @@ public final class ReleaseBuild {
     public static Outcome build(String git, String rev, ContainerBuild.Steps steps, NameFilter outputs,
             BuildSettings settings, Release release, Path out, Path node, String host, long requestTime)
             throws IOException {
-        if (Files.isDirectory(out)) {
-            try (var entries = Files.list(out)) {
-                if (entries.findAny().isPresent()) {
-                    throw new FormatException(out + ": not empty (each build writes a new directory)");
-                }
-            }
-        }
-        Files.createDirectories(out);
+        createEmpty(out);
         Path work = Files.createTempDirectory(out, ".work");
         try {
             Path log = out.resolve("build.log");
@@ -71,6 +64,18 @@ public final class ReleaseBuild {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Creates {@code out}, or takes it if it is an empty directory: a build never mixes with an earlier one. */
+    static void createEmpty(Path out) throws IOException {
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new FormatException(out + ": not empty (each build writes a new directory)");
+                }
+            }
+        }
+        Files.createDirectories(out);
     }
 
     /** Removes a build's work tree (written by the build: links are removed, never followed). */

@@ -72,7 +72,7 @@ public final class VaryCheck {
         if (builds < 2) {
             throw new io.buildchain.core.FormatException("--builds " + builds + ": expected at least 2");
         }
-        Files.createDirectories(out);
+        ReleaseBuild.createEmpty(out);
         ContainerBuild.provide(steps, out.resolve("docker.log"));
         SourceCheckout source = SourceCheckout.fetch(git, rev, Files.createTempDirectory(out, "repository")
                 .resolve("repository.git"));
