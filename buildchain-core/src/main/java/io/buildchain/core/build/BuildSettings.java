@@ -15,8 +15,17 @@ public record BuildSettings(String tz, String umask, String locale, String build
     private static final Pattern UMASK = Pattern.compile("0?[0-7]{3}");
     private static final Pattern USER = Pattern.compile("[0-9]{1,9}:[0-9]{1,9}");
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+/:@<>-]{1,64}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     public BuildSettings {
+        if (!WORD.matcher(tz).matches() || !WORD.matcher(locale).matches()) {
+            throw new FormatException("TZ " + tz + ", locale " + locale + ": expected a zone and a locale name, "
+                    + "e.g. UTC and C.UTF-8");
+        }
+        if (!HOST.matcher(hostname).matches()) {
+            throw new FormatException("hostname " + hostname + ": expected a host name");
+        }
         if (!UMASK.matcher(umask).matches()) {
             throw new FormatException("umask " + umask + ": expected octal, e.g. 0022");
         }
