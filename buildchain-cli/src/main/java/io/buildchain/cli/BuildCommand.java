@@ -118,10 +118,8 @@ final class BuildCommand implements Callable<Integer> {
         if (vary && (noContainer || submit != null)) {
             throw new FormatException("--vary builds in containers and signs nothing: leave out --no-container and --submit");
         }
-        int uid = ContainerBuild.currentUid();
-        // Only root can hand the checkout to another user; anyone else builds as themselves.
-        String user = uid == 0 ? "1000:1000" : ContainerBuild.currentUser();
-        BuildSettings settings = new BuildSettings(tz, umask, locale, buildPath, user, "buildchain");
+        BuildSettings settings = new BuildSettings(tz, umask, locale, buildPath, ContainerBuild.buildUser(),
+                "buildchain");
         ContainerBuild.Steps steps = new ContainerBuild.Steps(image, dockerfile, command, deps,
                 Duration.ofMinutes(timeout));
         NameFilter filter = NameFilter.of(outputs, "--outputs", List.of(), "");
@@ -129,7 +127,7 @@ final class BuildCommand implements Callable<Integer> {
         String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
         PrintWriter printed = spec.commandLine().getOut();
         if (vary) {
-            String otherUser = uid == 0 ? "2000:2000" : null;
+            String otherUser = ContainerBuild.otherUser();
             VaryCheck.Report report = VaryCheck.run(source, rev, steps, filter, settings, otherUser, builds, out,
                     hostName, printed);
             printed.println(report.summary(VaryCheck.varied(settings, otherUser)));

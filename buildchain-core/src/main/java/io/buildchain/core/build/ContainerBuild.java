@@ -76,10 +76,6 @@ public final class ContainerBuild {
                 throw new FormatException("--dockerfile " + dockerfile + ": expected a path inside the checkout");
             }
         }
-
-        public boolean container() {
-            return image != null || dockerfile != null;
-        }
     }
 
     /** What one build left: its collected output files and its environment, measured inside it. */
@@ -237,13 +233,22 @@ public final class ContainerBuild {
     }
 
     /** This process's user id. */
-    public static int currentUid() throws IOException {
+    private static int currentUid() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
-    /** This process's "UID:GID". */
-    public static String currentUser() throws IOException {
-        return currentUid() + ":" + Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+    /**
+     * The "UID:GID" a build runs as: 1000:1000 when this process is root (it can give the checkout away), else
+     * this process's own user.
+     */
+    public static String buildUser() throws IOException {
+        return currentUid() == 0 ? "1000:1000"
+                : currentUid() + ":" + Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+    }
+
+    /** The user {@code --vary} changes to: 2000:2000 when this process is root, else none (null). */
+    public static String otherUser() throws IOException {
+        return currentUid() == 0 ? "2000:2000" : null;
     }
 
     /**
