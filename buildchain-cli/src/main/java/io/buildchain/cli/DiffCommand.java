@@ -3,6 +3,7 @@ package io.buildchain.cli;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
 import io.buildchain.core.Programs;
+import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.EnvironmentCauses;
@@ -85,6 +86,9 @@ final class DiffCommand implements Callable<Integer> {
                     new Divergence.Side(calledA, a, Optional.ofNullable(artifactsA)),
                     new Divergence.Side(calledB, b, Optional.ofNullable(artifactsB)));
             explanation = explanation.withCausesFirst(environmentCauses(calledA, a, calledB, b));
+            if (!json) {
+                provenance(out, calledA, calledB);
+            }
             out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
             out.flush();
             if (!explanation.same() && artifactsA != null && artifactsB != null) {
@@ -113,6 +117,16 @@ final class DiffCommand implements Callable<Integer> {
                 .environment();
         return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder(calledA, a.digest(), envA),
                 new EnvironmentCauses.Builder(calledB, b.digest(), envB)), a.digest(), false);
+    }
+
+    /** Each build's git tree, image and Dockerfile digests, from its buildinfo, before the comparison. */
+    private void provenance(PrintWriter out, String calledA, String calledB) throws Exception {
+        if (buildinfoA != null && buildinfoB != null) {
+            for (Map.Entry<String, Path> side : List.of(Map.entry(calledA, buildinfoA), Map.entry(calledB, buildinfoB))) {
+                BuildInfo info = BuildInfo.parse(SignedBuildInfo.read(side.getValue()).bytes(), side.getValue().toString());
+                EnvironmentCauses.provenance(side.getKey(), info.environment()).ifPresent(out::println);
+            }
+        }
     }
 
     private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {

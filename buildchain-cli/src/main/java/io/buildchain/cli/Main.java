@@ -47,6 +47,7 @@ public final class Main {
         SUBCOMMANDS.put("checkpoint", CheckpointCommand.class);
         SUBCOMMANDS.put("root", RootCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("build", BuildCommand.class);
         SUBCOMMANDS.put("submit", SubmitCommand.class);
         SUBCOMMANDS.put("verify", VerifyCommand.class);
         SUBCOMMANDS.put("download", DownloadCommand.class);

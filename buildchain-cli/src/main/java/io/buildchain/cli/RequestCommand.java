@@ -50,8 +50,9 @@ final class RequestCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--buildinfo",
-            description = {"Also record this machine's build environment (OS, architecture, kernel, JDK, TZ, umask, "
-                    + "locale, container image, host) in REQ.buildinfo, signed by the builder key in REQ.buildinfo.sig. "
+            description = {"Also record this machine's build environment (OS, architecture, kernel, the JDK that "
+                    + "JAVA_HOME or PATH names, TZ, umask, locale, user, directory, container image, host), self-reported "
+                    + "after the build (for an environment measured inside the build, use 'buildchain build'), in REQ.buildinfo, signed by the builder key in REQ.buildinfo.sig. "
                     + "'publish' and 'submit' take it from beside REQ. It is evidence, outside the vote; the request "
                     + "itself stays the original 224 bytes."})
     boolean buildinfo;
@@ -87,15 +88,16 @@ final class RequestCommand implements Callable<Integer> {
                 + " for manifest " + request.digest() + " -> " + out);
         Optional<BuildInfo> info = Optional.empty();
         if (buildinfo) {
-            Map<String, String> env = new HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>();
             if (image != null) {
                 env.put(BuildEnvironment.IMAGE_VARIABLE, image);
             }
-            Map<String, String> fields = BuildEnvironment.ofThisJvm(env, state,
+            Map<String, String> fields = BuildEnvironment.selfReported(env,
                     host != null ? host : InetAddress.getLocalHost().getHostName());
             info = Optional.of(BuildInfo.of(parsed.digest(), builder.publicKey(), fields));
             SignedBuildInfo.sign(info.get(), builder).writeBeside(out);
-            printed.println("buildinfo " + info.get().summary() + " -> " + SignedBuildInfo.besideRequest(out));
+            printed.println("buildinfo (self-reported) " + info.get().summary() + " -> "
+                    + SignedBuildInfo.besideRequest(out));
         }
         if (inToto != null) {
             BuilderAttestations.make(parsed, inToto, builder, info).writeBeside(out);

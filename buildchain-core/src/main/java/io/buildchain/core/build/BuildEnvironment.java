@@ -3,71 +3,95 @@ package io.buildchain.core.build;
 import io.buildchain.core.FormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Observes the environment fields of a {@link BuildInfo}: either in this JVM (the build node's own process),
- * or from the output of {@link #PROBE}, a shell script run where the build itself ran (inside a container,
- * whose JDK and settings are not the agent JVM's).
+ * Observes the environment fields of a {@link BuildInfo} with one probe, {@link #PROBE}: run by the build's own
+ * shell inside its container ({@code buildchain build}, the Jenkins fan-out), its fields are marked measured inside
+ * the build; run afterwards by the process running buildchain ({@code request --buildinfo}), they are
+ * self-reported.
  */
 public final class BuildEnvironment {
     /** Environment variable naming the container image the build ran in, e.g. {@code maven:3.9@sha256:…}. */
     public static final String IMAGE_VARIABLE = "BUILDCHAIN_IMAGE";
     /** Environment variable holding the {@link #PROBE} output of the build's own environment. */
     public static final String PROBE_VARIABLE = "BUILDCHAIN_ENVIRONMENT";
-    /** POSIX sh: prints {@code name value} lines of the environment fields it can see. */
+    /**
+     * POSIX sh: prints {@code name value} lines of the environment fields it can see. The JDK is the one the
+     * build's {@code JAVA_HOME} names, else the first {@code java} on its {@code PATH}; the umask is the kernel's
+     * ({@code /proc/self/status}, else the shell's {@code umask}), never a created file's mode.
+     */
     public static final String PROBE = String.join("\n",
             "echo \"os $(uname -s)\"",
             "echo \"arch $(uname -m)\"",
             "echo \"kernel $(uname -r)\"",
-            "if command -v java >/dev/null 2>&1; then java -XshowSettings:properties -version 2>&1 | sed -n "
-                    + "-e 's/^ *java\\.vendor = \\(.*\\)$/jdk-vendor \\1/p' -e 's/^ *java\\.version = \\(.*\\)$/jdk-version \\1/p'; fi",
+            "bc_bin=; if [ -n \"$JAVA_HOME\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then bc_bin=\"$JAVA_HOME/bin\"; "
+                    + "elif command -v java >/dev/null 2>&1; then bc_bin=$(dirname \"$(command -v java)\"); fi",
+            "if [ -n \"$bc_bin\" ]; then \"$bc_bin/java\" -XshowSettings:properties -version 2>&1 | sed -n "
+                    + "-e 's/^ *java\\.vendor = \\(.*\\)$/jdk-vendor \\1/p' -e 's/^ *java\\.version = \\(.*\\)$/jdk-version \\1/p' "
+                    + "-e 's/^ *java\\.home = \\(.*\\)$/java-home \\1/p'; fi",
+            "if [ -n \"$bc_bin\" ] && [ -x \"$bc_bin/javac\" ]; then \"$bc_bin/javac\" -version 2>&1 | sed -n "
+                    + "'s/^javac \\(.*\\)$/javac-version \\1/p'; fi",
             "echo \"tz ${TZ:-$(cat /etc/timezone 2>/dev/null || echo unset)}\"",
-            "echo \"umask $(umask)\"",
+            "bc_mask=$(sed -n 's/^Umask:[[:space:]]*//p' /proc/self/status 2>/dev/null); echo \"umask ${bc_mask:-$(umask)}\"",
             "echo \"locale ${LC_ALL:-${LANG:-unset}}\"",
+            "bc_user=$(id -un 2>/dev/null); [ \"$bc_user\" != \"$(id -u)\" ] || bc_user=; "
+                    + "echo \"user $(id -u):$(id -g)${bc_user:+ $bc_user}\"",
+            "echo \"build-path $(pwd)\"",
+            "echo \"hostname $(hostname 2>/dev/null || uname -n)\"",
             "");
+    /** Fields that only the process running buildchain can know; a probe's output may not name them. */
+    private static final Set<String> NOT_FROM_PROBE = Set.of(BuildInfo.MANIFEST, BuildInfo.BUILDER, "host", "image",
+            "image-digest", "container", "dockerfile-digest", "deps-digest", "git-revision", "git-tree",
+            BuildInfo.MEASURED);
     private static final Pattern IMAGE_DIGEST = Pattern.compile(".*@(sha256:[0-9a-f]{64})");
 
     private BuildEnvironment() {
     }
 
     /**
-     * The environment as this JVM sees it.
+     * The environment, self-reported after the build by the process running buildchain: the {@link #PROBE} run
+     * by {@code /bin/sh} with this process's umask and {@code env} over this process's variables (so the JDK is
+     * the one the build's {@code JAVA_HOME}/{@code PATH} names), else this JVM's properties. No field is marked
+     * measured inside the build.
      *
-     * @param env     the build's environment variables (TZ, LC_ALL/LANG, {@value #IMAGE_VARIABLE})
-     * @param scratch a writable directory, to observe the umask with a new file
-     * @param host    the agent or host name
+     * @param env  the build's environment variables (TZ, LC_ALL/LANG, JAVA_HOME, PATH, {@value #IMAGE_VARIABLE})
+     * @param host the agent or host name
      */
-    public static Map<String, String> ofThisJvm(Map<String, String> env, Path scratch, String host) throws IOException {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("os", System.getProperty("os.name"));
-        fields.put("arch", System.getProperty("os.arch"));
-        fields.put("kernel", System.getProperty("os.version"));
-        fields.put("jdk-vendor", System.getProperty("java.vendor"));
-        fields.put("jdk-version", System.getProperty("java.version"));
-        fields.put("tz", Optional.ofNullable(env.get("TZ")).filter(s -> !s.isBlank()).orElse(ZoneId.systemDefault().getId()));
-        umask(scratch).ifPresent(mask -> fields.put("umask", mask));
-        fields.put("locale", firstSet(env, "LC_ALL", "LANG").orElse("unset"));
-        image(env).forEach(fields::put);
+    public static Map<String, String> selfReported(Map<String, String> env, String host) throws IOException {
+        Map<String, String> merged = new HashMap<>(System.getenv());
+        merged.putAll(env);
+        Map<String, String> fields = probeHere(merged).map(BuildEnvironment::parseProbe)
+                .orElseGet(() -> ofThisJvm(merged));
+        image(merged).forEach(fields::put);
         fields.put("host", host);
         fields.values().removeIf(v -> v == null || v.isBlank());
         return fields;
     }
 
     /**
-     * The environment from {@link #PROBE} output (untrusted text: bounded, only known fields, each once),
-     * plus the image from {@code env} and the host name.
+     * The environment from {@link #PROBE} output run where the build ran (untrusted text: bounded, only known
+     * fields, each once), plus the image from {@code env} and the host name. The probe's fields are marked as
+     * measured inside the build.
      */
     public static Map<String, String> fromProbe(String output, Map<String, String> env, String host) {
+        Map<String, String> fields = parseProbe(output);
+        fields.put(BuildInfo.MEASURED, String.join(" ", fields.keySet()));
+        image(env).forEach(fields::put);
+        fields.put("host", host);
+        return fields;
+    }
+
+    private static Map<String, String> parseProbe(String output) {
         byte[] raw = output.getBytes(StandardCharsets.UTF_8);
         if (raw.length > BuildInfo.MAX_BYTES) {
             throw new FormatException(PROBE_VARIABLE + ": at most " + BuildInfo.MAX_BYTES + " bytes, got " + raw.length);
@@ -81,8 +105,7 @@ public final class BuildEnvironment {
             }
             String name = trimmed.substring(0, space);
             String value = trimmed.substring(space + 1).strip();
-            if (!BuildInfo.FIELDS.contains(name) || name.equals("host") || name.startsWith("image")
-                    || name.equals(BuildInfo.MANIFEST) || name.equals(BuildInfo.BUILDER)) {
+            if (!BuildInfo.FIELDS.contains(name) || NOT_FROM_PROBE.contains(name)) {
                 throw new FormatException(PROBE_VARIABLE + ": unexpected field \"" + (name.length() > 40
                         ? name.substring(0, 40) + "…" : name) + "\"");
             }
@@ -90,14 +113,65 @@ public final class BuildEnvironment {
                 throw new FormatException(PROBE_VARIABLE + ": field \"" + name + "\" given twice");
             }
         }
-        image(env).forEach(fields::put);
-        fields.put("host", host);
         fields.values().removeIf(String::isEmpty);
         return fields;
     }
 
+    /** The probe's output from {@code /bin/sh} with {@code env}, if there is such a shell and it answers in time. */
+    private static Optional<String> probeHere(Map<String, String> env) throws IOException {
+        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+            return Optional.empty();
+        }
+        // Output to a file, so that a probe that hangs is stopped by the deadline instead of blocking a read.
+        Path output = Files.createTempFile("buildchain-probe", ".txt");
+        try {
+            ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", PROBE).redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(
+                            new java.io.File("/dev/null")));
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            Process shell = builder.start();
+            try {
+                if (!shell.waitFor(60, TimeUnit.SECONDS) || shell.exitValue() != 0) {
+                    shell.destroyForcibly();
+                    return Optional.empty();
+                }
+            } catch (InterruptedException e) {
+                shell.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while probing the build environment");
+            }
+            return Optional.of(readProbeOutput(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /** A file of probe output, read to at most one byte past the bound (which {@link #fromProbe} then refuses). */
+    public static String readProbeOutput(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(BuildInfo.MAX_BYTES + 1), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Where there is no POSIX shell: this JVM's own properties. */
+    private static Map<String, String> ofThisJvm(Map<String, String> env) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("os", System.getProperty("os.name"));
+        fields.put("arch", System.getProperty("os.arch"));
+        fields.put("kernel", System.getProperty("os.version"));
+        fields.put("jdk-vendor", System.getProperty("java.vendor"));
+        fields.put("jdk-version", System.getProperty("java.version"));
+        fields.put("java-home", System.getProperty("java.home"));
+        fields.put("tz", Optional.ofNullable(env.get("TZ")).filter(s -> !s.isBlank()).orElse(ZoneId.systemDefault().getId()));
+        fields.put("locale", firstSet(env, "LC_ALL", "LANG").orElse("unset"));
+        fields.put("user", System.getProperty("user.name"));
+        fields.put("build-path", System.getProperty("user.dir"));
+        return fields;
+    }
+
     /** The image and, when the reference pins one, its digest. */
-    static Map<String, String> image(Map<String, String> env) {
+    public static Map<String, String> image(Map<String, String> env) {
         Map<String, String> fields = new LinkedHashMap<>();
         String image = env.get(IMAGE_VARIABLE);
         if (image != null && !image.isBlank()) {
@@ -118,25 +192,5 @@ public final class BuildEnvironment {
             }
         }
         return Optional.empty();
-    }
-
-    /** The umask, seen as the permissions a new file gets (rw bits only: files are created 0666). */
-    static Optional<String> umask(Path scratch) throws IOException {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return Optional.empty();
-        }
-        Files.createDirectories(scratch);
-        Path probe = scratch.resolve(".umask-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
-            Files.createFile(probe);
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(probe);
-            int mode = 0;
-            for (PosixFilePermission permission : permissions) {
-                mode |= 1 << (8 - permission.ordinal());
-            }
-            return Optional.of(String.format("%04o", 0666 & ~mode));
-        } finally {
-            Files.deleteIfExists(probe);
-        }
     }
 }

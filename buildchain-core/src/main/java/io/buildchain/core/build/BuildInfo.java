@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The environment one builder built in (OS, architecture, kernel, JDK, time zone, umask, locale, container
- * image, host), kept beside its manifest and signed by its builder key with a detached signature. It is
+ * The environment one builder built in (OS, architecture, kernel, JDK, time zone, umask, locale, user, build path,
+ * container image, git revision and tree, host), each field marked as measured inside the build or self-reported,
+ * kept beside its manifest and signed by its builder key with a detached signature. It is
  * outside the vote on purpose: it differs between builders by nature, and explains why a build diverged.
  * It names the manifest and the builder key, so it cannot be moved to another submission.
  *
@@ -40,9 +41,22 @@ public final class BuildInfo {
     private static final byte[] SIGNATURE_CONTEXT = "buildchain buildinfo signature v1\0".getBytes(StandardCharsets.US_ASCII);
     static final String MANIFEST = "manifest";
     static final String BUILDER = "builder";
-    /** Every field, in the order they are written; the environment fields come after manifest and builder. */
+    /**
+     * The names of the fields measured inside the build, by the build's own shell in its container, separated by
+     * spaces. Every other field is self-reported: written by the process that ran buildchain, before or after the
+     * build (the host, the image it was asked for, the git revision it checked out). A buildinfo without this
+     * field (every buildinfo before it existed) is self-reported throughout.
+     */
+    public static final String MEASURED = "measured";
+    /**
+     * Every field, in the order they are written; the environment fields come after manifest and builder. The
+     * fields after {@code host} came later and go after the first ones, so every earlier buildinfo still parses
+     * to the same bytes.
+     */
     public static final List<String> FIELDS = List.of(MANIFEST, BUILDER, "os", "arch", "kernel", "jdk-vendor",
-            "jdk-version", "tz", "umask", "locale", "image", "image-digest", "host");
+            "jdk-version", "tz", "umask", "locale", "image", "image-digest", "host", "java-home", "javac-version",
+            "user", "build-path", "hostname", "container", "dockerfile-digest", "deps-digest", "git-revision",
+            "git-tree", MEASURED);
 
     private final byte[] bytes;
     private final Digest manifest;
@@ -119,6 +133,15 @@ public final class BuildInfo {
         }
         if (!fields.containsKey(MANIFEST) || !fields.containsKey(BUILDER)) {
             throw new FormatException(source + ": expected the manifest and builder fields");
+        }
+        String measured = fields.get(MEASURED);
+        if (measured != null) {
+            for (String name : measured.split(" ", -1)) {
+                if (!fields.containsKey(name) || FIELDS.indexOf(name) < 2 || name.equals(MEASURED)) {
+                    throw new FormatException(source + ": measured names \"" + printable(name)
+                            + "\", which is not a field of this buildinfo");
+                }
+            }
         }
         String manifestText = fields.remove(MANIFEST);
         String builderText = fields.remove(BUILDER);
@@ -203,6 +226,12 @@ public final class BuildInfo {
     /** The environment fields in {@link #FIELDS} order (without manifest and builder). */
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The fields measured inside the build (see {@link #MEASURED}); empty when all are self-reported. */
+    public List<String> measured() {
+        String names = environment.get(MEASURED);
+        return names == null ? List.of() : List.of(names.split(" "));
     }
 
     /** One line for logs and pages: "os Linux, arch amd64, jdk-version 17.0.15, …". */

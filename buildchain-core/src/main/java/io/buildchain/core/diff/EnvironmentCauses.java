@@ -19,7 +19,10 @@ public final class EnvironmentCauses {
     private static final Map<String, String> NAMES = Map.ofEntries(Map.entry("os", "OS"),
             Map.entry("arch", "architecture"), Map.entry("kernel", "kernel"), Map.entry("jdk-vendor", "JDK vendor"),
             Map.entry("jdk-version", "JDK"), Map.entry("tz", "time zone"), Map.entry("umask", "umask"),
-            Map.entry("locale", "locale"), Map.entry("image", "image"), Map.entry("image-digest", "image digest"));
+            Map.entry("locale", "locale"), Map.entry("image", "image"), Map.entry("image-digest", "image digest"),
+            Map.entry("javac-version", "javac"), Map.entry("user", "user"), Map.entry("build-path", "build path"),
+            Map.entry("container", "container"), Map.entry("dockerfile-digest", "Dockerfile"),
+            Map.entry("deps-digest", "dependencies"), Map.entry("git-tree", "git tree"));
     private static final Map<String, String> FIXES = Map.of(
             "jdk-version", "pin the JDK, e.g. build in one image pinned by digest",
             "jdk-vendor", "pin the JDK, e.g. build in one image pinned by digest",
@@ -27,9 +30,31 @@ public final class EnvironmentCauses {
             "umask", "set umask 0022 before building, or normalise modes in the archiver",
             "locale", "set LC_ALL=C.UTF-8 for the build",
             "image", "give every builder the same image, pinned by digest",
-            "image-digest", "give every builder the same image, pinned by digest");
+            "image-digest", "give every builder the same image, pinned by digest",
+            "git-tree", "build the same revision: its sources differ",
+            "deps-digest", "give every builder the same dependencies (a lock file, one repository snapshot)");
 
     private EnvironmentCauses() {
+    }
+
+    /**
+     * What a build was made from, to show beside its vote: "A: git tree d2b2a97…, image sha256:53f2…, Dockerfile
+     * sha256:…, container docker, measured inside the build: os, umask, …"; empty when its buildinfo names none.
+     */
+    public static java.util.Optional<String> provenance(String name, Map<String, String> environment) {
+        List<String> parts = new ArrayList<>();
+        for (String field : List.of("git-tree", "image-digest", "dockerfile-digest", "deps-digest", "container")) {
+            String value = environment.get(field);
+            if (value != null) {
+                parts.add(NAMES.get(field) + " " + value);
+            }
+        }
+        if (parts.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String measured = environment.get("measured");
+        return java.util.Optional.of(name + ": " + String.join(", ", parts) + (measured == null
+                ? "; every field self-reported" : "; measured inside the build: " + measured.replace(" ", ", ")));
     }
 
     /** One builder as the explanation sees it: its name, the manifest it signed, its recorded environment. */

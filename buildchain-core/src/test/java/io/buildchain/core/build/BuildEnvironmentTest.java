@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.FormatException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,27 +24,44 @@ class BuildEnvironmentTest {
     }
 
     @Test
-    void thisJvmsEnvironmentMatchesWhatTheShellSees() throws Exception {
-        Map<String, String> env = BuildEnvironment.ofThisJvm(Map.of("TZ", "Europe/Paris", "LANG", "C.UTF-8",
-                BuildEnvironment.IMAGE_VARIABLE, "maven:3.9.9@sha256:" + "0f".repeat(32)), dir, "agent-a");
+    void selfReportedEnvironmentIsWhatTheBuildsShellSeesAndNothingIsMarkedMeasured() throws Exception {
+        Map<String, String> env = BuildEnvironment.selfReported(Map.of("TZ", "Europe/Paris", "LANG", "C.UTF-8",
+                BuildEnvironment.IMAGE_VARIABLE, "maven:3.9.9@sha256:" + "0f".repeat(32)), "agent-a");
         assertThat(env).containsEntry("os", "Linux").containsEntry("tz", "Europe/Paris").containsEntry("locale", "C.UTF-8")
-                .containsEntry("jdk-version", System.getProperty("java.version")).containsEntry("host", "agent-a")
-                .containsEntry("image-digest", "sha256:" + "0f".repeat(32))
-                .containsEntry("kernel", sh("uname -r").strip());
+                .containsEntry("host", "agent-a").containsEntry("image-digest", "sha256:" + "0f".repeat(32))
+                .containsEntry("kernel", sh("uname -r").strip()).containsEntry("build-path", sh("pwd").strip())
+                .doesNotContainKey(BuildInfo.MEASURED);
         // The JVM's umask is its parent's: the shell started from it reports the same.
         assertThat(env.get("umask")).isEqualTo(sh("umask").strip());
-        BuildInfo.of(io.buildchain.core.hash.Digest.of(new byte[0]),
+        BuildInfo info = BuildInfo.of(io.buildchain.core.hash.Digest.of(new byte[0]),
                 io.buildchain.core.crypto.SigningKey.generate(io.buildchain.core.testing.Network.RANDOM).publicKey(), env);
+        assertThat(info.measured()).isEmpty();
+    }
+
+    @Test
+    void theJdkRecordedIsTheOneJavaHomeNamesNotThisJvm() throws Exception {
+        Path fakeHome = dir.resolve("jdk");
+        Files.createDirectories(fakeHome.resolve("bin"));
+        Path javaBin = fakeHome.resolve("bin/java");
+        Files.writeString(javaBin, "#!/bin/sh\necho '    java.vendor = Test Vendor' >&2\n"
+                + "echo '    java.version = 99.0.1' >&2\necho \"    java.home = $0\" >&2\n");
+        Files.setPosixFilePermissions(javaBin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = BuildEnvironment.selfReported(Map.of("JAVA_HOME", fakeHome.toString()), "a");
+        assertThat(env).containsEntry("jdk-version", "99.0.1").containsEntry("jdk-vendor", "Test Vendor")
+                .containsEntry("java-home", javaBin.toString());
     }
 
     @Test
     void theProbeRunByARealShellIsParsed() throws Exception {
-        String output = sh("umask 0027; TZ=UTC; export TZ; " + BuildEnvironment.PROBE);
+        String output = sh("umask 0077; TZ=UTC; export TZ; " + BuildEnvironment.PROBE);
         Map<String, String> env = BuildEnvironment.fromProbe(output, Map.of(BuildEnvironment.IMAGE_VARIABLE, "alpine:3"),
                 "agent-b");
-        assertThat(env).containsEntry("os", "Linux").containsEntry("umask", "0027").containsEntry("tz", "UTC")
+        assertThat(env).containsEntry("os", "Linux").containsEntry("umask", "0077").containsEntry("tz", "UTC")
                 .containsEntry("kernel", sh("uname -r").strip()).containsEntry("image", "alpine:3")
-                .doesNotContainKey("image-digest").containsEntry("host", "agent-b");
+                .doesNotContainKey("image-digest").containsEntry("host", "agent-b")
+                .containsEntry("user", sh("echo $(id -u):$(id -g) $(id -un)").strip());
+        assertThat(env.get(BuildInfo.MEASURED).split(" ")).contains("os", "umask", "tz", "user", "build-path")
+                .doesNotContain("host", "image");
         if (!sh("command -v java || true").isBlank()) {
             assertThat(env).containsKeys("jdk-version", "jdk-vendor");
         }
@@ -52,7 +70,7 @@ class BuildEnvironmentTest {
     @Test
     void probeOutputCannotForgeTheHostTheImageOrTheSignedFields() {
         for (String forged : new String[] {"host evil", "image evil", "image-digest sha256:00", "builder X", "manifest Y",
-            "shell bash"}) {
+            "shell bash", "measured os", "git-tree 00", "container none", "dockerfile-digest x"}) {
             assertThatThrownBy(() -> BuildEnvironment.fromProbe("os Linux\n" + forged + "\n", Map.of(), "a"))
                     .isInstanceOf(FormatException.class).hasMessageContaining("unexpected field");
         }

@@ -44,6 +44,27 @@ class BuildInfoTest {
     }
 
     @Test
+    void theNewFieldsGoAfterTheFirstOnesAndMeasuredNamesOnlyFieldsItHas() {
+        Map<String, String> env = new LinkedHashMap<>(ENV);
+        env.put("umask", "0077");
+        env.put("user", "1000:1000 builder");
+        env.put("git-tree", "ab".repeat(20));
+        env.put(BuildInfo.MEASURED, "umask user");
+        BuildInfo info = BuildInfo.of(MANIFEST, A.publicKey(), env);
+        String text = new String(info.bytes(), StandardCharsets.UTF_8);
+        // An earlier buildinfo is a prefix-compatible subset: its fields keep their places, the new ones follow host.
+        assertThat(text).contains("umask 0077\nimage maven:", "host agent-a\nuser 1000:1000 builder\ngit-tree ",
+                "\nmeasured umask user\n");
+        assertThat(BuildInfo.parse(info.bytes(), "b").measured()).containsExactly("umask", "user");
+        assertThat(BuildInfo.parse(valid().getBytes(StandardCharsets.UTF_8), "old").measured()).isEmpty();
+        for (String wrong : new String[] {"umask jdk-home", "umask builder", "umask measured", "umask  user", "locale"}) {
+            env.put(BuildInfo.MEASURED, wrong);
+            assertThatThrownBy(() -> BuildInfo.of(MANIFEST, A.publicKey(), env)).isInstanceOf(FormatException.class)
+                    .hasMessageContaining("measured names");
+        }
+    }
+
+    @Test
     void aTamperedBuildinfoIsRefused() {
         SignedBuildInfo signed = SignedBuildInfo.sign(BuildInfo.of(MANIFEST, A.publicKey(), ENV), A);
         byte[] tampered = new String(signed.bytes(), StandardCharsets.UTF_8).replace("17.0.15", "17.0.16")

@@ -131,7 +131,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         // Inside a container the agent JVM is not the build's: the probe, run where the build ran, says what was.
         String probe = environment.get(BuildEnvironment.PROBE_VARIABLE);
         Map<String, String> fields = probe != null ? BuildEnvironment.fromProbe(probe, environment, agentName)
-                : BuildEnvironment.ofThisJvm(environment, Path.of(builderHome), agentName);
+                : BuildEnvironment.selfReported(environment, agentName);
         return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, fields, r[0], r[1],
                 r[2], r[3]));
     }

@@ -1,0 +1,224 @@
+package io.buildchain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.core.build.BuildInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code buildchain build} against the real Docker engine (and registry) that {@code .ci/run} starts: the samples of
+ * build-samples/ as git repositories, built in images made from busybox-static and the host's JDK 25.
+ */
+class BuildCommandIT {
+    @TempDir
+    Path dir;
+
+    private Cli.Result build(String sample, String image, String... more) throws Exception {
+        Path repo = ContainerImages.sampleRepository(sample, dir);
+        List<String> args = new java.util.ArrayList<>(List.of("build", "--git", repo.toString(), "--node",
+                dir.resolve("node").toString()));
+        args.addAll(List.of(more));
+        if (image != null) {
+            args.addAll(List.of("--image", image));
+        }
+        args.addAll(List.of("--", "sh", "build.sh"));
+        return Cli.run(dir, args.toArray(String[]::new));
+    }
+
+    private static BuildInfo buildinfo(Path out) throws Exception {
+        return BuildInfo.parse(Files.readAllBytes(out.resolve("request.bin.buildinfo")), "buildinfo");
+    }
+
+    @Test
+    void twoBuildsOfTheSampleInABusyboxImageGiveByteIdenticalManifests() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Cli.Result first = build("hello", image, "--out", "one", "--outputs", "out/*", "-p", "hello", "-b", "main",
+                "--release-version", "1.0");
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        Cli.Result second = build("hello", image, "--out", "two", "--outputs", "out/*", "-p", "hello", "-b", "main",
+                "--release-version", "1.0");
+        assertThat(second.exit()).as(second.out() + second.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("two/manifest.json"))).isEqualTo(Files.readAllBytes(dir.resolve("one/manifest.json")));
+        assertThat(dir.resolve("one/artifacts/hello.txt")).hasContent("Hello,\nworld");
+        assertThat(dir.resolve("one/artifacts/.buildchain/release.json")).exists();
+        assertThat(first.out()).contains("built ", "manifest ", "NEW builder key").contains(image);
+        assertThat(second.out()).doesNotContain("NEW builder key");
+
+        BuildInfo info = buildinfo(dir.resolve("one"));
+        Map<String, String> env = info.environment();
+        assertThat(env).containsEntry("container", "docker").containsEntry("image", image)
+                .containsEntry("image-digest", image.substring(image.indexOf('@') + 1)).containsEntry("tz", "UTC")
+                .containsEntry("umask", "0022").containsEntry("locale", "C.UTF-8").containsEntry("user", "1000:1000")
+                .containsEntry("build-path", "/build/src").containsEntry("hostname", "buildchain")
+                .containsEntry("os", "Linux").containsKeys("git-revision", "git-tree", "kernel", "host");
+        assertThat(info.measured()).contains("os", "kernel", "tz", "umask", "locale", "user", "build-path", "hostname")
+                .doesNotContain("image", "image-digest", "git-revision", "git-tree", "host", "container");
+        // The release record names the revision that was checked out, and the manifest its commit's time.
+        assertThat(Files.readString(dir.resolve("one/artifacts/.buildchain/release.json"))).contains(env.get("git-revision"));
+        assertThat(Files.readString(dir.resolve("one/manifest.json"))).contains("\"time\": 1709294400");
+        assertThat(dir.resolve("one/request.bin")).hasSize(224);
+        // diff shows what each build was made from beside the comparison.
+        Cli.Result diff = Cli.run(dir, "diff", "one/manifest.json", "two/manifest.json", "--buildinfo-a",
+                "one/request.bin.buildinfo", "--buildinfo-b", "two/request.bin.buildinfo");
+        assertThat(diff.out()).contains("A: git tree " + env.get("git-tree") + ", image digest "
+                + env.get("image-digest") + ", container docker; measured inside the build: os, arch, kernel");
+        assertThat(diff.out().lines().filter(l -> l.startsWith("B: git tree ")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void twoBuildNodesSubmitToARealPublisherWhichPublishesWithTheirMeasuredBuildinfo() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        StringBuilder trusted = new StringBuilder();
+        for (String node : List.of("node-a", "node-b")) {
+            trusted.append(Cli.ok(dir, "keygen", "--out", node + "/builder.key").out().strip()).append(' ').append(node)
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve("trusted"), trusted);
+        Process server = Cli.builder(dir, Map.of(), "serve", "--store", "store", "--bind", "127.0.0.1:0",
+                "--accept-submissions", "--trust", "trusted").redirectError(dir.resolve("serve.log").toFile()).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            var address = java.util.regex.Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
+            assertThat(address.find()).as("serve printed its address: %s", line).isTrue();
+            Path repo = ContainerImages.sampleRepository("hello", dir);
+            for (String node : List.of("node-a", "node-b")) {
+                Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", node, "--image", image,
+                        "--out", node + "-out", "--outputs", "out/*", "-p", "hello", "-b", "main", "--release-version",
+                        "1.0", "--submit", address.group(1), "--", "sh", "build.sh");
+                assertThat(built.exit()).as(built.out() + built.err()).isZero();
+                assertThat(built.out()).contains("accepted");
+            }
+            Cli.ok(dir, "keygen", "--out", "signer.key");
+            Cli.Result published = Cli.run(dir, "publish", "--store", "store", "-p", "hello", "-b", "main", "--quorum",
+                    "2", "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
+                    "--from-submissions");
+            assertThat(published.exit()).as(published.out() + published.err()).isZero();
+            assertThat(Files.readString(dir.resolve("store/manifest.json")))
+                    .isEqualTo(Files.readString(dir.resolve("node-a-out/manifest.json")));
+        } finally {
+            server.destroy();
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBuildUnderUmask077IsRecordedAs0077AndHasNoNetwork() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Path repo = ContainerImages.sampleRepository("hello", dir);
+        Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", dir.resolve("node").toString(),
+                "--image", image, "--umask", "0077", "--out", "out", "--outputs", "net.txt", "mode.txt", "--",
+                "sh", "-c", "ls /sys/class/net > net.txt; touch new; stat -c %a new > mode.txt; "
+                        // The build's own lies are not recorded: it cannot know the mark of the probe's lines.
+                        + "echo umask 0022; echo \"${BUILDCHAIN_MARK:-buildchain-probe-00} umask 0022\"");
+        assertThat(built.exit()).as(built.out() + built.err()).isZero();
+        assertThat(buildinfo(dir.resolve("out")).environment()).containsEntry("umask", "0077");
+        assertThat(buildinfo(dir.resolve("out")).measured()).contains("umask");
+        assertThat(dir.resolve("out/artifacts/mode.txt")).hasContent("600");
+        assertThat(dir.resolve("out/artifacts/net.txt")).hasContent("lo");
+    }
+
+    @Test
+    void aDockerfileOfTheCheckoutMakesTheImageAndItsDigestIsRecorded() throws Exception {
+        String base = ContainerImages.busybox(dir);
+        String dockerfile = "FROM " + base + "\nRUN mkdir -p /opt/tool && echo 'tool 1.0' > /opt/tool/version\n"
+                + "ENV TOOL_HOME=/opt/tool\n";
+        Path repo = ContainerImages.sampleRepository("hello", dir, Map.of("Dockerfile", dockerfile));
+        Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--dockerfile",
+                "Dockerfile", "--out", "out", "--outputs", "tool.txt", "--", "sh", "-c", "cat $TOOL_HOME/version > tool.txt");
+        assertThat(built.exit()).as(built.out() + built.err()).isZero();
+        assertThat(dir.resolve("out/artifacts/tool.txt")).hasContent("tool 1.0");
+        Map<String, String> env = buildinfo(dir.resolve("out")).environment();
+        assertThat(env.get("dockerfile-digest")).isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(dockerfile.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(env.get("image")).matches("sha256:[0-9a-f]{64}").isEqualTo(env.get("image-digest"));
+        assertThat(env).containsEntry("container", "docker");
+        // A Dockerfile outside the checkout is refused before anything runs.
+        Cli.Result outside = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--dockerfile",
+                "../../etc/Dockerfile", "--out", "o2", "--outputs", "x", "--", "true");
+        assertThat(outside.exit()).isNotZero();
+        assertThat(outside.err()).contains("expected a path inside the checkout");
+    }
+
+    @Test
+    void theJdkTheContainerChoseIsTheOneRecorded() throws Exception {
+        String image = ContainerImages.jdk25(dir);
+        Cli.Result built = build("java", image, "--out", "out", "--outputs", "out/*");
+        assertThat(built.exit()).as(built.out() + built.err()).isZero();
+        Map<String, String> env = buildinfo(dir.resolve("out")).environment();
+        String ran = Files.readString(dir.resolve("out/artifacts/ran.txt")).strip();
+        assertThat(ran).startsWith("Hello from 25");
+        // buildchain itself runs on the test's JDK (17): the record is the container's.
+        assertThat(System.getProperty("java.version")).doesNotStartWith("25");
+        assertThat(env).containsEntry("jdk-version", ran.substring("Hello from ".length()))
+                .containsEntry("java-home", "/opt/jdk").containsEntry("javac-version", ran.substring("Hello from ".length()));
+        assertThat(buildinfo(dir.resolve("out")).measured()).contains("jdk-version", "jdk-vendor", "java-home",
+                "javac-version");
+    }
+
+    @Test
+    void varyNamesTheUmaskAsWhatBreaksTheUmaskSample() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Cli.Result varied = build("umask", image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
+        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        assertThat(summary).contains("NOT under umask 0077 (entry modes reference 0644 vs only-umask-0077 0600")
+                .contains("different umask");
+        assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "locale", "build path", "hostname",
+                "a later run").doesNotContain("umask");
+        assertThat(dir.resolve("vary/only-umask-0077.diff.txt")).exists();
+    }
+
+    @Test
+    void varyNamesTheTimeZoneAsWhatBreaksTheTzSample() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Cli.Result varied = build("tz", image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
+        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        assertThat(summary).contains("NOT under TZ (").doesNotContain("NOT under umask");
+        assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("umask 0077", "locale", "build path", "user");
+    }
+
+    @Test
+    void varyOnAReproducibleSampleSaysSoAndExitsZero() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Cli.Result varied = build("hello", image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isZero();
+        assertThat(varied.out()).contains("reproducible under TZ, umask 0077, locale, build path, hostname, user, a later run");
+    }
+
+    @Test
+    void aBuildWithoutAContainerIsRecordedAsSuchAndMeasuredByTheBuildsShell() throws Exception {
+        Cli.Result built = build("hello", null, "--no-container", "--umask", "0027", "--out", "local", "--outputs",
+                "out/*");
+        assertThat(built.exit()).as(built.out() + built.err()).isZero();
+        BuildInfo info = buildinfo(dir.resolve("local"));
+        assertThat(info.environment()).containsEntry("container", "none").containsEntry("umask", "0027")
+                .doesNotContainKey("image");
+        assertThat(info.measured()).contains("umask", "build-path");
+    }
+
+    @Test
+    void aFailingBuildOrAnUnpinnedImageIsRefusedInOneLine() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Path repo = ContainerImages.sampleRepository("hello", dir);
+        Cli.Result failed = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--image", image,
+                "--out", "fail", "--outputs", "x", "--", "sh", "-c", "echo broken; exit 7");
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.err()).contains("the build failed (exit 7)", "broken").doesNotContain("Exception");
+        Cli.Result unpinned = Cli.run(dir, "build", "--git", repo.toString(), "--image", "busybox:latest", "--out",
+                "u", "--outputs", "x", "--", "true");
+        assertThat(unpinned.exit()).isNotZero();
+        assertThat(unpinned.err()).contains("expected NAME@sha256:DIGEST");
+        // A build that links its output to a file of the host gets nothing of the host's.
+        Cli.Result linked = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node", "--image", image,
+                "--out", "link", "--outputs", "secret", "--", "ln", "-s", "/etc/hostname", "secret");
+        assertThat(linked.exit()).isNotZero();
+        assertThat(linked.err()).contains("output secret: not a regular file");
+    }
+}
