@@ -74,9 +74,11 @@ final class PublishCommand implements Callable<Integer> {
         }
         Store opened = Store.open(store);
         KeyList trusted = KeyList.read(trust);
+        SubmissionInbox.collectLeftovers(opened);
         SubmissionInbox inbox = new SubmissionInbox(opened, trusted, SubmissionInbox.DEFAULT_MAX_BYTES);
-        List<Submission> taken = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
-        parsed.addAll(taken);
+        // The submissions present now: the publish takes one release among them, and only its submissions.
+        List<Submission> snapshot = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
+        parsed.addAll(snapshot);
         if (parsed.isEmpty()) {
             throw new FormatException("nothing to publish: give MANIFEST:REQUEST pairs"
                     + (fromSubmissions ? " (no submissions are waiting for " + chain.project + "/" + chain.branch + ")"
@@ -94,7 +96,13 @@ final class PublishCommand implements Callable<Integer> {
             throw e;
         }
         if (fromSubmissions) {
-            inbox.consume(chain.project, chain.branch, taken);
+            inbox.consume(chain.project, chain.branch, snapshot.stream().filter(result.taken()::contains).toList());
+        }
+        if (result.alreadyPublished()) {
+            System.out.println("already published as block " + Long.toUnsignedString(result.block().counter()) + " "
+                    + result.block().signatureBase32() + ": the newest release of " + chain.project + "/"
+                    + chain.branch + " has this manifest; nothing was signed");
+            return 0;
         }
         result.evidence().divergenceLines().forEach(System.out::println);
         System.out.println("published " + chain.project + "/" + chain.branch + ": block "

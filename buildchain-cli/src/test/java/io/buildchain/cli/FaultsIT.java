@@ -325,7 +325,7 @@ class FaultsIT {
         try (Stream<Path> walk = Files.walk(store)) {
             for (Path path : walk.toList()) {
                 String relative = store.relativize(path).toString();
-                if (relative.isEmpty() || relative.startsWith("log-requests") || relative.equals("lock")
+                if (relative.isEmpty() || relative.startsWith("log-requests") || path.getFileName().toString().equals("lock")
                         || Files.isSymbolicLink(path)) {
                     continue;
                 }

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  * Invalid input gets no reply, as with pihsm.
  */
 public final class SignerDaemon {
+    private static final int STALE_INPUT_MAX = 1 << 20;
+    private static final java.time.Duration STALE_INPUT_QUIET = java.time.Duration.ofMillis(300);
     private final SerialLine line;
     private final SigningNode node;
     private final Consumer<String> log;
@@ -30,6 +32,12 @@ public final class SignerDaemon {
 
     /** Serves until {@link #stop()}; a request being handled when stop is asked is finished first. */
     public void serve() throws IOException {
+        // Bytes already waiting were written to the line before this node started, for a node that is gone: a
+        // request among them must not be signed by this new key with nobody listening for the block.
+        int stale = line.drain(STALE_INPUT_MAX, STALE_INPUT_QUIET);
+        if (stale > 0) {
+            log.accept("discarded " + stale + " bytes written to the line before this signer started");
+        }
         log.accept("serving on " + line.path() + " at " + line.baud() + " baud");
         while (!stopping) {
             byte[] incoming = line.poll(framer.room());

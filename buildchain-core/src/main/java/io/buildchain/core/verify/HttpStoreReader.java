@@ -11,11 +11,16 @@ import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads a store published over HTTP(S), e.g. by {@code buildchain serve} or from a Jenkins job. Beyond the
- * size bound of every read, a transfer is abandoned when the server sends nothing (headers or body) for
- * {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
+ * size bound of every read, a transfer is abandoned when the response headers are not complete within
+ * {@link Limits#idle()} in all, when the body sends nothing for {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
  * a server that trickles a byte every few seconds is given up on within about one window.
  */
 final class HttpStoreReader implements StoreReader {
@@ -30,6 +35,12 @@ final class HttpStoreReader implements StoreReader {
         static final Limits DEFAULT = new Limits(Duration.ofSeconds(20), 1024, Duration.ofSeconds(10));
     }
 
+    /** Cuts off connections whose headers are not complete in time; one daemon thread for every reader. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "buildchain-http-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final URI base;
     private final Limits limits;
 
@@ -69,17 +80,25 @@ final class HttpStoreReader implements StoreReader {
             connection.setRequestProperty("If-None-Match", etag);
         }
         int status;
+        // The read timeout is per byte: a server trickling its headers is cut off at one total deadline instead.
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+            late.set(true);
+            connection.disconnect();
+        }, limits.idle().toMillis(), TimeUnit.MILLISECONDS);
         try {
             status = connection.getResponseCode();
-        } catch (ConnectException e) {
-            throw new IOException(where + ": connection refused at " + uri.getHost() + ":" + port(uri)
-                    + " (is the store server running there?)");
-        } catch (UnknownHostException e) {
-            throw new IOException(where + ": unknown host " + uri.getHost());
-        } catch (SocketTimeoutException e) {
-            throw new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
         } catch (IOException e) {
-            throw new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            if (late.get()) {
+                throw headersTooSlow(where);
+            }
+            throw describe(where, uri, e);
+        } finally {
+            deadline.cancel(false);
+        }
+        if (late.get()) {
+            connection.disconnect();
+            throw headersTooSlow(where);
         }
         if (status == 304 && etag != null) {
             connection.disconnect();
@@ -114,6 +133,26 @@ final class HttpStoreReader implements StoreReader {
             super(in);
             this.etag = etag;
         }
+    }
+
+    private IOException headersTooSlow(String where) {
+        return new IOException(where + ": no complete response headers within " + limits.idle().toSeconds()
+                + " s (the server sends them too slowly)");
+    }
+
+    /** The one-line reason a connection failed before its headers arrived. */
+    private IOException describe(String where, URI uri, IOException e) {
+        if (e instanceof ConnectException) {
+            return new IOException(where + ": connection refused at " + uri.getHost() + ":" + port(uri)
+                    + " (is the store server running there?)");
+        }
+        if (e instanceof UnknownHostException) {
+            return new IOException(where + ": unknown host " + uri.getHost());
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
+        }
+        return new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
 
     private static URL toUrl(URI uri) throws IOException {
