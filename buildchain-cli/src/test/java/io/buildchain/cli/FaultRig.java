@@ -137,6 +137,10 @@ final class FaultRig implements AutoCloseable {
         return args;
     }
 
+    Cli.Result run(String... args) throws Exception {
+        return Cli.run(dir, args);
+    }
+
     Cli.Result publish(String project, int quorum, List<Build> builds) throws Exception {
         return Cli.run(dir, publishArgs(project, quorum, builds.stream().map(Build::argument).toList())
                 .toArray(String[]::new));

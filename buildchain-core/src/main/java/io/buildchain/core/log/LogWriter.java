@@ -16,6 +16,7 @@ import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
@@ -114,8 +115,16 @@ public final class LogWriter {
     public void recover() throws IOException {
         Optional<Block> received = readJournal(pendingBlock()).map(b -> Block.decode(b, "log-requests/pending-block"));
         if (received.isPresent()) {
-            KeyChangeGuard.admit(store, received.get());
-            log.accept(recovered(received.get()));
+            try {
+                KeyChangeGuard.admit(store, received.get());
+                log.accept(recovered(received.get()));
+            } catch (TrustRefusal e) {
+                if (e.cause() == TrustRefusal.Cause.KEY_CHANGE) {
+                    throw e; // waits for the root's certificate of that key
+                }
+                log.accept("log: dropped the block an interrupted publish received for its own request: "
+                        + e.getMessage());
+            }
             clearJournal();
             return;
         }

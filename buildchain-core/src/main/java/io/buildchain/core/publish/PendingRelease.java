@@ -40,8 +40,9 @@ record PendingRelease(String project, String branch, String request, Evidence ev
         return step != null ? step : block != null ? Step.SIGNED : Step.SENT;
     }
 
+    /** This journal at {@code next}; going back to SENT drops the block (one by a key no longer accepted). */
     PendingRelease at(Step next) {
-        return new PendingRelease(project, branch, request, evidence, block, next, quorum);
+        return new PendingRelease(project, branch, request, evidence, next == Step.SENT ? null : block, next, quorum);
     }
 
     PendingRelease withBlock(Block signed) {

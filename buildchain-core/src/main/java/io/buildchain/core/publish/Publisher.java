@@ -24,6 +24,7 @@ import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
@@ -310,9 +311,7 @@ public final class Publisher {
                     + request.digest() + ", journaled at step " + pending.reached() + ")";
             log.accept("finishing " + what);
             try {
-                Block block = pending.block() != null
-                        ? Block.decode(HexFormat.of().parseHex(pending.block()), entry.toString()) : send(pending);
-                finish(pending.withBlock(block), block, release);
+                resume(pending, release, entry.toString());
             } catch (SignerRefusedException e) {
                 abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage()));
             } catch (SignerSilentException e) {
@@ -328,6 +327,28 @@ public final class Publisher {
             }
         }
         return unanswered;
+    }
+
+    /** Finishes one journal from its step: a block already received is used, else the request is sent (again). */
+    private void resume(PendingRelease pending, Release release, String where) throws IOException {
+        if (pending.block() == null) {
+            Block block = send(pending);
+            finish(pending.withBlock(block), block, release);
+            return;
+        }
+        Block block = Block.decode(HexFormat.of().parseHex(pending.block()), where);
+        try {
+            finish(pending, block, release);
+        } catch (TrustRefusal e) {
+            if (e.cause() != TrustRefusal.Cause.REPLAYED && e.cause() != TrustRefusal.Cause.REVOKED) {
+                throw e;
+            }
+            // The root has since succeeded or revoked that block's key: the current signer signs the request anew.
+            log.accept("the journaled block of " + pending.project() + "/" + pending.branch() + " is by a key this "
+                    + "store no longer accepts (" + e.getMessage() + "); asking the current signer again");
+            Block again = send(pending.at(PendingRelease.Step.SENT));
+            finish(pending.withBlock(again), again, release);
+        }
     }
 
     private void abandonJournal(PendingRelease pending, String what, String why) throws IOException {
@@ -368,7 +389,10 @@ public final class Publisher {
         counted.add(block.request());
         RequestLedger.update(store, counted);
         // A block by a key the store does not trust yet is not stored; the release waits in the journal (SIGNED).
-        KeyChangeGuard.admit(store, block);
+        // One stored already was admitted then (its key may have handed over since, after it): it stays valid.
+        if (!Files.exists(store.blockPath(block.signature()))) {
+            KeyChangeGuard.admit(store, block);
+        }
         store.putEvidence(block, evidence.toJson());
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
         ChainCompleteness.check(store, block);

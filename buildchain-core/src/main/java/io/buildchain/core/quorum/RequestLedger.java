@@ -120,6 +120,7 @@ public final class RequestLedger implements Freshness {
      * the ledger's own lock, so that no two writers lose each other's counts.
      */
     public static void update(Store store, Collection<SignedRequest> requests) throws IOException {
+        AtomicFiles.directories(file(store).getParent(), AtomicFiles.PUBLIC_DIRECTORY);
         try (DirectoryLock lock = DirectoryLock.acquire(file(store).resolveSibling("lock"))) {
             read(store).countAll(requests).save(store);
         }
