@@ -40,10 +40,10 @@ class FaultsIT {
         try (FaultRig rig = new FaultRig(dir, "a", "b")) {
             rig.startSigner();
             Cli.Result first = rig.publish("p", 2, rig.buildAll("1.0"));
-            java.util.regex.Matcher published = java.util.regex.Pattern.compile("published p/main: block (\\d+) ")
+            java.util.regex.Matcher firstBlock = java.util.regex.Pattern.compile("published p/main: block (\\d+) ")
                     .matcher(first.out());
-            assertThat(published.find()).as(first.out() + first.err()).isTrue();
-            String block = "already published as block " + published.group(1) + " ";
+            assertThat(firstBlock.find()).as(first.out() + first.err()).isTrue();
+            String block = "already published as block " + firstBlock.group(1) + " ";
             List<FaultRig.Build> again = rig.buildAll("1.0");
             rig.stopSigner();
 

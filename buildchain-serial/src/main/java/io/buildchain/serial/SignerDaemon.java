@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  */
 public final class SignerDaemon {
     private static final int STALE_INPUT_MAX = 1 << 20;
-    private static final java.time.Duration STALE_INPUT_QUIET = java.time.Duration.ofMillis(300);
+    private static final java.time.Duration STALE_INPUT_WINDOW = java.time.Duration.ofMillis(300);
     private final SerialLine line;
     private final SigningNode node;
     private final Consumer<String> log;
@@ -32,12 +32,6 @@ public final class SignerDaemon {
 
     /** Serves until {@link #stop()}; a request being handled when stop is asked is finished first. */
     public void serve() throws IOException {
-        // Bytes already waiting were written to the line before this node started, for a node that is gone: a
-        // request among them must not be signed by this new key with nobody listening for the block.
-        int stale = line.drain(STALE_INPUT_MAX, STALE_INPUT_QUIET);
-        if (stale > 0) {
-            log.accept("discarded " + stale + " bytes written to the line before this signer started");
-        }
         log.accept("serving on " + line.path() + " at " + line.baud() + " baud");
         while (!stopping) {
             byte[] incoming = line.poll(framer.room());
@@ -57,6 +51,18 @@ public final class SignerDaemon {
         }
         log.accept("stopped: " + signed + " signed, " + repeated + " repeated, " + refused + " refused, "
                 + framer.noiseBytes() + " bytes of noise");
+    }
+
+    /**
+     * Drops the bytes already waiting on the line: they were written before this node started, for a node that
+     * is gone, and a request among them must not be signed by this new key with nobody listening for the block.
+     * Call before the node's key is announced, so a client that waits for the key loses nothing.
+     */
+    public void dropStaleInput() throws IOException {
+        int stale = line.drain(STALE_INPUT_MAX, STALE_INPUT_WINDOW);
+        if (stale > 0) {
+            log.accept("discarded " + stale + " bytes written to the line before this signer started");
+        }
     }
 
     public void stop() {

@@ -81,16 +81,18 @@ class SigningNodeTest {
 
     @Test
     void aRequestSignedSinceTheNodeStartedGetsItsBlockAgainAfterOthers() throws Exception {
-        LocalSigner node = new LocalSigner(signer, dir.resolve("signer"), null, CLOCK);
-        SignedRequest first = request("b", builder, "one");
-        Block signed = ((SigningNode.Outcome.Signed) node.handle(first)).block();
-        assertThat(node.handle(request("c", SigningKey.generate(RANDOM), "two")))
-                .isInstanceOf(SigningNode.Outcome.Signed.class);
-        // A client whose reply was lost asks again: it gets its block, and nothing new is signed.
-        SigningNode.Outcome again = node.handle(first);
-        assertThat(again).isInstanceOf(SigningNode.Outcome.Repeated.class);
-        assertThat(((SigningNode.Outcome.Repeated) again).block()).isEqualTo(signed);
-        assertThat(node.handle(request("b", builder, "three"))).isInstanceOf(SigningNode.Outcome.Signed.class);
+        try (SignerState state = SignerState.open(dir.resolve("signer"))) {
+            SigningNode node = SigningNode.start(signer, state, null, CLOCK);
+            SignedRequest first = request("b", builder, "one");
+            Block signed = ((SigningNode.Outcome.Signed) node.handle(first.bytes())).block();
+            assertThat(node.handle(request("c", SigningKey.generate(RANDOM), "two").bytes()))
+                    .isInstanceOf(SigningNode.Outcome.Signed.class);
+            // A client whose reply was lost asks again: it gets its block, and nothing new is signed.
+            SigningNode.Outcome again = node.handle(first.bytes());
+            assertThat(again).isInstanceOf(SigningNode.Outcome.Repeated.class);
+            assertThat(((SigningNode.Outcome.Repeated) again).block()).isEqualTo(signed);
+            assertThat(node.handle(request("b", builder, "three").bytes())).isInstanceOf(SigningNode.Outcome.Signed.class);
+        }
     }
 
     @Test
