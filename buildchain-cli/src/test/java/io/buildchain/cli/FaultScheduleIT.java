@@ -55,6 +55,7 @@ class FaultScheduleIT {
         rig = new FaultRig(dir, "a", "b", "c");
         try (FaultRig opened = rig) {
             rig.startSigner();
+            Files.createDirectories(dir.resolve("store"));
             rig.certifySigners();
             rig.startServe();
             for (int run = 0; run < RUNS; run++) {

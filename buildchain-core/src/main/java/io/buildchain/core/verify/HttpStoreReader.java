@@ -1,5 +1,6 @@
 package io.buildchain.core.verify;
 
+import io.buildchain.core.RateFloor;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -176,8 +178,7 @@ final class HttpStoreReader implements StoreReader {
     private final class PacedStream extends FilterInputStream {
         private final HttpURLConnection connection;
         private final String where;
-        private long windowStart = System.nanoTime();
-        private long windowBytes;
+        private final RateFloor floor = new RateFloor(limits.minBytesPerSecond(), limits.window());
 
         PacedStream(HttpURLConnection connection, String where) throws IOException {
             super(connection.getInputStream());
@@ -200,18 +201,9 @@ final class HttpStoreReader implements StoreReader {
             } catch (SocketTimeoutException e) {
                 throw abandon("no data for " + limits.idle().toSeconds() + " s");
             }
-            if (n > 0) {
-                windowBytes += n;
-            }
-            long elapsed = System.nanoTime() - windowStart;
-            if (n >= 0 && elapsed >= limits.window().toNanos()) {
-                double rate = windowBytes / (elapsed / 1e9);
-                if (rate < limits.minBytesPerSecond()) {
-                    throw abandon(String.format("%.1f bytes/s over the last %d s, below the minimum of %d bytes/s", rate,
-                            limits.window().toSeconds(), limits.minBytesPerSecond()));
-                }
-                windowStart = System.nanoTime();
-                windowBytes = 0;
+            Optional<String> tooSlow = n >= 0 ? floor.count(n) : Optional.empty();
+            if (tooSlow.isPresent()) {
+                throw abandon(tooSlow.get());
             }
             return n;
         }
