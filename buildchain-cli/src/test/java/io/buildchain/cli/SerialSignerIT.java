@@ -93,10 +93,10 @@ class SerialSignerIT {
     void quickstartRunsItsSignerOnASerialLine() throws Exception {
         Cli.Result result = ok("quickstart", "--dir", "qs");
         assertThat(result.out()).contains("'buildchain signer' process on a socat pty pair", "[verify] verified hello/main",
-                "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "2 block(s), counters 1..2",
+                "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "3 block(s), counters 1..3",
                 "[diff]   * entry modes builder-a 0644 vs builder-d 0664", "different umask",
                 "SOURCE_DATE_EPOCH is not honoured");
-        assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 2 signed");
+        assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 3 signed");
         // A second run replaces its own directory.
         ok("quickstart", "--dir", "qs");
         Files.createDirectories(dir.resolve("precious"));
