@@ -113,6 +113,11 @@ public final class LogWriter {
      * A block by a key the store does not accept yet stays journaled and the refusal names the commands.
      */
     public void recover() throws IOException {
+        recover(false);
+    }
+
+    /** @param silenceFails the signer's silence ends the publish (it is down, or does not allow the request key) */
+    private void recover(boolean silenceFails) throws IOException {
         Optional<Block> received = readJournal(pendingBlock()).map(b -> Block.decode(b, "log-requests/pending-block"));
         if (received.isPresent()) {
             try {
@@ -138,7 +143,10 @@ public final class LogWriter {
             log.accept("log: the own request of an interrupted publish was not signed again: " + e.getMessage());
             clearJournal();
         } catch (SignerSilentException e) {
-            // A silent signer is down or refuses: the request stays journaled; learnKey tells which.
+            // A silent signer is down or refuses the request key: the request stays journaled for the next publish.
+            if (silenceFails) {
+                throw new SignerSilentException(e.getMessage() + allowHint());
+            }
             log.accept("log: the own request of an interrupted publish got no answer; kept for the next publish");
         }
     }
@@ -158,7 +166,7 @@ public final class LogWriter {
      * @throws SignerSilentException if the signer answers neither: it is down (or does not allow the request key)
      */
     public PublicKey learnKey() throws IOException {
-        recover();
+        recover(true);
         Optional<byte[]> last = readJournal(lastRequest());
         if (last.isPresent()) {
             try {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Reads a store published over HTTP(S), e.g. by {@code buildchain serve} or from a Jenkins job. Beyond the
  * size bound of every read, a transfer is abandoned when the response headers are not complete within
- * {@link Limits#idle()} in all, when the body sends nothing for {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
+ * {@link Limits#idle()} plus {@link Limits#window()} in all, when the body sends nothing for {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
  * a server that trickles a byte every few seconds is given up on within about one window.
  */
 final class HttpStoreReader implements StoreReader {
@@ -87,7 +87,7 @@ final class HttpStoreReader implements StoreReader {
         ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
             late.set(true);
             connection.disconnect();
-        }, limits.idle().toMillis(), TimeUnit.MILLISECONDS);
+        }, headersDeadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             status = connection.getResponseCode();
         } catch (IOException e) {
@@ -137,8 +137,13 @@ final class HttpStoreReader implements StoreReader {
         }
     }
 
+    /** All the time the status line and headers get: beyond the idle limit, so silence is reported as such. */
+    private Duration headersDeadline() {
+        return limits.idle().plus(limits.window());
+    }
+
     private IOException headersTooSlow(String where) {
-        return new IOException(where + ": no complete response headers within " + limits.idle().toSeconds()
+        return new IOException(where + ": no complete response headers within " + headersDeadline().toSeconds()
                 + " s (the server sends them too slowly)");
     }
 
