@@ -107,10 +107,14 @@ public final class Publisher {
             if (signer.key().isPresent()) {
                 KeyChangeGuard.check(store, signer.key().get());
             }
-            Optional<Result> retry = alreadyPublished(release, choose(release));
+            ReleaseChoice early = choose(release);
+            Optional<Result> retry = alreadyPublished(release, early);
             if (retry.isPresent()) {
                 return retry.get();
             }
+            // The vote is shown before the signer is asked, so a failed signing still says who voted how.
+            String shown = early.decision().met() ? early.decision().report() : "";
+            shown.lines().forEach(log);
             // No builder's request reaches a signer whose key is not known to be accepted: ask with our own first.
             boolean keyLearned = !signer.keyKnownBeforeSigning();
             if (keyLearned) {
@@ -160,9 +164,8 @@ public final class Publisher {
                         HexFormat.of().formatHex(vote.request().bytes()), evidence, release.quorum());
                 writePending(pending);
                 String builder = decision.builderName(vote);
-                if (vote == decision.agreeing().get(0)) {
-                    // The vote is shown before the signer is asked, so a failed signing still says who voted how.
-                    decision.report().lines().forEach(log);
+                if (vote == decision.agreeing().get(0) && !decision.report().equals(shown)) {
+                    decision.report().lines().forEach(log); // finishing an interrupted release changed the vote
                 }
                 log.accept("signing " + builder + "'s request with " + signer.describe());
                 Block block;
