@@ -91,12 +91,14 @@ final class PublishCommand implements Callable<Integer> {
         }
         Store opened = Store.open(store);
         KeyList trusted = KeyList.read(trust);
+        SubmissionInbox.collectLeftovers(opened);
         SubmissionInbox inbox = new SubmissionInbox(opened, trusted, SubmissionInbox.DEFAULT_MAX_BYTES);
-        List<Submission> taken = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
+        // The submissions present now: the publish takes one release among them, and only its submissions.
+        List<Submission> snapshot = fromSubmissions ? inbox.pending(chain.project, chain.branch) : List.of();
         if (fromSubmissions) {
             attestations.putAll(inbox.attestations(chain.project, chain.branch));
         }
-        parsed.addAll(taken);
+        parsed.addAll(snapshot);
         if (parsed.isEmpty()) {
             throw new FormatException("nothing to publish: give MANIFEST:REQUEST pairs"
                     + (fromSubmissions ? " (no submissions are waiting for " + chain.project + "/" + chain.branch + ")"
@@ -114,10 +116,10 @@ final class PublishCommand implements Callable<Integer> {
             throw e;
         }
         if (fromSubmissions) {
-            inbox.consume(chain.project, chain.branch, taken);
+            inbox.consume(chain.project, chain.branch, snapshot.stream().filter(result.taken()::contains).toList());
         }
         String block = "block " + Long.toUnsignedString(result.block().counter()) + " " + result.block().signatureBase32();
-        if (result.repeated()) {
+        if (result.alreadyPublished()) {
             if (evidence) {
                 result.evidence().divergenceLines().forEach(System.out::println);
             }

@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new FormatException("--bind " + bind + ": port must be a number");
         }
         Store opened = Store.open(store);
+        long leftovers = SubmissionInbox.collectLeftovers(opened);
+        if (leftovers > 0) {
+            System.err.println("removed " + leftovers + " bytes of uploads a stopped server left in submissions/tmp/");
+        }
         if (maxConcurrentUploads < 1 || maxUploadMib < 1 || (maxStagedMib != null && maxStagedMib < 1)) {
             throw new FormatException("--max-upload-mib, --max-concurrent-uploads and --max-staged-mib must be positive");
         }

@@ -78,7 +78,14 @@ final class SignCommand implements Callable<Integer> {
         String verb;
         Block block;
         if (signer.serial != null) {
-            block = signer.serial.open().sign(parsed);
+            try {
+                block = signer.serial.open().sign(parsed);
+            } catch (io.buildchain.core.chain.SignerSilentException e) {
+                // A running node is silent too when it refuses: the hint, once.
+                throw new io.buildchain.core.chain.SignerSilentException(e.getMessage() + "; a running signer is also "
+                        + "silent when it refuses: a builder key not on its --allow list, or a request counter not above "
+                        + "the last it signed for that builder");
+            }
             verb = "received";
         } else {
             Local local = signer.local;

@@ -59,6 +59,8 @@ final class SignerCommand implements Callable<Integer> {
         try (SignerState signerState = SignerState.open(state);
                 SerialLine line = SerialLine.open(port, baud)) {
             SigningNode node = SigningNode.start(key, signerState, allowList, Clock.systemUTC());
+            SignerDaemon daemon = new SignerDaemon(line, node, log);
+            daemon.dropStaleInput();
             pubOut.write(key.publicKey());
             if (genesisOut != null) {
                 PublicKeyOutput.writeLine(genesisOut, node.genesis().signatureBase32());
@@ -69,7 +71,6 @@ final class SignerCommand implements Callable<Integer> {
             if (allowList != null) {
                 log.accept("allow-list: " + allowList.size() + " builder key(s) from " + allow);
             }
-            SignerDaemon daemon = new SignerDaemon(line, node, log);
             Signal.handle(new Signal("TERM"), signal -> daemon.stop());
             Signal.handle(new Signal("INT"), signal -> daemon.stop());
             daemon.serve();

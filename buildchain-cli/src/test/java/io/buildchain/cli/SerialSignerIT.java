@@ -37,8 +37,10 @@ class SerialSignerIT {
             Files.writeString(dir.resolve("trusted"), trusted);
             Files.writeString(dir.resolve("stranger-only"), ok("keygen", "--out", "stranger.key").out());
 
+            // The signer allows the builders and the publisher's own request key, as an operator sets it up.
+            Files.writeString(dir.resolve("allowed"), trusted + ok("log-key", "--store", "store").out());
             Process signer = Cli.builder(dir, Map.of(), "signer", "--port", pty.signerEnd.toString(), "--state",
-                    "signer-state", "--allow", "trusted", "--pub-out", "signer.pub", "--genesis-out", "genesis.txt")
+                    "signer-state", "--allow", "allowed", "--pub-out", "signer.pub", "--genesis-out", "genesis.txt")
                     .redirectError(dir.resolve("signer.log").toFile()).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.UTF_8));
             String keyLine = out.readLine();
@@ -57,7 +59,8 @@ class SerialSignerIT {
             Cli.Result published = ok("publish", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2", "--trust",
                     "trusted", "--port", port, "--expect-key", pub, "a/manifest.json:a/req.bin:a/dist",
                     "b/manifest.json:b/req2.bin");
-            // The publisher sends the first agreeing request, a/req.bin: the node answers the repeat with block 1.
+            // The publisher asks with its own request first (block 2), then sends the first agreeing request,
+            // a/req.bin: the node answers a request it signed before with its block, block 1.
             assertThat(published.out()).contains("published p/main: block 1");
             ok("verify", "--allow-unbound-release", "--key", pub, "--store", "store", "-p", "p", "-b", "main", "--no-last-seen");
 
@@ -70,9 +73,9 @@ class SerialSignerIT {
             assertThat(signer.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(signer.exitValue()).isZero();
             String log = Files.readString(dir.resolve("signer.log"));
-            assertThat(log).contains("signed block 1: builder", "repeated block 1 for the same request", "stopped: 1 signed");
+            assertThat(log).contains("signed block 1: builder", "repeated block 1 for the same request", "stopped: 3 signed");
             assertThat(ok("signer-audit", "--state", "signer-state", "--key", pub).out())
-                    .contains("1 block(s), counters 1..1 continuous");
+                    .contains("3 block(s), counters 1..3 continuous");
         }
     }
 
@@ -90,10 +93,10 @@ class SerialSignerIT {
     void quickstartRunsItsSignerOnASerialLine() throws Exception {
         Cli.Result result = ok("quickstart", "--dir", "qs");
         assertThat(result.out()).contains("'buildchain signer' process on a socat pty pair", "[verify] verified hello/main",
-                "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "2 block(s), counters 1..2",
+                "quorum: 3 of your 4 trusted builders", "[signer-audit] audit chain of", "3 block(s), counters 1..3",
                 "[diff]   * entry modes builder-a 0644 vs builder-d 0664", "different umask",
                 "SOURCE_DATE_EPOCH is not honoured");
-        assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 2 signed");
+        assertThat(Files.readString(dir.resolve("qs/signer/signer.log"))).contains("stopped: 3 signed");
         // A second run replaces its own directory.
         ok("quickstart", "--dir", "qs");
         Files.createDirectories(dir.resolve("precious"));

@@ -86,6 +86,11 @@ public final class SerialLine implements AutoCloseable {
         return Arrays.copyOf(buffer, r);
     }
 
+    /** Reads and drops up to {@code max} bytes, waiting up to the deadline (the signer's stale input at start). */
+    public int drain(int max, Duration deadline) throws IOException {
+        return read(max, deadline).length;
+    }
+
     @Override
     public void close() {
         port.closePort();

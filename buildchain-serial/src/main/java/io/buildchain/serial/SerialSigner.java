@@ -2,11 +2,11 @@ package io.buildchain.serial;
 
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
-import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.chain.UnexpectedKeyException;
 import io.buildchain.core.crypto.PublicKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -81,8 +81,11 @@ public final class SerialSigner implements BlockSigner {
                 }
                 silent &= late.size() == reply.length;
             }
-            String failed = "serial request failed " + TRIES + " tries on " + port + ": " + problem;
-            throw silent ? new SignerSilentException(failed) : new BuildchainException(failed);
+            if (silent) {
+                throw new SignerSilentException("no reply from the signer on " + port + " after " + TRIES
+                        + " tries (is it running?)");
+            }
+            throw new BuildchainException("serial request failed " + TRIES + " tries on " + port + ": " + problem);
         }
     }
 
@@ -142,9 +145,7 @@ public final class SerialSigner implements BlockSigner {
     /** Why {@code reply} is not the answer to {@code request}, or null if it is. */
     private String check(byte[] reply, SignedRequest request) {
         if (reply.length == 0) {
-            return "no reply within " + timeout.toMillis() + " ms (the signing node is silent when it refuses a request:"
-                    + " is it running on the other end, does it allow this builder key, and is the builder's counter"
-                    + " newer than the last it signed?)";
+            return "no reply within " + timeout.toMillis() + " ms";
         }
         if (reply.length < Block.SIZE) {
             return "short reply: " + reply.length + " of " + Block.SIZE + " bytes";
@@ -163,11 +164,17 @@ public final class SerialSigner implements BlockSigner {
         }
         if (expectedKey != null && !block.publicKey().equals(expectedKey)) {
             // A validly signed block by another key is a definite answer: the node has a new key.
-            throw new VerificationException("signer on " + port + " signs with key " + block.publicKey()
+            throw new UnexpectedKeyException("signer on " + port + " signs with key " + block.publicKey()
                     + ", but the pinned key is " + expectedKey + " (did the signing node restart? its new key "
-                    + "is printed at its start; pin it only if you trust that restart)");
+                    + "is printed at its start; pin it only if you trust that restart)", block);
         }
         return null;
+    }
+
+    /** A node's key is born at its start: only an answer tells which key signs now. */
+    @Override
+    public boolean keyKnownBeforeSigning() {
+        return false;
     }
 
     @Override

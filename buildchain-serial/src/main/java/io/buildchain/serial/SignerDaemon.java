@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  * Invalid input gets no reply, as with pihsm.
  */
 public final class SignerDaemon {
+    private static final int STALE_INPUT_MAX = 1 << 20;
+    private static final java.time.Duration STALE_INPUT_WINDOW = java.time.Duration.ofMillis(300);
     private final SerialLine line;
     private final SigningNode node;
     private final Consumer<String> log;
@@ -49,6 +51,18 @@ public final class SignerDaemon {
         }
         log.accept("stopped: " + signed + " signed, " + repeated + " repeated, " + refused + " refused, "
                 + framer.noiseBytes() + " bytes of noise");
+    }
+
+    /**
+     * Drops the bytes already waiting on the line: they were written before this node started, for a node that
+     * is gone, and a request among them must not be signed by this new key with nobody listening for the block.
+     * Call before the node's key is announced, so a client that waits for the key loses nothing.
+     */
+    public void dropStaleInput() throws IOException {
+        int stale = line.drain(STALE_INPUT_MAX, STALE_INPUT_WINDOW);
+        if (stale > 0) {
+            log.accept("discarded " + stale + " bytes written to the line before this signer started");
+        }
     }
 
     public void stop() {

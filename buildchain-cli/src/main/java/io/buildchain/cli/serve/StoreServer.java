@@ -4,6 +4,7 @@ import io.buildchain.core.BuildchainException;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionInbox;
 import io.buildchain.core.submit.SubmissionRejectedException;
+import io.buildchain.core.submit.UploadPace;
 import io.buildchain.core.view.ChainPages;
 import io.buildchain.core.view.FileReply;
 import io.buildchain.core.view.StoreRoutes;
@@ -137,6 +138,8 @@ public final class StoreServer implements AutoCloseable {
                 status = 413;
                 message = "upload of " + length + " bytes is larger than the " + inbox.maxBytes() + " allowed";
             } else {
+                // A stalled upload fails its read within seconds; UploadPace then holds it to its deadlines.
+                request.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(UploadPace.IDLE.toMillis());
                 try (InputStream body = Content.Source.asInputStream(request)) {
                     SubmissionInbox.Accepted accepted = inbox.accept(parts[0], parts[1], body);
                     status = accepted.replaced() ? 200 : 201;
@@ -160,7 +163,7 @@ public final class StoreServer implements AutoCloseable {
                 }
             }
             response.setStatus(status);
-            if (status == 429 || status == 503) {
+            if (status == 429 || status == 503 || status == 408) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "10");
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");

@@ -13,6 +13,14 @@ public interface BlockSigner {
         return java.util.Optional.empty();
     }
 
+    /**
+     * False for a signer that may have restarted with a new key since it was last asked (a signing node): the
+     * publisher then learns the key from a request of its own before any builder's request goes out.
+     */
+    default boolean keyKnownBeforeSigning() {
+        return true;
+    }
+
     /** For logs: "local key X" or "serial /dev/ttyUSB0". */
     String describe();
 

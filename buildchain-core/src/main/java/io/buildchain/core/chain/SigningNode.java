@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * The signing node's decisions, whatever carries the bytes (serial line or a local call). Follows pihsm:
  * only 224-byte self-signed requests are signed, and the exact last request gets the same block again.
- * Beyond pihsm, still wire-compatible: an optional allow-list of builder keys, and each builder's
- * counter must move forward, so an old request cannot be replayed.
+ * Beyond pihsm, still wire-compatible: an optional allow-list of builder keys, each builder's
+ * counter must move forward, so an old request cannot be replayed, and a request signed since the node
+ * started (up to {@value #REMEMBERED} of them) gets its block again, so a client whose reply was lost finds the
+ * block even after the node signed other requests.
  */
 public final class SigningNode {
     /** What the node did with one request. */
@@ -35,7 +37,15 @@ public final class SigningNode {
     private final SignerState state;
     private final KeyList allowList;
     private final Clock clock;
+    static final int REMEMBERED = 4096;
     private final Map<PublicKey, Long> builderCounters;
+    /** The blocks signed since start, by their request's signature (which is unique per request), oldest first. */
+    private final Map<String, Block> recent = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Block> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
     private byte[] previous;
     private long counter;
     private Block lastBlock;
@@ -79,6 +89,10 @@ public final class SigningNode {
         if (lastBlock != null && lastBlock.carries(request)) {
             return new Outcome.Repeated(lastBlock);
         }
+        Block earlier = recent.get(request.signatureBase32());
+        if (earlier != null && earlier.carries(request)) {
+            return new Outcome.Repeated(earlier);
+        }
         PublicKey builder = request.publicKey();
         if (allowList != null && !allowList.contains(builder)) {
             return new Outcome.Refused("builder key " + builder + " is not on the allow-list");
@@ -99,6 +113,7 @@ public final class SigningNode {
         previous = block.signature();
         counter = block.counter();
         lastBlock = block;
+        recent.put(request.signatureBase32(), block);
         return new Outcome.Signed(block);
     }
 

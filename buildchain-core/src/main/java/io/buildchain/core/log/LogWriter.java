@@ -9,6 +9,7 @@ import io.buildchain.core.chain.Genesis;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.chain.UnexpectedKeyException;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
@@ -17,6 +18,7 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.root.SignerHead;
 import io.buildchain.core.verify.StoreReader;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
@@ -110,18 +112,11 @@ public final class LogWriter {
         append(dir, size, leaves);
         long newSize = size + leaves.size();
         AtomicFiles.write(dir.resolve("tree-size"), store.tmp(),
-                out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_READ_WRITE, true);
+                out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_WRITE_ALL_READ, true);
         byte[] root = MerkleProofs.root(newSize, tiles(dir, newSize));
         byte[] body = Checkpoint.body(key, newSize, root);
         writeEvidenceNote(dir, key, newSize, root);
-        SignedRequest request = new BuilderChain(requestDir()).request(requestKey(), Digest.of(body),
-                clock.instant().getEpochSecond());
-        // Journaled first: a publisher that dies once the signer answered would otherwise lose a chain block.
-        Path pending = pendingRequest();
-        AtomicFiles.write(pending, store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE, true);
-        Block signature = signer.sign(request);
-        KeyChangeGuard.admit(store, signature);
-        Files.delete(pending);
+        Block signature = ask(newRequest(Digest.of(body)));
         Checkpoint checkpoint = Checkpoint.signed(key, newSize, root, signature);
         byte[] note = checkpoint.render();
         AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
@@ -161,30 +156,119 @@ public final class LogWriter {
     }
 
     /**
-     * Stores the block of a checkpoint request whose publisher died after sending it: the signer answers the
-     * same request with the same block. Call with the store lock held, before anything else is signed.
+     * Finishes an own request (a checkpoint's or a key probe's) an interrupted publish left in the journal: a block
+     * already received is stored without asking the signer; a request only sent is asked again (the node answers
+     * a request it signed with the same block). Call with the store lock held, before anything else is signed.
+     * A block by a key the store does not accept yet stays journaled and the refusal names the commands.
      */
     public void recover() throws IOException {
-        Path pending = pendingRequest();
-        if (!Files.exists(pending)) {
+        recover(false);
+    }
+
+    /** @param silenceFails the signer's silence ends the publish (it is down, or does not allow the request key) */
+    private void recover(boolean silenceFails) throws IOException {
+        Optional<Block> received = readJournal(pendingBlock()).map(b -> Block.decode(b, "log-requests/pending-block"));
+        if (received.isPresent()) {
+            try {
+                KeyChangeGuard.admit(store, received.get());
+                log.accept(recovered(received.get()));
+            } catch (TrustRefusal e) {
+                if (e.cause() == TrustRefusal.Cause.KEY_CHANGE) {
+                    throw e; // waits for the root's certificate of that key
+                }
+                log.accept("log: dropped the block an interrupted publish received for its own request: "
+                        + e.getMessage());
+            }
+            clearJournal();
             return;
         }
-        SignedRequest request = SignedRequest.decode(Files.readAllBytes(pending), pending.toString());
+        Optional<byte[]> sent = readJournal(pendingRequest());
+        if (sent.isEmpty()) {
+            return;
+        }
         try {
-            Block block = signer.sign(request);
-            // A signer restarted since signs with a new key: that block waits for the root's certificate.
-            KeyChangeGuard.admit(store, block);
-            log.accept("log: stored block " + Long.toUnsignedString(block.counter())
-                    + " of the checkpoint an interrupted publish asked for");
+            log.accept(recovered(ask(SignedRequest.decode(sent.get(), "log-requests/pending-request"))));
         } catch (SignerRefusedException e) {
-            log.accept("log: the checkpoint request of an interrupted publish was not signed again: " + e.getMessage());
+            log.accept("log: the own request of an interrupted publish was not signed again: " + e.getMessage());
+            clearJournal();
         } catch (SignerSilentException e) {
-            // Silence is a refusal or a lost answer: the request stays for the next publish, which goes on meanwhile.
-            log.accept("log: the checkpoint request of an earlier publish got no answer, kept for the next publish: "
-                    + e.getMessage() + allowHint());
-            return;
+            // A silent signer is down or refuses the request key: the request stays journaled for the next publish.
+            if (silenceFails) {
+                throw new SignerSilentException(e.getMessage() + allowHint());
+            }
+            log.accept("log: the own request of an interrupted publish got no answer; kept for the next publish");
         }
-        Files.delete(pending);
+    }
+
+    private static String recovered(Block block) {
+        return "log: stored block " + Long.toUnsignedString(block.counter()) + " of the own request (a checkpoint or key"
+                + " probe) an interrupted publish asked for";
+    }
+
+    /**
+     * Learns which key the signer signs with now, before any builder's request goes out, from a request of the
+     * publisher's own: the last one it sent, again (the node answers with the block it made, nothing new is
+     * signed), else a new one (one more block of the chain). The answer is journaled before its key is checked,
+     * so a block by a restarted node's new key is stored once the root certifies that key, never lost; and it
+     * is stored now if the key is accepted. Call with the store lock held.
+     *
+     * @throws SignerSilentException if the signer answers neither: it is down (or does not allow the request key)
+     */
+    public PublicKey learnKey() throws IOException {
+        recover(true);
+        Optional<byte[]> last = readJournal(lastRequest());
+        if (last.isPresent()) {
+            try {
+                return ask(SignedRequest.decode(last.get(), "log-requests/last-request")).publicKey();
+            } catch (SignerSilentException | SignerRefusedException e) {
+                // A node of pihsm's kind answers again only its very last request: ask with a new one.
+            }
+        }
+        byte[] probe = ("buildchain publisher key probe " + clock.instant() + "\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+            return ask(newRequest(Digest.of(probe))).publicKey();
+        } catch (SignerSilentException e) {
+            throw new SignerSilentException(e.getMessage() + allowHint());
+        }
+    }
+
+    /** A new request of the publisher's own for {@code digest}, next on its request chain. */
+    private SignedRequest newRequest(Digest digest) throws IOException {
+        return new BuilderChain(requestDir()).request(requestKey(), digest, clock.instant().getEpochSecond());
+    }
+
+    /**
+     * Has the signer sign an own request: journaled as sent before it goes out, the answer journaled as received
+     * before its key is checked, then stored; the journal is cleared only once the block is in the store.
+     */
+    private Block ask(SignedRequest request) throws IOException {
+        AtomicFiles.write(pendingRequest(), store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE,
+                true);
+        Block block;
+        try {
+            block = signer.sign(request);
+        } catch (UnexpectedKeyException e) {
+            writeJournal(pendingBlock(), e.block().bytes());
+            throw e;
+        }
+        writeJournal(pendingBlock(), block.bytes());
+        KeyChangeGuard.admit(store, block);
+        writeJournal(lastRequest(), request.bytes());
+        clearJournal();
+        return block;
+    }
+
+    private Optional<byte[]> readJournal(Path file) throws IOException {
+        return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+    }
+
+    private void writeJournal(Path file, byte[] content) throws IOException {
+        AtomicFiles.write(file, store.tmp(), out -> out.write(content), AtomicFiles.OWNER_READ_WRITE, true);
+    }
+
+    private void clearJournal() throws IOException {
+        Files.deleteIfExists(pendingBlock());
+        Files.deleteIfExists(pendingRequest());
     }
 
     /** What to do when the signer is silent to the checkpoint request key: it may not be on its allow-list. */
@@ -193,8 +277,19 @@ public final class LogWriter {
                 + " (buildchain log-key --store " + store.root() + ")";
     }
 
-    private Path pendingRequest() {
+    /** The own request sent and not yet answered (the journal's first state). */
+    private Path pendingRequest() throws IOException {
         return requestDir().resolve("pending-request");
+    }
+
+    /** The block received for it, kept until the store accepts its key (the journal's second state). */
+    private Path pendingBlock() throws IOException {
+        return requestDir().resolve("pending-block");
+    }
+
+    /** The newest own request the signer answered: sent again, it tells the signer's key without a new block. */
+    private Path lastRequest() throws IOException {
+        return requestDir().resolve("last-request");
     }
 
     /** Leaf hashes of the blocks after the first {@code size}, walked back from {@code newest}, oldest first. */
@@ -290,12 +385,16 @@ public final class LogWriter {
         return Long.parseLong(text);
     }
 
-    private Path requestDir() {
+    private Path requestDir() throws IOException {
         return requestDir(store);
     }
 
-    private static Path requestDir(Store store) {
-        return store.root().resolve("log-requests");
+    /** {@code log-requests/}: the publisher's private request key and chain, owner-only whatever the umask. */
+    private static Path requestDir(Store store) throws IOException {
+        Path dir = store.root().resolve("log-requests");
+        AtomicFiles.directories(dir, AtomicFiles.PRIVATE_DIRECTORY);
+        Files.setPosixFilePermissions(dir, AtomicFiles.PRIVATE_DIRECTORY);
+        return dir;
     }
 
     private SigningKey requestKey() throws IOException {

@@ -5,18 +5,48 @@ import io.buildchain.core.quorum.Evidence;
 import java.util.HexFormat;
 
 /**
- * The journal entry written before a request goes to the signer ({@code pending/PROJECT/BRANCH.json}).
- * If the publisher dies after the signer signed, resending the same request gets the same block back
- * (pihsm answers a repeat of its last request without signing again), so the release can be finished.
- *
- * A release whose block is signed but whose chain back to the genesis is not whole in the store keeps its
- * block here until the missing blocks are brought in.
+ * The journal of one release being published ({@code pending/PROJECT/BRANCH.json}), rewritten before each step is
+ * acted on, so that the next publish resumes from the step it names ({@link Step}). Every step is idempotent:
+ * sending the same request again gets the same block (the node answers a request it signed with its block),
+ * storing a stored block or evidence changes nothing, and a tail is never moved back.
  *
  * @param request the 224-byte request, hex
  * @param block   the signed 400-byte block, hex, or null while it is not signed yet
+ * @param step    the step reached (null in a journal written before steps were named: SENT, or SIGNED with a block)
+ * @param quorum  the quorum the release was decided with (0 in an older journal: the resuming publish's)
  */
-record PendingRelease(String project, String branch, String request, Evidence evidence, String block) {
+record PendingRelease(String project, String branch, String request, Evidence evidence, String block, Step step,
+        int quorum) {
+    /** A publish's steps, in order; each is journaled before the action that follows it. */
+    enum Step {
+        /** Vote decided, objects and release view stored, evidence written here: nothing was sent. */
+        JOURNALED,
+        /** The request is (about to be) on its way to the signer: it may have been signed. */
+        SENT,
+        /** The block is here: it is stored and checked next, never asked for again. */
+        SIGNED,
+        /** Block, evidence and request ledger are in the store, the chain is whole: the tail moves next. */
+        STORED,
+        /** The tail points at the block: the journal is removed, the release is done. */
+        TAIL_MOVED
+    }
+
+    static PendingRelease journaled(String project, String branch, String request, Evidence evidence, int quorum) {
+        return new PendingRelease(project, branch, request, evidence, null, Step.JOURNALED, quorum);
+    }
+
+    /** The step this journal is at, for journals written before steps were named as well. */
+    Step reached() {
+        return step != null ? step : block != null ? Step.SIGNED : Step.SENT;
+    }
+
+    /** This journal at {@code next}; going back to SENT drops the block (one by a key no longer accepted). */
+    PendingRelease at(Step next) {
+        return new PendingRelease(project, branch, request, evidence, next == Step.SENT ? null : block, next, quorum);
+    }
+
     PendingRelease withBlock(Block signed) {
-        return new PendingRelease(project, branch, request, evidence, HexFormat.of().formatHex(signed.bytes()));
+        return new PendingRelease(project, branch, request, evidence, HexFormat.of().formatHex(signed.bytes()),
+                Step.SIGNED, quorum);
     }
 }

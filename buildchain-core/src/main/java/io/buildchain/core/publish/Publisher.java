@@ -8,6 +8,7 @@ import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.chain.UnexpectedKeyException;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.EnvironmentCauses;
@@ -23,22 +24,24 @@ import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -75,10 +78,22 @@ public final class Publisher {
         }
     }
 
-    /** @param repeated whether these submissions were published already (as {@code block}): nothing new was signed */
-    public record Result(QuorumDecision decision, Block block, Evidence evidence, boolean repeated) {
+    /**
+     * What a publish did.
+     *
+     * @param taken            the submissions of the one release this publish was about: the only ones counted,
+     *                         and the ones a caller may now consume (see {@link ReleaseChoice})
+     * @param alreadyPublished the branch's newest release has this manifest already: nothing was signed
+     */
+    public record Result(QuorumDecision decision, Block block, Evidence evidence, List<Submission> taken,
+            boolean alreadyPublished) {
     }
 
+    /**
+     * The publish as a sequence of journaled steps ({@link PendingRelease.Step}): decide, journal, learn the
+     * signer's key, send, receive, store, recount, move the tail. Each step is written to the journal before it is
+     * acted on, so the next publish resumes an interrupted one from where it stopped.
+     */
     public Result publish(Release release) throws IOException {
         Store.checkName(release.project(), "project");
         Store.checkName(release.branch(), "branch");
@@ -92,14 +107,29 @@ public final class Publisher {
             if (signer.key().isPresent()) {
                 KeyChangeGuard.check(store, signer.key().get());
             }
-            logWriter.recover();
-            List<PendingRelease> unanswered = finishPendingReleases();
-            Optional<Result> retry = alreadyPublished(release);
+            ReleaseChoice early = choose(release);
+            Optional<Result> retry = alreadyPublished(release, early);
             if (retry.isPresent()) {
                 return retry.get();
             }
-            QuorumDecision decision = Quorum.decide(release.submissions(), release.trusted(), release.quorum(),
-                    RequestLedger.read(store));
+            // The vote is shown before the signer is asked, so a failed signing still says who voted how.
+            String shown = early.decision().met() ? early.decision().report() : "";
+            shown.lines().forEach(log);
+            // No builder's request reaches a signer whose key is not known to be accepted: ask with our own first.
+            boolean keyLearned = !signer.keyKnownBeforeSigning();
+            if (keyLearned) {
+                log.accept("asking " + signer.describe() + " which key it signs with (a request of the publisher's own)");
+                logWriter.learnKey();
+            } else {
+                logWriter.recover();
+            }
+            List<PendingRelease> unanswered = finishPendingReleases(release, keyLearned);
+            ReleaseChoice choice = choose(release);
+            retry = alreadyPublished(release, choice);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
+            QuorumDecision decision = choice.decision();
             List<Explanation> divergence = explainDivergence(decision, release.artifacts());
             if (!decision.met()) {
                 throw new QuorumNotMetException(decision, divergence);
@@ -130,29 +160,31 @@ public final class Publisher {
             List<String> refusals = new ArrayList<>();
             // Every agreeing request signs the same manifest: if the signer refuses one, another may do.
             for (Vote vote : decision.agreeing()) {
-                PendingRelease pending = new PendingRelease(release.project(), release.branch(),
-                        HexFormat.of().formatHex(vote.request().bytes()), evidence, null);
+                PendingRelease pending = PendingRelease.journaled(release.project(), release.branch(),
+                        HexFormat.of().formatHex(vote.request().bytes()), evidence, release.quorum());
                 writePending(pending);
                 String builder = decision.builderName(vote);
-                if (vote == decision.agreeing().get(0)) {
-                    // The vote is shown before the signer is asked, so a failed signing still says who voted how.
-                    decision.report().lines().forEach(log);
+                if (vote == decision.agreeing().get(0) && !decision.report().equals(shown)) {
+                    decision.report().lines().forEach(log); // finishing an interrupted release changed the vote
                 }
                 log.accept("signing " + builder + "'s request with " + signer.describe());
                 Block block;
                 try {
-                    block = signer.sign(vote.request());
+                    block = send(pending);
                 } catch (SignerRefusedException | SignerSilentException e) {
-                    String why = Refusal.explain(store, vote.request(), e.getMessage());
+                    // The signer answered our own request just now: its silence here is a refusal.
+                    String why = Refusal.explain(store, vote.request(), keyLearned ? "the signer refused it (it "
+                            + "answered the publisher's own request just before)" : e.getMessage());
                     log.accept("request of " + builder + " not signed: " + why);
                     refusals.add(builder + ": " + why);
-                    if (e instanceof SignerRefusedException) {
+                    if (e instanceof SignerRefusedException || keyLearned) {
                         deletePending(pending);
                     }
                     // A silent signer may have signed and lost the reply: the journal stays until it answers another.
                     continue;
                 }
-                Result result = new Result(decision, block, finish(pending, block), false);
+                Result result = new Result(decision, block, finish(pending.withBlock(block), block, release),
+                        choice.taken(), false);
                 logWriter.extend(block);
                 abandon(unanswered, release);
                 return result;
@@ -161,6 +193,37 @@ public final class Publisher {
                     + release.project() + "/" + release.branch() + " was signed; nothing was published: "
                     + String.join("; ", refusals));
         }
+    }
+
+    /** The one release among the submissions this publish is about, decided against the ledger as it is now. */
+    private ReleaseChoice choose(Release release) throws IOException {
+        return ReleaseChoice.choose(release.submissions(), release.trusted(), release.quorum(), RequestLedger.read(store),
+                release.allowOlderSource() ? OptionalLong.empty() : tailSourceTime(release.project(), release.branch()));
+    }
+
+    private OptionalLong tailSourceTime(String project, String branch) throws IOException {
+        Optional<Block> tail = store.tail(project, branch);
+        if (tail.isEmpty() || !Files.isRegularFile(store.objectPath(tail.get().digest()))) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Manifest.parse(Files.readAllBytes(store.objectPath(tail.get().digest())),
+                "tail manifest").time());
+    }
+
+    /** Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. */
+    private Block send(PendingRelease pending) throws IOException {
+        writePending(pending.at(PendingRelease.Step.SENT));
+        SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
+        Block block;
+        try {
+            block = signer.sign(request);
+        } catch (UnexpectedKeyException e) {
+            // A block of a key not accepted yet is still a block of the signer's chain: kept until it is certified.
+            writePending(pending.withBlock(e.block()));
+            throw e;
+        }
+        writePending(pending.withBlock(block));
+        return block;
     }
 
     /**
@@ -202,40 +265,37 @@ public final class Publisher {
     }
 
     /**
-     * The exact retry of the release the branch's tail holds (every submission is recorded in its evidence and
-     * the tail carries one of them) is answered from the store: nothing is signed or counted again.
+     * "already published as block ..." when the branch's newest release has the manifest these submissions are for:
+     * the exact retry of the tail's submissions, or new requests for the same manifest (builders that signed again).
+     * Nothing is signed or counted; the release's submissions may be consumed.
      */
-    private Optional<Result> alreadyPublished(Release release) throws IOException {
+    private Optional<Result> alreadyPublished(Release release, ReleaseChoice choice) throws IOException {
         Optional<Block> tail = store.tail(release.project(), release.branch());
         if (tail.isEmpty() || !Files.isRegularFile(store.evidencePath(tail.get()))) {
             return Optional.empty();
         }
-        Path path = store.evidencePath(tail.get());
-        Evidence evidence = Evidence.parse(Files.readAllBytes(path), "evidence of the tail");
-        Set<String> recorded = new HashSet<>();
-        evidence.submissions().forEach(entry -> recorded.add(entry.request()));
-        boolean carried = false;
-        for (Submission submission : release.submissions()) {
-            if (!recorded.contains(HexFormat.of().formatHex(submission.request()))) {
-                return Optional.empty();
-            }
-            carried |= submission.request().length == SignedRequest.SIZE
-                    && tail.get().carries(SignedRequest.decode(submission.request(), "request"));
-        }
-        if (!carried) {
+        Digest published = tail.get().digest();
+        boolean same = choice.decision().accepted().map(published::equals).orElse(!choice.decision().met()
+                && choice.taken().stream().anyMatch(s -> Digest.of(s.manifest()).equals(published)));
+        if (!same) {
             return Optional.empty();
         }
+        Evidence evidence = Evidence.parse(Files.readAllBytes(store.evidencePath(tail.get())), "evidence of the tail");
         // Said once, by the caller, from the result: a repeat prints neither the vote nor the divergence again.
-        return Optional.of(new Result(Quorum.decide(release.submissions(), release.trusted(), release.quorum()),
-                tail.get(), evidence, true));
+        return Optional.of(new Result(choice.decision(), tail.get(), evidence, choice.taken(), true));
     }
 
     /**
-     * Finishes releases whose publisher died after writing the journal; call with the lock held. A request
-     * the signer now refuses is abandoned (it can never be signed), and one whose chain is not whole yet
-     * waits, so that neither keeps later releases from being published.
+     * Resumes releases whose publisher died, each from the step its journal names; call with the lock held. A
+     * request sent before is sent again (the node answers it with the block it made, or signs it now), a block
+     * already received is stored without asking. A request the signer refuses is abandoned (its builders submit
+     * again, with new requests), and one whose chain is not whole yet waits, so neither keeps later releases from
+     * being published.
+     *
+     * @param keyLearned the signer just answered the publisher's own request, so its silence is a refusal
+     * @return the journals the signer did not answer, when its silence may mean it is down
      */
-    private List<PendingRelease> finishPendingReleases() throws IOException {
+    private List<PendingRelease> finishPendingReleases(Release release, boolean keyLearned) throws IOException {
         List<PendingRelease> unanswered = new ArrayList<>();
         Path pendingDir = store.root().resolve("pending");
         if (!Files.isDirectory(pendingDir)) {
@@ -249,25 +309,52 @@ public final class Publisher {
             PendingRelease pending = Json.MAPPER.readValue(entry.toFile(), PendingRelease.class);
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), entry.toString());
             String what = "the interrupted release of " + pending.project() + "/" + pending.branch() + " (manifest "
-                    + request.digest() + ")";
+                    + request.digest() + ", journaled at step " + pending.reached() + ")";
             log.accept("finishing " + what);
             try {
-                Block block = pending.block() != null ? Block.decode(HexFormat.of().parseHex(pending.block()),
-                        entry.toString()) : signer.sign(request);
-                finish(pending, block);
+                resume(pending, release, entry.toString());
             } catch (SignerRefusedException e) {
-                log.accept("abandoning " + what + ": " + Refusal.explain(store, request, e.getMessage())
-                        + "; its builders can submit it again as a new release");
-                deletePending(pending);
+                abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage()));
             } catch (SignerSilentException e) {
-                // Silence is a refusal or a signer that is down: only a signature for another request tells.
-                log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
-                unanswered.add(pending);
+                if (keyLearned) {
+                    abandonJournal(pending, what, Refusal.explain(store, request, "the signer refused it (it answered "
+                            + "the publisher's own request just before)"));
+                } else {
+                    log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
+                    unanswered.add(pending);
+                }
             } catch (ChainIncompleteException e) {
                 log.accept("leaving " + what + " waiting: " + e.getMessage());
             }
         }
         return unanswered;
+    }
+
+    /** Finishes one journal from its step: a block already received is used, else the request is sent (again). */
+    private void resume(PendingRelease pending, Release release, String where) throws IOException {
+        if (pending.block() == null) {
+            Block block = send(pending);
+            finish(pending.withBlock(block), block, release);
+            return;
+        }
+        Block block = Block.decode(HexFormat.of().parseHex(pending.block()), where);
+        try {
+            finish(pending, block, release);
+        } catch (TrustRefusal e) {
+            if (e.cause() != TrustRefusal.Cause.REPLAYED && e.cause() != TrustRefusal.Cause.REVOKED) {
+                throw e;
+            }
+            // The root has since succeeded or revoked that block's key: the current signer signs the request anew.
+            log.accept("the journaled block of " + pending.project() + "/" + pending.branch() + " is by a key this "
+                    + "store no longer accepts (" + e.getMessage() + "); asking the current signer again");
+            Block again = send(pending.at(PendingRelease.Step.SENT));
+            finish(pending.withBlock(again), again, release);
+        }
+    }
+
+    private void abandonJournal(PendingRelease pending, String what, String why) throws IOException {
+        log.accept("abandoning " + what + ": " + why + "; its builders can submit it again as a new release");
+        deletePending(pending);
     }
 
     /** The signer just signed another request, so it is up: journaled requests it did not answer are refused. */
@@ -285,10 +372,11 @@ public final class Publisher {
     }
 
     /**
-     * Stores the block and evidence, checks that the block's chain is whole in the store, puts the release's
-     * artifacts views in place, and only then moves the tail.
+     * From a received block to the moved tail: counts the requests, stores block and evidence, checks that the
+     * chain is whole, journals STORED, recounts the vote as users will, and only then moves the tail. Each part is
+     * idempotent, so a journal at SIGNED or STORED is finished by running this again.
      */
-    private Evidence finish(PendingRelease pending, Block block) throws IOException {
+    private Evidence finish(PendingRelease pending, Block block, Release release) throws IOException {
         Digest digest = block.digest();
         Path manifestObject = store.objectPath(digest);
         if (!Files.exists(manifestObject)) {
@@ -298,18 +386,19 @@ public final class Publisher {
         Manifest manifest = Manifest.parse(Files.readAllBytes(manifestObject), manifestObject.toString());
         Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
         // Counted before the evidence is public, so nobody can replay these requests.
-        RequestLedger.read(store).countAll(RequestLedger.requestsOf(evidence)).countAll(List.of(block.request()))
-                .save(store);
-        // A block by a key the store does not trust yet is not stored; the release waits in the journal.
-        KeyChangeGuard.admit(store, block);
-        store.putEvidence(block, evidence.toJson());
-        try {
-            ChainCompleteness.check(store, block);
-        } catch (ChainIncompleteException e) {
-            // Keep the signed block with its journal, so the release is finished once the chain is whole.
-            writePending(pending.withBlock(block));
-            throw e;
+        List<SignedRequest> counted = new ArrayList<>(RequestLedger.requestsOf(evidence));
+        counted.add(block.request());
+        RequestLedger.update(store, counted);
+        // A block by a key the store does not trust yet is not stored; the release waits in the journal (SIGNED).
+        // One stored already was admitted then (its key may have handed over since, after it): it stays valid.
+        if (!Files.exists(store.blockPath(block.signature()))) {
+            KeyChangeGuard.admit(store, block);
         }
+        store.putEvidence(block, evidence.toJson());
+        // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
+        ChainCompleteness.check(store, block);
+        writePending(pending.at(PendingRelease.Step.STORED));
+        recount(block, release, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());
         if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
                 && Long.compareUnsigned(current.get().counter(), block.counter()) > 0) {
@@ -323,6 +412,22 @@ public final class Publisher {
         }
         deletePending(pending);
         return evidence;
+    }
+
+    /**
+     * The recount users run ({@code verify --quorum K --trust FILE}: the same routine, over the evidence as stored,
+     * counting zero for requests counted before on the chain): a tail never moves to a release it rejects.
+     */
+    private void recount(Block block, Release release, int quorum, PendingRelease pending) throws IOException {
+        ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), block.publicKey());
+        try {
+            verifier.checkQuorum(block, release.trusted(), quorum, verifier.countedBefore(verifier.blocksBefore(block)));
+        } catch (VerificationException e) {
+            deletePending(pending);
+            throw new VerificationException("block " + Long.toUnsignedString(block.counter()) + " of "
+                    + pending.project() + "/" + pending.branch() + " is signed and stored, but the tail was not moved: "
+                    + "the recount users run (verify --quorum " + quorum + " --trust ...) rejects it: " + e.getMessage());
+        }
     }
 
     private void deletePending(PendingRelease pending) throws IOException {

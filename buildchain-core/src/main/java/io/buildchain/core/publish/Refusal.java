@@ -37,8 +37,8 @@ final class Refusal {
                     + "signer already signed for it (was its state directory lost?); on that builder run 'buildchain "
                     + "request --resume-after N ...' with N the counter the signer names (signer said: " + signerSaid + ")";
         }
-        return signerSaid + " (builder " + builder + ", request counter " + counter + ": if the signer runs and the "
-                + "line works, its counter may be stale or its key not allowed there)";
+        return signerSaid + " (builder " + builder + ", request counter " + counter + ": its counter may be stale or "
+                + "its key not on the signer's allow-list)";
     }
 
     /** The highest request counter of {@code builder} carried by any block in the store, if any. */

@@ -6,6 +6,7 @@ import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.store.TextRecords;
 import java.io.IOException;
@@ -111,6 +112,17 @@ public final class RequestLedger implements Freshness {
         long[] seen = newest.get(request.publicKey());
         if (seen == null || Long.compareUnsigned(request.counter(), seen[0]) > 0) {
             newest.put(request.publicKey(), new long[] {request.counter(), request.timestamp()});
+        }
+    }
+
+    /**
+     * Counts {@code requests} into the store's ledger: read, add, write through a temporary file and rename, under
+     * the ledger's own lock, so that no two writers lose each other's counts.
+     */
+    public static void update(Store store, Collection<SignedRequest> requests) throws IOException {
+        AtomicFiles.directories(file(store).getParent(), AtomicFiles.PUBLIC_DIRECTORY);
+        try (DirectoryLock lock = DirectoryLock.acquire(file(store).resolveSibling("lock"))) {
+            read(store).countAll(requests).save(store);
         }
     }
 

@@ -26,6 +26,10 @@ public final class AtomicFiles {
     public static final Set<PosixFilePermission> OWNER_READ = PosixFilePermissions.fromString("r--------");
     public static final Set<PosixFilePermission> ALL_READ = PosixFilePermissions.fromString("r--r--r--");
     public static final Set<PosixFilePermission> OWNER_WRITE_ALL_READ = PosixFilePermissions.fromString("rw-r--r--");
+    /** A directory this code makes for world-readable files: 0755 whatever the umask (a store is public data). */
+    public static final Set<PosixFilePermission> PUBLIC_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
+    /** A directory this code makes for owner-only files (keys, client state): 0700 whatever the umask. */
+    public static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * Staged files not yet committed or discarded: deleted when the JVM is stopped (Ctrl-C, SIGTERM) so an
@@ -66,7 +70,7 @@ public final class AtomicFiles {
 
     /** Stages {@code writer}'s output in a new fsynced temporary file and returns its path. */
     public static Path stage(Path stagingDir, Writer writer, Set<PosixFilePermission> mode) throws IOException {
-        Files.createDirectories(stagingDir);
+        directories(stagingDir, PUBLIC_DIRECTORY);
         Path temp = newTempName(stagingDir);
         UNCOMMITTED.add(temp);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -102,7 +106,8 @@ public final class AtomicFiles {
     /** Moves a staged file into place and makes the rename durable. */
     public static void commit(Path staged, Path target, boolean replace) throws IOException {
         Path dir = parentOf(target);
-        Files.createDirectories(dir);
+        directories(dir, Files.getPosixFilePermissions(staged).contains(PosixFilePermission.OTHERS_READ)
+                ? PUBLIC_DIRECTORY : PRIVATE_DIRECTORY);
         try {
             if (replace) {
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
@@ -122,8 +127,8 @@ public final class AtomicFiles {
     /** Points {@code link} at {@code target} (a relative path), replacing any previous link atomically. */
     public static void symlink(Path link, Path target, Path stagingDir) throws IOException {
         Path dir = parentOf(link);
-        Files.createDirectories(dir);
-        Files.createDirectories(stagingDir);
+        directories(dir, PUBLIC_DIRECTORY);
+        directories(stagingDir, PUBLIC_DIRECTORY);
         Path temp = newTempName(stagingDir);
         Files.createSymbolicLink(temp, target);
         try {
@@ -133,6 +138,29 @@ public final class AtomicFiles {
             throw e;
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, each one made here with {@code mode} exactly (the umask would
+     * otherwise decide); directories that exist are left as they are.
+     */
+    public static void directories(Path dir, Set<PosixFilePermission> mode) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return;
+        }
+        Path parent = absolute.getParent();
+        if (parent != null) {
+            directories(parent, mode);
+        }
+        try {
+            Files.createDirectory(absolute);
+            Files.setPosixFilePermissions(absolute, mode);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(absolute)) {
+                throw e;
+            }
+        }
     }
 
     public static void fsyncDirectory(Path dir) throws IOException {

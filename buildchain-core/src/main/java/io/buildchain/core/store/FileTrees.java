@@ -19,4 +19,17 @@ public final class FileTrees {
             }
         }
     }
+
+    /** The bytes of the regular files in {@code root}'s tree (symlinks not followed). */
+    public static long size(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            long total = 0;
+            for (Path path : walk.toList()) {
+                if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(path);
+                }
+            }
+            return total;
+        }
+    }
 }

@@ -36,17 +36,17 @@ public final class ReleaseViews {
             return;
         }
         Path staging = AtomicFiles.newTempName(store.tmp());
-        Files.createDirectories(staging.resolve("artifacts"));
+        AtomicFiles.directories(staging.resolve("artifacts"), AtomicFiles.PUBLIC_DIRECTORY);
         Files.createSymbolicLink(staging.resolve("manifest.json"), Path.of("../../object/" + manifestDigest.base32()));
         for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
             String name = file.getKey();
             Path link = staging.resolve("artifacts").resolve(name);
-            Files.createDirectories(link.getParent());
+            AtomicFiles.directories(link.getParent(), AtomicFiles.PUBLIC_DIRECTORY);
             // From release/MANIFEST/artifacts/NAME back up to the store root: one level per '/' in NAME, plus three.
             int depth = (int) name.chars().filter(c -> c == '/').count() + 3;
             Files.createSymbolicLink(link, Path.of("../".repeat(depth) + "object/" + file.getValue().base32()));
         }
-        Files.createDirectories(target.getParent());
+        AtomicFiles.directories(target.getParent(), AtomicFiles.PUBLIC_DIRECTORY);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsyncDirectory(target.getParent());
     }
@@ -66,7 +66,7 @@ public final class ReleaseViews {
         if (Files.isDirectory(artifacts, LinkOption.NOFOLLOW_LINKS)) {
             // The layout before release views: one shared tree of links. Move it aside whole, then drop it.
             Path old = AtomicFiles.newTempName(store.tmp());
-            Files.createDirectories(store.tmp());
+            AtomicFiles.directories(store.tmp(), AtomicFiles.PUBLIC_DIRECTORY);
             Files.move(artifacts, old, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.delete(old);
         }

@@ -31,7 +31,7 @@ public final class Store {
 
     /** Opens (creating if needed) a store, refusing one whose own top-level paths are links or special files. */
     public static Store open(Path root) throws IOException {
-        Files.createDirectories(root);
+        AtomicFiles.directories(root, AtomicFiles.PUBLIC_DIRECTORY);
         Path normalized = root.toAbsolutePath().normalize();
         StoreLayout.check(normalized);
         return new Store(normalized);
@@ -96,7 +96,7 @@ public final class Store {
         Digest digest = Digest.of(content);
         Path target = objectPath(digest);
         if (!Files.exists(target)) {
-            AtomicFiles.write(target, tmp(), out -> out.write(content), AtomicFiles.OWNER_READ, true);
+            AtomicFiles.write(target, tmp(), out -> out.write(content), AtomicFiles.ALL_READ, true);
         }
         return digest;
     }
@@ -117,7 +117,7 @@ public final class Store {
             try (InputStream in = Files.newInputStream(file)) {
                 actual[0] = FileHasher.copy(in, out);
             }
-        }, AtomicFiles.OWNER_READ);
+        }, AtomicFiles.ALL_READ);
         if (!actual[0].equals(expected)) {
             AtomicFiles.discard(staged);
             throw new VerificationException(file + ": sha384 is " + actual[0] + " but the manifest says " + expected
@@ -129,12 +129,12 @@ public final class Store {
     public void putBlock(Block block) throws IOException {
         Path target = blockPath(block.signature());
         if (!Files.exists(target)) {
-            AtomicFiles.write(target, tmp(), out -> out.write(block.bytes()), AtomicFiles.OWNER_READ, true);
+            AtomicFiles.write(target, tmp(), out -> out.write(block.bytes()), AtomicFiles.ALL_READ, true);
         }
     }
 
     public void putEvidence(Block block, byte[] json) throws IOException {
-        AtomicFiles.write(evidencePath(block), tmp(), out -> out.write(json), AtomicFiles.OWNER_READ, true);
+        AtomicFiles.write(evidencePath(block), tmp(), out -> out.write(json), AtomicFiles.ALL_READ, true);
     }
 
     public Optional<Block> tail(String project, String branch) throws IOException {

@@ -26,7 +26,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -54,6 +58,7 @@ public final class SubmissionInbox {
     private final Path root;
     private final KeyList trusted;
     private static final int MAX_MANIFEST_BYTES = 64 << 20;
+    private static final String LOCK_SUFFIX = ".lock";
     private final long maxBytes;
     private final UploadLimits limits;
 
@@ -98,11 +103,12 @@ public final class SubmissionInbox {
         Store.checkName(project, "project");
         Store.checkName(branch, "branch");
         try (UploadLimits.Slot slot = limits.enter()) {
-            TarArchiveInputStream tar = new TarArchiveInputStream(new LimitedStream(upload, maxBytes));
+            UploadPace paced = new UploadPace(upload);
+            TarArchiveInputStream tar = new TarArchiveInputStream(new LimitedStream(paced, maxBytes));
             Authenticated head = authenticate(readHead(tar));
-            Path staging = AtomicFiles.newTempName(root.resolve("tmp"));
-            Files.createDirectories(staging);
-            try {
+            paced.headReceived();
+            try (Staging owned = stage()) {
+                Path staging = owned.dir;
                 Files.write(staging.resolve(SubmissionPackage.MANIFEST), head.manifestBytes());
                 Files.write(staging.resolve(SubmissionPackage.REQUEST), head.request().bytes());
                 Map<String, Digest> artifacts = extractArtifacts(tar, staging, head, slot);
@@ -133,11 +139,108 @@ public final class SubmissionInbox {
                     return new Accepted(project, branch, head.digest(), head.request().publicKey(), artifacts.size(),
                             replaced, agreeing(project, branch, head.digest()));
                 }
+            }
+        }
+    }
+
+    /**
+     * A staging directory {@code submissions/tmp/NAME} owned by this upload through a lock on {@code NAME.lock},
+     * which the kernel releases if the process dies: {@link #collectLeftovers} then knows it is dead.
+     */
+    private final class Staging implements AutoCloseable {
+        final Path dir;
+        private final Path lockFile;
+        private final FileChannel channel;
+
+        Staging(Path dir, Path lockFile, FileChannel channel) {
+            this.dir = dir;
+            this.lockFile = lockFile;
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (Files.exists(dir)) {
+                    FileTrees.delete(dir);
+                }
+                Files.deleteIfExists(lockFile);
             } finally {
-                if (Files.exists(staging)) {
-                    FileTrees.delete(staging);
+                channel.close();
+            }
+        }
+    }
+
+    /** A new staging directory, locked before it exists (under the inbox lock, so a collector never sees it bare). */
+    private Staging stage() throws IOException {
+        try (DirectoryLock lock = lock()) {
+            Path dir = AtomicFiles.newTempName(root.resolve("tmp"));
+            Files.createDirectories(dir.getParent());
+            Path lockFile = dir.resolveSibling(dir.getFileName() + LOCK_SUFFIX);
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                channel.lock();
+                Files.createDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                Files.deleteIfExists(lockFile);
+                throw e;
+            }
+            return new Staging(dir, lockFile, channel);
+        }
+    }
+
+    /**
+     * Removes what uploads and publishes of dead processes left in {@code submissions/tmp/}: every entry whose
+     * lock no live process holds. Run by {@code serve} at start and by {@code publish}; live uploads stay.
+     *
+     * @return the bytes removed
+     */
+    public static long collectLeftovers(Store store) throws IOException {
+        Path tmp = store.root().resolve("submissions").resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            return 0;
+        }
+        long removed = 0;
+        try (DirectoryLock lock = DirectoryLock.acquire(store.root().resolve("submissions").resolve("lock"));
+                Stream<Path> entries = Files.list(tmp)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().endsWith(LOCK_SUFFIX)) {
+                    continue;
+                }
+                Path lockFile = entry.resolveSibling(entry.getFileName() + LOCK_SUFFIX);
+                if (Files.exists(lockFile) && isLive(lockFile)) {
+                    continue;
+                }
+                removed += FileTrees.size(entry);
+                FileTrees.delete(entry);
+                Files.deleteIfExists(lockFile);
+            }
+            try (Stream<Path> locks = Files.list(tmp)) {
+                for (Path orphan : locks.filter(p -> p.getFileName().toString().endsWith(LOCK_SUFFIX)).toList()) {
+                    Path owned = orphan.resolveSibling(orphan.getFileName().toString().replace(LOCK_SUFFIX, ""));
+                    if (!Files.exists(owned) && !isLive(orphan)) {
+                        Files.deleteIfExists(orphan);
+                    }
                 }
             }
+        }
+        return removed;
+    }
+
+    /** True if some process (this one included) holds the lock on {@code lockFile}. */
+    private static boolean isLive(Path lockFile) throws IOException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.buildchain.core.verify;
 
+import io.buildchain.core.RateFloor;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +12,17 @@ import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads a store published over HTTP(S), e.g. by {@code buildchain serve} or from a Jenkins job. Beyond the
- * size bound of every read, a transfer is abandoned when the server sends nothing (headers or body) for
- * {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
+ * size bound of every read, a transfer is abandoned when the response headers are not complete within
+ * {@link Limits#idle()} plus {@link Limits#window()} in all, when the body sends nothing for {@link Limits#idle()}, or fewer than {@link Limits#minBytesPerSecond()} over any {@link Limits#window()}:
  * a server that trickles a byte every few seconds is given up on within about one window.
  */
 final class HttpStoreReader implements StoreReader {
@@ -30,6 +37,12 @@ final class HttpStoreReader implements StoreReader {
         static final Limits DEFAULT = new Limits(Duration.ofSeconds(20), 1024, Duration.ofSeconds(10));
     }
 
+    /** Cuts off connections whose headers are not complete in time; one daemon thread for every reader. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "buildchain-http-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final URI base;
     private final Limits limits;
 
@@ -69,17 +82,25 @@ final class HttpStoreReader implements StoreReader {
             connection.setRequestProperty("If-None-Match", etag);
         }
         int status;
+        // The read timeout is per byte: a server trickling its headers is cut off at one total deadline instead.
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+            late.set(true);
+            connection.disconnect();
+        }, headersDeadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             status = connection.getResponseCode();
-        } catch (ConnectException e) {
-            throw new IOException(where + ": connection refused at " + uri.getHost() + ":" + port(uri)
-                    + " (is the store server running there?)");
-        } catch (UnknownHostException e) {
-            throw new IOException(where + ": unknown host " + uri.getHost());
-        } catch (SocketTimeoutException e) {
-            throw new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
         } catch (IOException e) {
-            throw new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            if (late.get()) {
+                throw headersTooSlow(where);
+            }
+            throw describe(where, uri, e);
+        } finally {
+            deadline.cancel(false);
+        }
+        if (late.get()) {
+            connection.disconnect();
+            throw headersTooSlow(where);
         }
         if (status == 304 && etag != null) {
             connection.disconnect();
@@ -116,6 +137,31 @@ final class HttpStoreReader implements StoreReader {
         }
     }
 
+    /** All the time the status line and headers get: beyond the idle limit, so silence is reported as such. */
+    private Duration headersDeadline() {
+        return limits.idle().plus(limits.window());
+    }
+
+    private IOException headersTooSlow(String where) {
+        return new IOException(where + ": no complete response headers within " + headersDeadline().toSeconds()
+                + " s (the server sends them too slowly)");
+    }
+
+    /** The one-line reason a connection failed before its headers arrived. */
+    private IOException describe(String where, URI uri, IOException e) {
+        if (e instanceof ConnectException) {
+            return new IOException(where + ": connection refused at " + uri.getHost() + ":" + port(uri)
+                    + " (is the store server running there?)");
+        }
+        if (e instanceof UnknownHostException) {
+            return new IOException(where + ": unknown host " + uri.getHost());
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new IOException(where + ": no response within " + limits.idle().toSeconds() + " s");
+        }
+        return new IOException(where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+    }
+
     private static URL toUrl(URI uri) throws IOException {
         try {
             return uri.toURL();
@@ -137,8 +183,7 @@ final class HttpStoreReader implements StoreReader {
     private final class PacedStream extends FilterInputStream {
         private final HttpURLConnection connection;
         private final String where;
-        private long windowStart = System.nanoTime();
-        private long windowBytes;
+        private final RateFloor floor = new RateFloor(limits.minBytesPerSecond(), limits.window());
 
         PacedStream(HttpURLConnection connection, String where) throws IOException {
             super(connection.getInputStream());
@@ -161,18 +206,9 @@ final class HttpStoreReader implements StoreReader {
             } catch (SocketTimeoutException e) {
                 throw abandon("no data for " + limits.idle().toSeconds() + " s");
             }
-            if (n > 0) {
-                windowBytes += n;
-            }
-            long elapsed = System.nanoTime() - windowStart;
-            if (n >= 0 && elapsed >= limits.window().toNanos()) {
-                double rate = windowBytes / (elapsed / 1e9);
-                if (rate < limits.minBytesPerSecond()) {
-                    throw abandon(String.format("%.1f bytes/s over the last %d s, below the minimum of %d bytes/s", rate,
-                            limits.window().toSeconds(), limits.minBytesPerSecond()));
-                }
-                windowStart = System.nanoTime();
-                windowBytes = 0;
+            Optional<String> tooSlow = n >= 0 ? floor.count(n) : Optional.empty();
+            if (tooSlow.isPresent()) {
+                throw abandon(tooSlow.get());
             }
             return n;
         }

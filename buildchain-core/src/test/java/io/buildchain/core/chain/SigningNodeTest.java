@@ -75,8 +75,24 @@ class SigningNodeTest {
                 .contains("replayed or out-of-date", "counter 1", "2 was already signed");
         SignedRequest other = request("c", SigningKey.generate(RANDOM), "three");
         assertThat(sign(other, null)).isInstanceOf(SigningNode.Outcome.Signed.class);
-        // The newer request is no longer the last one signed, so it is now a replay too.
+        // A node started again (each sign() here) knows only its last block: the newer request is a replay now.
         assertThat(sign(newer, null)).isInstanceOf(SigningNode.Outcome.Refused.class);
+    }
+
+    @Test
+    void aRequestSignedSinceTheNodeStartedGetsItsBlockAgainAfterOthers() throws Exception {
+        try (SignerState state = SignerState.open(dir.resolve("signer"))) {
+            SigningNode node = SigningNode.start(signer, state, null, CLOCK);
+            SignedRequest first = request("b", builder, "one");
+            Block signed = ((SigningNode.Outcome.Signed) node.handle(first.bytes())).block();
+            assertThat(node.handle(request("c", SigningKey.generate(RANDOM), "two").bytes()))
+                    .isInstanceOf(SigningNode.Outcome.Signed.class);
+            // A client whose reply was lost asks again: it gets its block, and nothing new is signed.
+            SigningNode.Outcome again = node.handle(first.bytes());
+            assertThat(again).isInstanceOf(SigningNode.Outcome.Repeated.class);
+            assertThat(((SigningNode.Outcome.Repeated) again).block()).isEqualTo(signed);
+            assertThat(node.handle(request("b", builder, "three").bytes())).isInstanceOf(SigningNode.Outcome.Signed.class);
+        }
     }
 
     @Test

@@ -87,7 +87,7 @@ class PublisherTest {
         }
         var request = decision.agreeing().get(0).request();
         PendingRelease pending = new PendingRelease("proj", "main", HexFormat.of().formatHex(request.bytes()),
-                Evidence.of("proj", "main", decision, List.of()), null);
+                Evidence.of("proj", "main", decision, List.of()), null, null, 0);
         Path journal = net.store.root().resolve("pending/proj/main.json");
         Files.createDirectories(journal.getParent());
         Files.write(journal, Json.MAPPER.writeValueAsBytes(pending));

@@ -213,7 +213,7 @@ class LogAttacksTest {
         new Publisher(net.store, dying, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
                 net.round("r3", java.util.List.of()), java.util.Optional.empty()));
         net.publish("r4", 2);
-        assertThat(net.log).anyMatch(line -> line.contains("log: stored block 6 of the checkpoint an interrupted publish"));
+        assertThat(net.log).anyMatch(line -> line.contains("log: stored block 6 of the own request (a checkpoint or key probe) an interrupted publish"));
         assertThat(new LogAuditor(StoreReader.of(net.store.root()), net.signerKey.publicKey()).audit(null).blocks())
                 .isEqualTo(7);
     }
