@@ -265,6 +265,17 @@ public final class Publisher {
     }
 
     /**
+     * The branch's newest release when it already has the manifest {@code release}'s submissions are for (the rule
+     * {@link #publish} answers "already published" by), asked before anything else is done: a CI job run again on
+     * the same source then copies no output and asks no signer.
+     */
+    public Optional<Block> published(Release release) throws IOException {
+        try (DirectoryLock lock = store.lock()) {
+            return alreadyPublished(release, choose(release)).map(Result::block);
+        }
+    }
+
+    /**
      * "already published as block ..." when the branch's newest release has the manifest these submissions are for:
      * the exact retry of the tail's submissions, or new requests for the same manifest (builders that signed again).
      * Nothing is signed or counted; the release's submissions may be consumed.

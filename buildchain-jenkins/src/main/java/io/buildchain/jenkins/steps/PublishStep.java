@@ -6,7 +6,6 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.buildchain.core.chain.Block;
-import io.buildchain.core.ci.Republish;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.ci.StepArguments;
@@ -166,15 +165,16 @@ public class PublishStep extends Step {
                 KeyList trusted, RunRecord record, List<RunRecord.Entry> votes) throws Exception {
             List<Submission> submissions = votes.stream().map(RunRecord.Entry::submission).toList();
             Store store = JenkinsPaths.store();
-            Optional<Block> published = Republish.sameManifestAsTail(store, project, branch, submissions, trusted, k);
+            Publisher publisher = new Publisher(store, config.signer(listener),
+                    line -> listener.getLogger().println("buildchain: " + line));
+            Optional<Block> published = publisher.published(new Publisher.Release(project, branch, k, trusted,
+                    submissions, Optional.empty(), allowOlderSource));
             if (published.isPresent()) {
                 listener.getLogger().println("buildchain: already published: " + project + "/" + branch + " carries "
                         + "this manifest " + published.get().digest() + " as block "
                         + Long.toUnsignedString(published.get().counter()) + "; nothing signed");
                 return published.get().signatureBase32();
             }
-            Publisher publisher = new Publisher(store, config.signer(listener),
-                    line -> listener.getLogger().println("buildchain: " + line));
             Publisher.Result result;
             try {
                 // Empty when the quorum is not met: the publisher explains why, without any output copied.
