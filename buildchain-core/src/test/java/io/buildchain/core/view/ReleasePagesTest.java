@@ -112,8 +112,9 @@ class ReleasePagesTest {
     void aReplayedRequestCountsOnThePageAsVerifyCountsIt() throws Exception {
         Network net = new Network(dir, "a", "b", "c");
         List<Submission> first = net.round("r1", List.of());
-        net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), first, Optional.empty()));
-        // The same files again: b and c sign new requests, a's request of the first release is replayed.
+        net.publisher().publish(new Publisher.Release("proj", "other", 2, net.trusted(), first, Optional.empty()));
+        // The same files on another branch (on the same branch they are "already published"): b and c sign new
+        // requests, a's request counted in the first release is replayed.
         List<Submission> second = net.round("r1", List.of());
         Publisher.Result result = net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(),
                 List.of(first.get(0), second.get(1), second.get(2)), Optional.empty()));
