@@ -229,7 +229,7 @@ class FaultScheduleIT {
             if (!Files.exists(tail)) {
                 continue;
             }
-            Cli.Result verified = Cli.run(dir, env, "verify", "--root", "root.pub", "--store", "store", "-p", project,
+            Cli.Result verified = Cli.run(dir, env, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", project,
                     "-b", "main", "--quorum", "2", "--trust", "trusted");
             assertThat(verified.exit()).as("verify %s: %s", project, verified.err()).isZero();
             String block = tail.toRealPath().getFileName().toString();

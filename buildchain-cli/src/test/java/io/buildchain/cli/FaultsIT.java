@@ -74,7 +74,7 @@ class FaultsIT {
             Cli.ok(dir, "import-blocks", "--store", "store", "signer-state-2/chain");
             Cli.Result imported = rig.publish("p", 2, rig.buildAll("2.0"));
             assertThat(imported.out()).contains("already published as block " + second.group(1) + " ");
-            Cli.ok(dir, "verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2",
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2",
                     "--trust", "trusted", "--no-last-seen");
             try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
                 assertThat(evidence.count()).as("one evidence file per release: no duplicate").isEqualTo(2);
@@ -114,7 +114,7 @@ class FaultsIT {
             Cli.Result published = rig.publish("p", 2, third);
             assertThat(published.exit()).as(published.err()).isZero();
             assertThat(published.out()).contains("published p/main: block ");
-            Cli.ok(dir, "verify", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2",
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b", "main", "--quorum", "2",
                     "--trust", "trusted", "--no-last-seen");
             Cli.Result next = rig.publish("p", 2, rig.buildAll("4.0"));
             assertThat(next.exit()).as(next.err()).isZero();
@@ -144,7 +144,7 @@ class FaultsIT {
             }
             assertThat(publish.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(publish.exitValue()).as(Files.readString(dir.resolve("publish.err"))).isZero();
-            Cli.ok(dir, "verify", "--key", rig.signerKey, "--store", "store", "-p", "p", "-b", "main", "--quorum",
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--key", rig.signerKey, "--store", "store", "-p", "p", "-b", "main", "--quorum",
                     String.valueOf(names.length), "--trust", "trusted", "--no-last-seen");
 
             Path waiting = dir.resolve("store/submissions/p/main").resolve(next.get(0).manifest().digest().base32());
@@ -155,7 +155,7 @@ class FaultsIT {
             assertThat(rig.submit("p", next.get(0))).startsWith("200 ");
             Cli.Result second = Cli.ok(dir, args.toArray(String[]::new));
             assertThat(second.out()).contains("published p/main: block ");
-            Cli.ok(dir, "verify", "--key", rig.signerKey, "--store", "store", "-p", "p", "-b", "main", "--quorum",
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--key", rig.signerKey, "--store", "store", "-p", "p", "-b", "main", "--quorum",
                     String.valueOf(names.length), "--trust", "trusted", "--no-last-seen");
         }
     }
@@ -291,7 +291,7 @@ class FaultsIT {
             serving.start();
             String key = Cli.ok(dir, "keygen", "--out", "k.key").out().trim();
             long start = System.nanoTime();
-            Process verify = Cli.builder(dir, Map.of(), "verify", "--key", key, "--url",
+            Process verify = Cli.builder(dir, Map.of(), "verify", "--allow-unbound-release", "--key", key, "--url",
                     "http://127.0.0.1:" + server.getLocalPort() + "/", "-p", "p", "-b", "main", "--no-last-seen")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("verify.err").toFile())
                     .start();
@@ -323,7 +323,7 @@ class FaultsIT {
         Map<String, String> env = Map.of("XDG_STATE_HOME", dir.resolve("state").toString());
         List<Process> running = new ArrayList<>();
         for (String project : projects) {
-            running.add(Cli.builder(dir, env, "verify", "--key", net.signerPub, "--store", "store", "-p", project,
+            running.add(Cli.builder(dir, env, "verify", "--allow-unbound-release", "--key", net.signerPub, "--store", "store", "-p", project,
                     "-b", "main").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start());
         }
@@ -335,9 +335,10 @@ class FaultsIT {
             Path tail = dir.resolve("store/tail/" + project + "/main");
             Files.delete(tail);
             Files.createSymbolicLink(tail, Path.of(older.get(project)));
-            Cli.Result rolledBack = Cli.run(dir, env, "verify", "--key", net.signerPub, "--store", "store", "-p",
+            Cli.Result rolledBack = Cli.run(dir, env, "verify", "--allow-unbound-release", "--key", net.signerPub, "--store", "store", "-p",
                     project, "-b", "main");
             assertThat(rolledBack.exit()).as("verify of %s rolled back: %s", project, rolledBack.out()).isEqualTo(1);
+            assertThat(rolledBack.err()).as("verify of %s rolled back", project).contains("rollback");
         }
     }
 

@@ -59,7 +59,7 @@ class OperatorGuideIT {
         assertThat(finished).as("the guide finished in 300 s:%n%s", log).isTrue();
         assertThat(guide.exitValue()).as("the guide's block, as written, failed:%n%s%nsigner log:%n%s", log,
                 Files.exists(work.resolve("signer.log")) ? Files.readString(work.resolve("signer.log")) : "").isZero();
-        assertThat(log).contains("published hello/main: block 1 ", "verified hello/main: block",
+        assertThat(log).contains("published hello/main: block 2 ", "verified hello/main: block",
                 "3 of your 3 trusted operators signed this manifest", "key #1 of 1: audited the log of signer");
         assertThat(work.resolve("hello.txt")).hasContent("hello, world\n");
         assertThat(Files.readString(work.resolve("signer.pub")).trim()).hasSize(52);
