@@ -62,12 +62,13 @@ class BuildCommandIT {
         assertThat(Files.readString(dir.resolve("one/artifacts/.buildchain/release.json"))).contains(env.get("git-revision"));
         assertThat(Files.readString(dir.resolve("one/manifest.json"))).contains("\"time\": 1709294400");
         assertThat(dir.resolve("one/request.bin")).hasSize(224);
-        // diff shows what each build was made from beside the comparison.
+        // diff shows what each build was made from beside the comparison, under the builders' names (issue 23).
         Cli.Result diff = Cli.run(dir, "diff", "one/manifest.json", "two/manifest.json", "--buildinfo-a",
-                "one/request.bin.buildinfo", "--buildinfo-b", "two/request.bin.buildinfo");
-        assertThat(diff.out()).contains("A: git tree " + env.get("git-tree") + ", image digest "
+                "one/request.bin.buildinfo", "--buildinfo-b", "two/request.bin.buildinfo", "--name-a", "node-1",
+                "--name-b", "node-2");
+        assertThat(diff.out()).contains("node-1: git tree " + env.get("git-tree") + ", image digest "
                 + env.get("image-digest") + ", container docker; measured inside the build: os, arch, kernel");
-        assertThat(diff.out().lines().filter(l -> l.startsWith("B: git tree ")).count()).isEqualTo(1);
+        assertThat(diff.out().lines().filter(l -> l.startsWith("node-2: git tree ")).count()).isEqualTo(1);
     }
 
     @Test

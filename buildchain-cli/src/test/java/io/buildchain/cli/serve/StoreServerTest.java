@@ -126,7 +126,7 @@ class StoreServerTest {
         assertThat(checkpoint.statusCode()).isEqualTo(200);
         // The signer restarted between the releases: its current key's log holds the second release alone.
         assertThat(new String(checkpoint.body())).startsWith("buildchain.io/log/" + pinned.base32() + "\n2\n");
-        assertThat(get("log/" + pinned.base32() + "/tile/0/000.p/1").body()).hasSize(32);
+        assertThat(get("log/" + pinned.base32() + "/tile/0/000.p/2").body()).hasSize(64);
         assertThat(get("log/" + pinned.base32() + "/tree-size").statusCode()).isEqualTo(404);
         assertThat(get("log-requests/key").statusCode()).isEqualTo(404);
 
