@@ -31,9 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-upload. Then the invariants of issue 25: the store verifies with --quorum for every branch, no branch carries
  * a release twice, no accepted submission of an unpublished release is gone, no staging bytes remain after a serve
  * start, and the client state has an entry for every branch verified. {@code faults.runs} (default 50) faults per
- * run and {@code faults.seed} to replay one; bench/faults.sh runs more.
+ * run and {@code faults.seed} to replay one (the build runs one fixed seed); bench/faults.sh draws more.
  */
 class FaultScheduleIT {
+    private static final long FIXED_SEED = 3327132842825L;
+
     static final int RUNS = Integer.getInteger("faults.runs", 50);
     static final String[] PROJECTS = {"p", "q"};
 
@@ -49,7 +51,9 @@ class FaultScheduleIT {
 
     @Test
     void randomFaultsBetweenReleasesAndSubmissionsKeepTheInvariants() throws Exception {
-        long seed = Long.getLong("faults.seed", System.nanoTime());
+        // The build replays one fixed schedule, so that a red build is the code's doing, not the draw's;
+        // bench/faults.sh draws new schedules (and prints each seed to replay it here).
+        long seed = Long.getLong("faults.seed", FIXED_SEED);
         System.out.println("FaultScheduleIT: seed " + seed + " (replay with -Dfaults.seed=" + seed + ")");
         random = new Random(seed);
         rig = new FaultRig(dir, "a", "b", "c");

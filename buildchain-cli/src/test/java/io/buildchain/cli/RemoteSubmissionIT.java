@@ -89,7 +89,9 @@ class RemoteSubmissionIT {
             Cli.Result tooBig = Cli.run(dir, "submit", "--url", url, "-p", "tool", "-b", "main", "--manifest",
                     "a/big.json", "--request", "a/big.bin", "--artifacts", "a/dist");
             assertThat(tooBig.exit()).isEqualTo(1);
-            assertThat(tooBig.err()).contains("HTTP 413");
+            // The server refuses past the limit and closes: the client reads the 413, or sees the connection cut
+            // while it still sends (a race of the two sides; the message then names no status).
+            assertThat(tooBig.err()).containsAnyOf("HTTP 413", "header parser received no bytes");
 
             Cli.Result published = ok("publish", "--store", "store", "-p", "tool", "-b", "main", "--quorum", "2",
                     "--trust", "trusted", "--signer-key", "signer.key", "--signer-state", "signer-state",
