@@ -7,6 +7,7 @@ import io.buildchain.core.build.ContainerBuild;
 import io.buildchain.core.build.ReleaseBuild;
 import io.buildchain.core.build.SourceCheckout;
 import io.buildchain.core.build.VaryCheck;
+import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.manifest.NameFilter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -67,6 +68,12 @@ final class BuildCommand implements Callable<Integer> {
             description = "Write the release record (project, branch, this version, the revision) into the manifest.")
     String version;
 
+    @Option(names = "--in-toto", description = {"Also sign, with the builder key, the in-toto link for the step "
+            + "'build' (request.bin.link: the outputs with SHA-256 and SHA-384, the revision as material) and SLSA "
+            + "provenance in a DSSE envelope (request.bin.provenance.json), as 'request --in-toto' does; needs "
+            + "--release-version. 'publish' and --submit take them from beside the request (docs/in-toto.md)."})
+    boolean inToto;
+
     @Option(names = "--node", paramLabel = "DIR", description = "This build node's builder key and request chain "
             + "(default: $XDG_DATA_HOME/buildchain/node); the key is made on first use.")
     Path node;
@@ -115,8 +122,13 @@ final class BuildCommand implements Callable<Integer> {
         if (noContainer == (image != null || dockerfile != null)) {
             throw new FormatException("give --image IMAGE@sha256:DIGEST, --dockerfile FILE or --no-container");
         }
-        if (vary && (noContainer || submit != null)) {
-            throw new FormatException("--vary builds in containers and signs nothing: leave out --no-container and --submit");
+        if (vary && (noContainer || submit != null || inToto)) {
+            throw new FormatException("--vary builds in containers and signs nothing: leave out --no-container, "
+                    + "--submit and --in-toto");
+        }
+        if (inToto && version == null) {
+            throw new FormatException("--in-toto needs --release-version: the link names the release record's "
+                    + "project, branch and revision");
         }
         BuildSettings settings = new BuildSettings(tz, umask, locale, buildPath, ContainerBuild.buildUser(),
                 "buildchain");
@@ -135,8 +147,8 @@ final class BuildCommand implements Callable<Integer> {
             printed.flush();
             return report.reproducible() ? 0 : 3;
         }
-        ReleaseBuild.Release release = version == null ? new ReleaseBuild.Release(null, null, null)
-                : new ReleaseBuild.Release(chain.project, chain.branch, version);
+        ReleaseBuild.Release release = version == null ? new ReleaseBuild.Release(null, null, null, false)
+                : new ReleaseBuild.Release(chain.project, chain.branch, version, inToto);
         ReleaseBuild.Outcome outcome = ReleaseBuild.build(source, rev, steps, filter, settings, release, out,
                 node != null ? node : defaultNode(), hostName, System.currentTimeMillis() / 1000);
         BuildInfo info = BuildInfo.parse(outcome.output().buildinfo(), "buildinfo");
@@ -147,6 +159,9 @@ final class BuildCommand implements Callable<Integer> {
                 + " -> " + outcome.request() + ".buildinfo");
         printed.println("request signed by " + (outcome.output().keyCreated() ? "NEW builder key " : "builder key ")
                 + outcome.output().builderKey() + " -> " + outcome.request());
+        if (outcome.output().attestations().isPresent()) {
+            printed.println(BuilderAttestations.writtenBeside(outcome.request()));
+        }
         printed.flush();
         if (submit != null) {
             SubmitCommand send = new SubmitCommand();

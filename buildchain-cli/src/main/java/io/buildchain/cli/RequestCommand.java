@@ -101,8 +101,7 @@ final class RequestCommand implements Callable<Integer> {
         }
         if (inToto != null) {
             BuilderAttestations.make(parsed, inToto, builder, info).writeBeside(out);
-            printed.println("in-toto link -> " + BuilderAttestations.linkBeside(out) + ", SLSA provenance -> "
-                    + BuilderAttestations.provenanceBeside(out));
+            printed.println(BuilderAttestations.writtenBeside(out));
         }
         printed.flush();
         return 0;

@@ -5,6 +5,7 @@ import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.KeyFiles;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.intoto.BuilderAttestations;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.release.ReleaseRecord;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A build node's side of a release, as one call: hash the output tree, then sign the 224-byte request with
@@ -37,28 +39,38 @@ public final class BuildNode {
      * @param keyCreated whether this call created the builder key (worth telling the user: it must be trusted)
      * @param buildinfo  the build environment ({@link #signedBuildInfo}), as JDK values only
      * @param buildinfoSignature its detached signature by the builder key
+     * @param link       the in-toto link for the step build, signed by the builder key, or null when not asked
+     * @param provenance its SLSA provenance envelope, null with {@code link}
      */
     public record Output(byte[] manifest, byte[] request, String builderKey, String manifestDigest, int files,
-            boolean keyCreated, byte[] buildinfo, byte[] buildinfoSignature) implements Serializable {
+            boolean keyCreated, byte[] buildinfo, byte[] buildinfoSignature, byte[] link, byte[] provenance)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public SignedBuildInfo signedBuildInfo() {
             return new SignedBuildInfo(buildinfo, buildinfoSignature);
+        }
+
+        public Optional<BuilderAttestations> attestations() {
+            return link == null ? Optional.empty() : Optional.of(new BuilderAttestations(link, provenance));
         }
     }
 
     /** @param environment the build's environment fields (see {@link BuildEnvironment}), recorded in the buildinfo */
     public Output build(Path outputDir, long sourceTime, long requestTime, Map<String, String> environment)
             throws IOException {
-        return build(outputDir, sourceTime, requestTime, environment, null, null, null, null);
+        return build(outputDir, sourceTime, requestTime, environment, null, null, null, null, false);
     }
 
     /**
      * As {@link #build(Path, long, long, Map)}; with a {@code project}, also writes the release record (see
      * {@link ReleaseRecord}) into the output before the manifest is signed.
+     *
+     * @param inToto also sign the in-toto link and SLSA provenance of the release ({@link BuilderAttestations}):
+     *               needs a {@code project} and a {@code revision} that is a git commit id
      */
     public Output build(Path outputDir, long sourceTime, long requestTime, Map<String, String> environment,
-            String project, String branch, String version, String revision) throws IOException {
+            String project, String branch, String version, String revision, boolean inToto) throws IOException {
         if (!Files.isDirectory(outputDir)) {
             throw new java.nio.file.NoSuchFileException(outputDir.toString(), null,
                     "no such output directory (did the build write its files somewhere else?)");
@@ -69,12 +81,17 @@ public final class BuildNode {
                         sourceTime);
         boolean[] created = new boolean[1];
         SigningKey key = key(created);
+        BuildInfo info = BuildInfo.of(manifest.digest(), key.publicKey(), environment);
+        SignedBuildInfo buildinfo = SignedBuildInfo.sign(info, key);
+        // Before the request: a link refused (e.g. a revision that is no git commit id) spends no request counter.
+        Optional<BuilderAttestations> attestations = inToto
+                ? Optional.of(BuilderAttestations.make(manifest, outputDir, key, Optional.of(info))) : Optional.empty();
         SignedRequest request = new BuilderChain(home.resolve(REQUEST_CHAIN_DIR))
                 .request(key, manifest.digest(), requestTime);
-        SignedBuildInfo buildinfo = SignedBuildInfo.sign(BuildInfo.of(manifest.digest(), key.publicKey(), environment), key);
         return new Output(manifest.render(), request.bytes(), key.publicKey().toString(),
                 manifest.digest().toString(), manifest.files().size(), created[0], buildinfo.bytes(),
-                buildinfo.signature());
+                buildinfo.signature(), attestations.map(BuilderAttestations::link).orElse(null),
+                attestations.map(BuilderAttestations::provenance).orElse(null));
     }
 
     /** The node's builder key, created on first use. */

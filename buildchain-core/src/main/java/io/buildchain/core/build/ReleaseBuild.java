@@ -12,13 +12,17 @@ import java.util.Comparator;
  * {@code buildchain build}: a whole build node in one call. Fetch the exact revision, build it once
  * ({@link ContainerBuild}), then write into {@code out}: {@code artifacts/} (with the release record),
  * {@code manifest.json}, the signed {@code request.bin} and, beside it, the buildinfo measured inside the build and
- * its signature, and {@code build.log}.
+ * its signature (and, when asked, the in-toto link and SLSA provenance), and {@code build.log}.
  */
 public final class ReleaseBuild {
     public static final String REQUEST = "request.bin";
 
-    /** The release's identity; all null for a plain manifest without a release record. */
-    public record Release(String project, String branch, String version) {
+    /**
+     * The release's identity; all null for a plain manifest without a release record.
+     *
+     * @param inToto also sign the in-toto link and SLSA provenance beside the request (needs a release record)
+     */
+    public record Release(String project, String branch, String version, boolean inToto) {
     }
 
     /** What was built and signed. */
@@ -56,10 +60,14 @@ public final class ReleaseBuild {
                     log, host);
             Files.move(result.artifacts(), out.resolve("artifacts"));
             BuildNode.Output output = new BuildNode(node).build(out.resolve("artifacts"), source.time(), requestTime,
-                    result.environment(), release.project(), release.branch(), release.version(), source.revision());
+                    result.environment(), release.project(), release.branch(), release.version(), source.revision(),
+                    release.inToto());
             AtomicFiles.write(out.resolve("manifest.json"), output.manifest(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
             AtomicFiles.write(out.resolve(REQUEST), output.request(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
             output.signedBuildInfo().writeBeside(out.resolve(REQUEST));
+            if (output.attestations().isPresent()) {
+                output.attestations().get().writeBeside(out.resolve(REQUEST));
+            }
             return new Outcome(source, output, out);
         } finally {
             deleteTree(work);

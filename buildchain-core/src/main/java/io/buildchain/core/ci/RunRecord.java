@@ -6,6 +6,8 @@ import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.intoto.BuilderAttestations;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.quorum.Submission;
@@ -22,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -34,6 +38,7 @@ import java.util.function.Predicate;
  *
  * <pre>
  * submissions/ID/manifest.json, request, node, files/..., and buildinfo + buildinfo.sig when recorded,
+ *                                  request.link + request.provenance.json (in-toto) when recorded,
  *                                  source (the output's path on the node, until files/ is fetched)
  * blocks/BLOCK_SIGNATURE           (400 bytes)
  * releases                         (PROJECT BRANCH BLOCK_SIGNATURE per line)
@@ -97,7 +102,7 @@ public final class RunRecord {
         }
         Entry entry = check(id, node, manifest, request, staged.resolve("files"), buildinfo);
         AtomicFiles.write(staged.resolve("manifest.json"), manifest, AtomicFiles.OWNER_WRITE_ALL_READ, false);
-        AtomicFiles.write(staged.resolve("request"), request, AtomicFiles.OWNER_WRITE_ALL_READ, false);
+        AtomicFiles.write(staged.resolve(REQUEST), request, AtomicFiles.OWNER_WRITE_ALL_READ, false);
         if (buildinfo.isPresent()) {
             AtomicFiles.write(staged.resolve(BUILDINFO), buildinfo.get().bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, false);
             AtomicFiles.write(staged.resolve(BUILDINFO + ".sig"), buildinfo.get().signature(),
@@ -124,6 +129,33 @@ public final class RunRecord {
         }
         AtomicFiles.write(staged.resolve(SOURCE), path.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_WRITE_ALL_READ,
                 false);
+    }
+
+    /**
+     * Keeps the in-toto link and provenance the builder signed on its node, for a reserved id (before {@link
+     * #record}). They are checked when a release is published ({@code ReleaseAttestations.record}), against the
+     * files, which are not here yet.
+     */
+    public void recordAttestations(String id, BuilderAttestations attestations) throws IOException {
+        Path staged = staging(id);
+        if (!Files.isDirectory(staged)) {
+            throw new FormatException("id \"" + id + "\" was not reserved in " + dir);
+        }
+        if (attestations.link().length > BuilderAttestations.MAX_BYTES
+                || attestations.provenance().length > BuilderAttestations.MAX_BYTES) {
+            throw new FormatException(id + ": in-toto link or provenance over " + BuilderAttestations.MAX_BYTES + " bytes");
+        }
+        attestations.writeBeside(staged.resolve(REQUEST));
+    }
+
+    /** The in-toto attestations recorded with this run's submissions, keyed by {@code ReleaseAttestations.requestKey}. */
+    public Map<String, BuilderAttestations> attestations() throws IOException {
+        Map<String, BuilderAttestations> byRequest = new HashMap<>();
+        for (Entry entry : entries()) {
+            BuilderAttestations.readBeside(dir.resolve("submissions").resolve(entry.id()).resolve(REQUEST))
+                    .ifPresent(a -> byRequest.put(ReleaseAttestations.requestKey(entry.request().bytes()), a));
+        }
+        return byRequest;
     }
 
     /** The output's path on the entry's node, when its files were left there; empty when they were copied. */
@@ -167,7 +199,7 @@ public final class RunRecord {
             Optional<SignedBuildInfo> buildinfo = Files.exists(entry.resolve(BUILDINFO))
                     ? Optional.of(SignedBuildInfo.read(entry.resolve(BUILDINFO))) : Optional.empty();
             entries.add(check(id, Files.readString(entry.resolve("node"), StandardCharsets.UTF_8),
-                    Files.readAllBytes(entry.resolve("manifest.json")), Files.readAllBytes(entry.resolve("request")),
+                    Files.readAllBytes(entry.resolve("manifest.json")), Files.readAllBytes(entry.resolve(REQUEST)),
                     entry.resolve("files"), buildinfo));
         }
         return entries;
@@ -244,6 +276,7 @@ public final class RunRecord {
     private static final String RELEASE_LAYOUT = "PROJECT BRANCH BLOCK";
     private static final String BUILDINFO = "buildinfo";
     private static final String SOURCE = "source";
+    private static final String REQUEST = "request";
 
     private static Entry check(String id, String node, byte[] manifest, byte[] request, Path files,
             Optional<SignedBuildInfo> buildinfo) {

@@ -59,6 +59,11 @@ public record BuilderAttestations(byte[] link, byte[] provenance) {
         return request.resolveSibling(request.getFileName() + ".provenance.json");
     }
 
+    /** What a build node prints after {@link #writeBeside}. */
+    public static String writtenBeside(Path request) {
+        return "in-toto link -> " + linkBeside(request) + ", SLSA provenance -> " + provenanceBeside(request);
+    }
+
     public void writeBeside(Path request) throws IOException {
         AtomicFiles.write(linkBeside(request), link, AtomicFiles.OWNER_WRITE_ALL_READ, true);
         AtomicFiles.write(provenanceBeside(request), provenance, AtomicFiles.OWNER_WRITE_ALL_READ, true);

@@ -5,18 +5,21 @@ import io.buildchain.core.build.BuildEnvironment;
 import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.build.SourceTime;
+import io.buildchain.core.intoto.BuilderAttestations;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
  * Runs on the agent that owns the output directory: hashes it and signs the request with the agent's builder
- * key, kept under the agent's root, and signs a buildinfo of the build's environment with the same key. Only the
- * manifest, the 224-byte request and the buildinfo travel back.
+ * key, kept under the agent's root, and signs a buildinfo of the build's environment with the same key (and, when
+ * asked, the in-toto link and SLSA provenance: made here, where the key is). Only the manifest, the 224-byte request,
+ * the buildinfo and those two small files travel back.
  *
  * <p>What crosses the channel is a class of this plugin's own jar holding JDK values: Jenkins' class filter
  * rejects classes of bundled library jars such as buildchain-core's {@code BuildNode.Output}.
@@ -28,6 +31,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
     private final String sourceDateEpoch;
     private final long requestTime;
     private String[] release;
+    private boolean inToto;
     private final TreeMap<String, String> environment;
     private final String agentName;
 
@@ -42,8 +46,12 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         private final boolean keyCreated;
         private final byte[] buildinfo;
         private final byte[] buildinfoSignature;
+        private final byte[] link;
+        private final byte[] provenance;
 
         Reply(BuildNode.Output output) {
+            this.link = output.link() == null ? null : output.link().clone();
+            this.provenance = output.provenance() == null ? null : output.provenance().clone();
             this.buildinfo = output.buildinfo().clone();
             this.buildinfoSignature = output.buildinfoSignature().clone();
             this.manifest = output.manifest().clone();
@@ -77,6 +85,11 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         /** The build's environment, signed by the builder key (checked against the request when recorded). */
         public SignedBuildInfo buildinfo() {
             return new SignedBuildInfo(buildinfo, buildinfoSignature);
+        }
+
+        /** The in-toto link and SLSA provenance signed on the agent, when asked ({@link #withInToto}). */
+        public Optional<BuilderAttestations> attestations() {
+            return link == null ? Optional.empty() : Optional.of(new BuilderAttestations(link, provenance));
         }
 
         /** Whether this build created the agent's builder key (it must be trusted before it counts). */
@@ -122,6 +135,12 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         return this;
     }
 
+    /** Also signs the in-toto link and SLSA provenance, with the agent's builder key (needs a release). */
+    public BuildOnAgent withInToto(boolean inToto) {
+        this.inToto = inToto;
+        return this;
+    }
+
     @Override
     public Reply invoke(File outputDir, VirtualChannel channel) throws IOException, InterruptedException {
         Path dir = outputDir.toPath();
@@ -133,6 +152,6 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         Map<String, String> fields = probe != null ? BuildEnvironment.fromProbe(probe, environment, agentName)
                 : BuildEnvironment.selfReported(environment, agentName);
         return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, fields, r[0], r[1],
-                r[2], r[3]));
+                r[2], r[3], inToto));
     }
 }

@@ -41,6 +41,7 @@ public class ManifestStep extends Step {
     private String branch;
     private String version;
     private String revision;
+    private boolean inToto;
 
     @DataBoundConstructor
     public ManifestStep(String dir, String id) {
@@ -105,13 +106,27 @@ public class ManifestStep extends Step {
         this.revision = revision == null || revision.isBlank() ? null : StepArguments.name(revision, "revision");
     }
 
+    public boolean isInToto() {
+        return inToto;
+    }
+
+    /** With project and branch: also sign the in-toto link and SLSA provenance on the agent (docs/in-toto.md). */
+    @DataBoundSetter
+    public void setInToto(boolean inToto) {
+        this.inToto = inToto;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws hudson.AbortException {
         if ((project == null) != (branch == null)) {
             throw new hudson.AbortException("buildchainManifest: project and branch go together");
         }
+        if (inToto && project == null) {
+            throw new hudson.AbortException("buildchainManifest: inToto needs project and branch (the link names the "
+                    + "release record's revision)");
+        }
         return new Execution(context, dir, id, time, project == null ? null
-                : new String[] {project, branch, version, revision});
+                : new String[] {project, branch, version, revision}, inToto);
     }
 
     static final class Execution extends SynchronousNonBlockingStepExecution<String> {
@@ -120,9 +135,11 @@ public class ManifestStep extends Step {
         private final String id;
         private final Long time;
         private final String[] release;
+        private final boolean inToto;
 
-        Execution(StepContext context, String dir, String id, Long time, String[] release) {
+        Execution(StepContext context, String dir, String id, Long time, String[] release, boolean inToto) {
             super(context);
+            this.inToto = inToto;
             this.dir = dir;
             this.id = id;
             this.time = time;
@@ -164,9 +181,15 @@ public class ManifestStep extends Step {
                     build.withRelease(release[0], release[1], version,
                             release[3] != null ? release[3] : env.get("GIT_COMMIT"));
                 }
-                BuildOnAgent.Reply built = output.act(build);
+                // The link is signed on the agent, where the builder key stays; it travels back with the request.
+                BuildOnAgent.Reply built = output.act(build.withInToto(inToto));
                 // The files stay on the agent: buildchainPublish fetches one agreeing builder's after the vote.
                 record.recordSource(id, output.getRemote());
+                if (built.attestations().isPresent()) {
+                    record.recordAttestations(id, built.attestations().get());
+                    listener.getLogger().println("buildchain: in-toto link and SLSA provenance of " + id
+                            + " signed by its builder key");
+                }
                 record.record(id, nodeName, built.manifest(), built.request(), Optional.of(built.buildinfo()));
                 PublicKey key = PublicKey.parse(built.builderKey(), "builder key");
                 JenkinsPaths.seenBuilders().record(nodeName, key);

@@ -11,6 +11,7 @@ import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.publish.QuorumNotMetException;
@@ -188,6 +189,10 @@ public class PublishStep extends Step {
             }
             Block block = result.block();
             record.recordRelease(project, branch, block);
+            // As 'buildchain publish': the agreeing builders' in-toto links and provenance, outside the vote.
+            ReleaseAttestations.record(store, result.decision(), record.attestations(),
+                    line -> listener.getLogger().println("buildchain: " + line))
+                    .forEach(path -> listener.getLogger().println("buildchain: in-toto: " + path));
             archive(run, listener, store, block);
             record.dropFiles();
             String rootUrl = Jenkins.get().getRootUrl();
