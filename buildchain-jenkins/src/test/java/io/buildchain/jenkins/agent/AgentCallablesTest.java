@@ -151,7 +151,7 @@ class AgentCallablesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T overTheChannel(T value) throws Exception {
+    static <T> T overTheChannel(T value) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);

@@ -46,6 +46,16 @@ class StepFormsTest {
     }
 
     @Test
+    void theInTotoCheckboxBindsAndIsRefusedWithoutARelease() {
+        assertThat(bind(ManifestStep.class, form("dir", "dist", "project", "hello", "branch", "main", "inToto", "true"))
+                .isInToto()).isTrue();
+        assertThat(bind(ManifestStep.class, form("dir", "dist", "inToto", "false")).isInToto()).isFalse();
+        ManifestStep withoutRelease = bind(ManifestStep.class, form("dir", "dist", "inToto", "true"));
+        assertThatThrownBy(() -> withoutRelease.start(null)).hasMessage("buildchainManifest: inToto needs project and "
+                + "branch (the link names the release record's revision)");
+    }
+
+    @Test
     void withoutTheDescriptorAnEmptySourceTimeBindsAsZero() {
         // The finding: Stapler's converters turn "" into 0 for a Long, and the snippet pinned 1970.
         ManifestStep step = bind(ManifestStep.class, form("dir", "dist", "id", "a", "time", ""));
