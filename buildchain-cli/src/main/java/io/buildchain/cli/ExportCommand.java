@@ -1,5 +1,6 @@
 package io.buildchain.cli;
 
+import io.buildchain.core.FormatException;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.intoto.InTotoExport;
@@ -43,19 +44,30 @@ final class ExportCommand {
                 description = "The root key the layout must be signed by (base32, or keygen's --pub-out file).")
         String root;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new directory to write.")
+        @Option(names = "--out", paramLabel = "DIR", description = "A new directory to write.")
         Path out;
+
+        @Option(names = "--to-store", description = "Instead of --out: put the layout and the root key as its layout "
+                + "key beside the release's links in the store (release/MANIFEST/in-toto/), where 'serve' hands them "
+                + "out and the release page links them; again with a renewed layout to replace it.")
+        boolean toStore;
 
         @Override
         public Integer call() throws Exception {
+            if (toStore == (out != null)) {
+                throw new FormatException("give --out DIR or --to-store");
+            }
             byte[] layoutJson = SignedBuildInfo.readBounded(layout, SignedMetadata.MAX_BYTES);
-            InTotoExport.Result result = InTotoExport.export(Store.open(store), chain.project, chain.branch,
-                    Optional.ofNullable(version), layoutJson, PublicKey.fromArgument(root, "--root"), out);
+            PublicKey owner = PublicKey.fromArgument(root, "--root");
+            InTotoExport.Result result = toStore
+                    ? InTotoExport.intoStore(Store.open(store), chain.project, chain.branch, Optional.ofNullable(version),
+                            layoutJson, owner)
+                    : InTotoExport.export(Store.open(store), chain.project, chain.branch, Optional.ofNullable(version),
+                            layoutJson, owner, out);
             PrintWriter printed = spec.commandLine().getOut();
-            printed.println("exported " + chain.project + "/" + chain.branch
-                    + (result.release().record() != null ? " " + result.release().record().describe() : "")
-                    + ": " + result.builders().size() + " agreeing builder links (threshold " + result.threshold()
-                    + ") -> " + out);
+            printed.println((toStore ? "layout stored for " : "exported ") + chain.project + "/" + chain.branch
+                    + " " + result.release().record().describe() + ": " + result.builders().size()
+                    + " agreeing builder links (threshold " + result.threshold() + ") -> " + result.out());
             result.leftOut().forEach(reason -> printed.println("  left out: " + reason));
             if (result.builders().size() < result.threshold()) {
                 printed.println("  fewer links than the layout's threshold: in-toto-verify will refuse this release");

@@ -252,11 +252,7 @@ class InTotoIT {
         Process server = Cli.builder(dir, Map.of(), "serve", "--store", "remote", "--bind", "127.0.0.1:0",
                 "--accept-submissions", "--trust", "trusted").redirectError(dir.resolve("serve.log").toFile()).start();
         try {
-            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
-            assertThat(m.find()).as("serve printed its address: %s", line).isTrue();
-            String url = m.group(1);
+            String url = address(server);
             for (String node : List.of("a", "b", "c")) {
                 ok("submit", "--url", url, "-p", "hello", "-b", "main", "--manifest", node + "/manifest.json",
                         "--request", node + "/req", "--artifacts", node + "/dist");
@@ -281,6 +277,84 @@ class InTotoIT {
                 "--root", "root.pub", "--out", "remote-export");
         Verify accepted = inTotoVerify("remote-export");
         assertThat(accepted.exit()).as(accepted.output()).isZero();
+    }
+
+    /** The address {@code serve} prints on its first line. */
+    static String address(Process server) throws Exception {
+        String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        Matcher m = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(line == null ? "" : line);
+        assertThat(m.find()).as("serve printed its address: %s", line).isTrue();
+        return m.group(1);
+    }
+
+    static String get(String url) throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(url).isEqualTo(200);
+        return page.body();
+    }
+
+    /**
+     * The owner's layout put beside the links in the store: a real serve hands out layout, links and files, the
+     * release page links them and shows the commands, and those commands, run as shown, end in in-toto-verify
+     * accepting the release.
+     */
+    @Test
+    void theReleasePageLinksWhatServeHandsOutAndItsCommandsVerifyWithInToto() throws Exception {
+        assertThat(layout("served.layout", Instant.now().plusSeconds(86400)).exit()).isZero();
+        assertThat(layout("served-other.layout", Instant.now().plusSeconds(86400), "other").exit()).isZero();
+        Cli.Result wrongBranch = Cli.run(dir, "export", "in-toto", "--store", "store", "-p", "hello", "-b", "main",
+                "--layout", "served-other.layout", "--root", "root.pub", "--to-store");
+        assertThat(wrongBranch.exit()).isEqualTo(1);
+        assertThat(wrongBranch.err()).contains("requires hello/other, not hello/main");
+        Cli.Result neither = Cli.run(dir, "export", "in-toto", "--store", "store", "-p", "hello", "-b", "main",
+                "--layout", "served.layout", "--root", "root.pub");
+        assertThat(neither.err()).contains("give --out DIR or --to-store");
+
+        Process server = Cli.builder(dir, Map.of(), "serve", "--store", "store", "--bind", "127.0.0.1:0")
+                .redirectError(dir.resolve("serve-release.log").toFile()).start();
+        try {
+            String url = address(server);
+            String manifest = Manifest.parse(Files.readAllBytes(dir.resolve("a/manifest.json")), "a").digest().base32();
+            String inTotoDir = "/release/" + manifest + "/in-toto/";
+            // Before the layout is stored the page links the links and provenance, but shows no in-toto command.
+            String before = get(url + "chain/hello/main/release/1.0");
+            assertThat(before).contains(inTotoDir + "build." + prefixOf("a") + ".link",
+                    inTotoDir + "build." + prefixOf("b") + ".provenance.json").doesNotContain("in-toto-verify");
+
+            Cli.Result stored = ok("export", "in-toto", "--store", "store", "-p", "hello", "-b", "main", "--layout",
+                    "served.layout", "--root", "root.pub", "--to-store");
+            assertThat(stored.out()).contains("layout stored for hello/main version 1.0",
+                    "2 agreeing builder links (threshold 2)");
+            String page = get(url + "chain/hello/main/release/1.0");
+            assertThat(page).contains(inTotoDir + "root.layout\"", inTotoDir + "layout-key.pub\"",
+                    inTotoDir + "build." + prefixOf("a") + ".link\"", inTotoDir + "build." + prefixOf("b") + ".link\"")
+                    .doesNotContain(prefixOf("c"));
+            assertThat(get(url + inTotoDir.substring(1) + "root.layout"))
+                    .isEqualTo(Files.readString(dir.resolve("served.layout")));
+            Matcher pre = Pattern.compile("<section class=\"in-toto\">.*?<pre>(.*?)</pre>", Pattern.DOTALL).matcher(page);
+            assertThat(pre.find()).isTrue();
+            String commands = pre.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                    .replace("&#39;", "'").replace("&amp;", "&");
+            // The user's side: only sh, curl and in-toto, in an empty directory.
+            Path user = Files.createDirectories(dir.resolve("user"));
+            Process sh = new ProcessBuilder("sh", "-e", "-c", commands).directory(user.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            String output = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(sh.waitFor(120, TimeUnit.SECONDS)).as("the page's commands finish").isTrue();
+            assertThat(sh.exitValue()).as(commands + "\n" + output).isZero();
+            assertThat(user.resolve("hello-1.0-in-toto/files/docs/naïve \"quoted\" name.txt")).hasContent("text\n");
+
+            // A file served changed under the user (a mirror's): the same verifier refuses it.
+            Files.writeString(user.resolve("hello-1.0-in-toto/files/hello-1.0.jar"), "a mirror's jar");
+            Verify refused = inTotoVerify("user/hello-1.0-in-toto");
+            assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+            assertThat(refused.output()).contains("BadReturnValueError");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     /** in-toto's name for a builder's link: its keyid's first 8 hex digits. */

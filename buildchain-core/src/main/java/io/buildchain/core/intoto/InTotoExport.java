@@ -8,6 +8,7 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.FileTrees;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.view.ReleaseView;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,16 +52,10 @@ public final class InTotoExport {
         SignedMetadata layout = Layout.check(layoutJson, owner, project, branch, "layout");
         ReleaseView release = find(store, project, branch, version);
         Manifest manifest = release.manifest();
-        if (release.record() == null) {
-            throw new FormatException(project + "/" + branch + ": the release carries no release record (no revision)");
-        }
         if (Files.exists(out)) {
             throw new FormatException(out + ": already exists (give a new directory)");
         }
-        Path dir = ReleaseAttestations.dir(store, manifest.digest());
         Path staging = AtomicFiles.newTempName(out.toAbsolutePath().getParent());
-        List<String> exported = new ArrayList<>();
-        List<String> leftOut = new ArrayList<>();
         try {
             Path files = staging.resolve(FILES);
             for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
@@ -68,40 +64,86 @@ public final class InTotoExport {
                 Files.copy(store.objectPath(file.getValue()), target);
             }
             // Hashing the copies checks them against the manifest; links must name exactly these digests.
-            var products = BuildLink.products(manifest, files::resolve);
-            for (Map.Entry<String, PublicKey> builder : Layout.builders(layout, "layout").entrySet()) {
-                Path link = dir.resolve(BuildLink.fileName(builder.getValue()));
-                Path provenance = dir.resolve(Provenance.fileName(builder.getValue()));
-                if (!Files.isRegularFile(link) || !Files.isRegularFile(provenance)) {
-                    continue;
-                }
-                BuilderAttestations attestations = new BuilderAttestations(
-                        SignedBuildInfo.readBounded(link, BuilderAttestations.MAX_BYTES),
-                        SignedBuildInfo.readBounded(provenance, BuilderAttestations.MAX_BYTES));
-                try {
-                    attestations.check(builder.getValue(), products, release.record(),
-                            ReleaseAttestations.DIR + "/" + BuildLink.STEP + "." + new InTotoKey(builder.getValue()).prefix());
-                } catch (BuildchainException e) {
-                    leftOut.add(e.getMessage());
-                    continue;
-                }
-                Files.write(staging.resolve(link.getFileName().toString()), attestations.link());
-                Files.write(staging.resolve(provenance.getFileName().toString()), attestations.provenance());
-                exported.add(builder.getKey());
+            Links links = links(store, release, layout, files);
+            for (Map.Entry<PublicKey, BuilderAttestations> held : links.held().entrySet()) {
+                Files.write(staging.resolve(BuildLink.fileName(held.getKey())), held.getValue().link());
+                Files.write(staging.resolve(Provenance.fileName(held.getKey())), held.getValue().provenance());
             }
             Files.write(staging.resolve(LAYOUT), layoutJson);
-            Files.write(staging.resolve(LAYOUT_KEY), Json.MAPPER.writeValueAsBytes(
-                    new InTotoKey(owner).publicJson()));
+            Files.write(staging.resolve(LAYOUT_KEY), layoutKey(owner));
             Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+            return result(out, release, layout, links, "cd " + out.resolve(FILES) + " && ");
         } finally {
             if (Files.exists(staging)) {
                 FileTrees.delete(staging);
             }
         }
+    }
+
+    /**
+     * Puts the layout, checked as {@link #export} checks it, and the root key as its layout key beside the release's
+     * links in the store ({@code release/MANIFEST/in-toto/}), where {@code serve} hands them out with the links and
+     * the files: what a user needs to run in-toto-verify from the store alone. Again with a renewed layout, it
+     * replaces the one there.
+     */
+    public static Result intoStore(Store store, String project, String branch, Optional<String> version,
+            byte[] layoutJson, PublicKey owner) throws IOException {
+        SignedMetadata layout = Layout.check(layoutJson, owner, project, branch, "layout");
+        ReleaseView release = find(store, project, branch, version);
+        Manifest manifest = release.manifest();
+        Links links = links(store, release, layout, null);
+        Path dir = ReleaseAttestations.dir(store, manifest.digest());
+        try (DirectoryLock lock = store.lock()) {
+            Files.createDirectories(dir);
+            ReleaseAttestations.write(store, dir.resolve(LAYOUT), layoutJson);
+            ReleaseAttestations.write(store, dir.resolve(LAYOUT_KEY), layoutKey(owner));
+        }
+        return result(dir, release, layout, links, "");
+    }
+
+    /** The layout's functionaries' attestations in the store that hold for the release, and why the others do not. */
+    private record Links(Map<PublicKey, BuilderAttestations> held, List<String> builders, List<String> leftOut) {
+    }
+
+    /** @param files the release's files, hashed for the products; null to hash the store's objects */
+    private static Links links(Store store, ReleaseView release, SignedMetadata layout, Path files) throws IOException {
+        Manifest manifest = release.manifest();
+        var products = BuildLink.products(manifest, files != null ? files::resolve
+                : name -> store.objectPath(manifest.files().get(name)));
+        Path dir = ReleaseAttestations.dir(store, manifest.digest());
+        Links links = new Links(new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>());
+        for (Map.Entry<String, PublicKey> builder : Layout.builders(layout, "layout").entrySet()) {
+            Path link = dir.resolve(BuildLink.fileName(builder.getValue()));
+            Path provenance = dir.resolve(Provenance.fileName(builder.getValue()));
+            if (!Files.isRegularFile(link) || !Files.isRegularFile(provenance)) {
+                continue;
+            }
+            BuilderAttestations attestations = new BuilderAttestations(
+                    SignedBuildInfo.readBounded(link, BuilderAttestations.MAX_BYTES),
+                    SignedBuildInfo.readBounded(provenance, BuilderAttestations.MAX_BYTES));
+            try {
+                attestations.check(builder.getValue(), products, release.record(),
+                        ReleaseAttestations.DIR + "/" + BuildLink.STEP + "." + new InTotoKey(builder.getValue()).prefix());
+            } catch (BuildchainException e) {
+                links.leftOut().add(e.getMessage());
+                continue;
+            }
+            links.held().put(builder.getValue(), attestations);
+            links.builders().add(builder.getKey());
+        }
+        return links;
+    }
+
+    private static Result result(Path out, ReleaseView release, SignedMetadata layout, Links links, String cd) {
         int threshold = Layout.buildStep(layout).path("threshold").asInt();
-        String command = "cd " + out.resolve(FILES) + " && in-toto-verify --layout ../" + LAYOUT + " --layout-keys ../"
-                + LAYOUT_KEY + " --key-types ed25519 --link-dir " + Layout.LINK_DIR_FROM_FILES;
-        return new Result(out, release, exported, leftOut, threshold, command);
+        String command = cd + "in-toto-verify --layout ../" + LAYOUT + " --layout-keys ../" + LAYOUT_KEY
+                + " --key-types ed25519 --link-dir " + Layout.LINK_DIR_FROM_FILES;
+        return new Result(out, release, links.builders(), links.leftOut(), threshold, command);
+    }
+
+    /** The root key as in-toto's {@code --layout-keys} reads it (securesystemslib's JSON key format). */
+    static byte[] layoutKey(PublicKey owner) throws IOException {
+        return Json.MAPPER.writeValueAsBytes(new InTotoKey(owner).publicJson());
     }
 
     private static ReleaseView find(Store store, String project, String branch, Optional<String> version)
@@ -109,6 +151,10 @@ public final class InTotoExport {
         for (ReleaseView release : new StoreView(store).releases(project, branch)) {
             if (release.manifest() != null && (version.isEmpty()
                     || (release.record() != null && version.get().equals(release.record().version())))) {
+                if (release.record() == null) {
+                    throw new FormatException(project + "/" + branch + ": the release carries no release record (no "
+                            + "revision)");
+                }
                 return release;
             }
         }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The in-toto links and provenance of a release's agreeing builders, kept beside the original layout in
@@ -27,12 +28,34 @@ import java.util.function.Consumer;
  */
 public final class ReleaseAttestations {
     public static final String DIR = "in-toto";
+    /** What {@code release/MANIFEST/in-toto/} holds and serve hands out: links, provenance, the layout and its key. */
+    private static final Pattern SERVED = Pattern.compile("build\\.[0-9a-f]{8}\\.(link|provenance\\.json)|"
+            + Pattern.quote(InTotoExport.LAYOUT) + "|" + Pattern.quote(InTotoExport.LAYOUT_KEY));
+    /** More than any layout has functionaries (two files each): a directory listing is bounded. */
+    private static final int MAX_SERVED = 512;
 
     private ReleaseAttestations() {
     }
 
     public static Path dir(Store store, Digest manifest) {
         return store.views().releaseDir(manifest).resolve(DIR);
+    }
+
+    public static boolean served(String name) {
+        return SERVED.matcher(name).matches();
+    }
+
+    /** The names of the release's in-toto files that serve hands out, sorted; none when there is no directory. */
+    public static List<String> served(Store store, Digest manifest) throws IOException {
+        Path dir = dir(store, manifest);
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> p.getFileName().toString()).filter(ReleaseAttestations::served).limit(MAX_SERVED)
+                    .sorted().toList();
+        }
     }
 
     /** The request's bytes in hex: how a caller names which attestations came with which request. */
@@ -86,7 +109,7 @@ public final class ReleaseAttestations {
         return written;
     }
 
-    private static void write(Store store, Path target, byte[] content) throws IOException {
+    static void write(Store store, Path target, byte[] content) throws IOException {
         AtomicFiles.write(target, store.tmp(), out -> out.write(content), AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }
 }

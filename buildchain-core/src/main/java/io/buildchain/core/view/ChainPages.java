@@ -7,6 +7,9 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.intoto.InTotoExport;
+import io.buildchain.core.intoto.Layout;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.root.KeyHistory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -198,8 +201,9 @@ public final class ChainPages {
      * A release's own page: what it is, its files, its vote, and the commands that check this release.
      *
      * @param tailKey the key that signed the branch's tail, which {@code verify --key} pins
+     * @param inToto  the names of the release's in-toto files in the store ({@code release/MANIFEST/in-toto/})
      */
-    public String release(ReleaseView release, Optional<KeyHistory> keys, PublicKey tailKey) {
+    public String release(ReleaseView release, Optional<KeyHistory> keys, PublicKey tailKey, List<String> inToto) {
         StringBuilder body = new StringBuilder();
         breadcrumb(body, release.project(), release.branch());
         body.append("<h1>").append(escape(title(release))).append("</h1>");
@@ -250,6 +254,7 @@ public final class ChainPages {
         VoteHtml.appendVotes(body, release.evidence());
         VoteHtml.appendEnvironmentDifferences(body, release.evidence());
         appendCommands(body, release, keys, tailKey, "Verify and download this release");
+        appendInToto(body, release, inToto);
         body.append("<details><summary>Technical details</summary><table>");
         Block block = release.block();
         Optional<KeyHistory.Era> era = keys.flatMap(k -> k.era(block.publicKey()));
@@ -521,6 +526,54 @@ public final class ChainPages {
         body.append("<pre>buildchain download ").append(pin).append(target).append(" --all --out ")
                 .append(escape(release.project())).append(release.record() == null ? ""
                         : "-" + escape(release.record().version())).append("</pre></section>");
+    }
+
+    /**
+     * Links to the release's in-toto files and, when the owner's layout is among them, the commands that check the
+     * release with in-toto's own verifier from what this store serves (docs/in-toto.md).
+     */
+    private void appendInToto(StringBuilder body, ReleaseView release, List<String> inToto) {
+        if (inToto.isEmpty()) {
+            return;
+        }
+        String dir = "release/" + release.manifest().digest().base32() + "/" + ReleaseAttestations.DIR + "/";
+        body.append("<section class=\"in-toto\"><h2>in-toto and SLSA</h2><p>The agreeing builders' in-toto links "
+                + "(step <code>build</code>) and SLSA provenance (DSSE), each signed by its builder key")
+                .append(inToto.contains(InTotoExport.LAYOUT) ? ", and the owner's layout signed by the root key" : "")
+                .append(":</p><ul>");
+        for (String name : inToto) {
+            body.append("<li><a href=\"").append(base).append(dir).append(name).append("\">").append(escape(name))
+                    .append("</a></li>");
+        }
+        body.append("</ul>");
+        if (!inToto.contains(InTotoExport.LAYOUT) || !inToto.contains(InTotoExport.LAYOUT_KEY)) {
+            body.append("</section>");
+            return;
+        }
+        String store = storeUrl.endsWith("/") ? storeUrl : storeUrl + "/";
+        String target = release.project() + (release.record() == null ? "" : "-" + release.record().version())
+                + "-in-toto";
+        body.append("<p>Check it with in-toto alone: <code>").append(InTotoExport.LAYOUT_KEY).append("</code> must hold "
+                + "the root key you pin (<code>buildchain export in-toto --root</code> writes it from yours).</p><pre>");
+        StringBuilder commands = new StringBuilder("mkdir -p " + shellWord(target) + "/files && cd " + shellWord(target)
+                + "\n");
+        for (String name : inToto) {
+            commands.append("curl -fsS -o ").append(name).append(' ').append(shellWord(store + dir + name)).append('\n');
+        }
+        for (ReleaseView.FileView file : release.files()) {
+            commands.append("curl -fsS --create-dirs -o ").append(shellWord(InTotoExport.FILES + "/" + file.name()))
+                    .append(' ').append(shellWord(store + "files/" + release.block().signatureBase32() + "/"
+                            + pathEncode(file.name()))).append('\n');
+        }
+        commands.append("cd ").append(InTotoExport.FILES).append(" && in-toto-verify --layout ../")
+                .append(InTotoExport.LAYOUT).append(" --layout-keys ../").append(InTotoExport.LAYOUT_KEY)
+                .append(" --key-types ed25519 --link-dir ").append(Layout.LINK_DIR_FROM_FILES);
+        body.append(escape(commands.toString())).append("</pre></section>");
+    }
+
+    /** One word for a POSIX shell, whatever it holds. */
+    static String shellWord(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     static String voteSummary(ReleaseView release) {

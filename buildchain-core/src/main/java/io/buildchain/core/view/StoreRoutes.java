@@ -31,7 +31,6 @@ public final class StoreRoutes {
     private static final int MUTABLE_ETAG_MAX = 64 * 1024;
     private static final String BINARY = "application/octet-stream";
     private static final String JSON = "application/json";
-    private static final Pattern IN_TOTO_FILE = Pattern.compile("build\\.[0-9a-f]{8}\\.(link|provenance\\.json)");
     private static final String TEXT = "text/plain; charset=us-ascii";
 
     /** Objects reachable from a branch's tail, keyed by store, branch and tail; computing them walks the chain. */
@@ -114,9 +113,10 @@ public final class StoreRoutes {
                         ? mutable(store.root().resolve(path), BINARY, path) : notFound(path);
                 case "chain" -> chain(parts, path);
                 case "files" -> releaseFile(parts, path);
-                // release/MANIFEST/in-toto/: the agreeing builders' in-toto links and provenance (docs/in-toto.md).
+                // release/MANIFEST/in-toto/: the agreeing builders' in-toto links and provenance, and the layout with
+                // its key when the owner's layout was put there (docs/in-toto.md).
                 case "release" -> parts.length == 4 && B32_DIGEST.matcher(parts[1]).matches()
-                        && parts[2].equals(ReleaseAttestations.DIR) && IN_TOTO_FILE.matcher(parts[3]).matches()
+                        && parts[2].equals(ReleaseAttestations.DIR) && ReleaseAttestations.served(parts[3])
                         && objectInScope(parts[1]) ? mutable(store.root().resolve(path), JSON, path) : notFound(path);
                 default -> notFound(path);
             };
@@ -179,7 +179,9 @@ public final class StoreRoutes {
         if (parts.length == 5 && parts[4].equals("divergence")) {
             return html(200, pages.divergence(release.get()));
         }
-        return html(200, pages.release(release.get(), view.keyHistory(), releases.get(0).block().publicKey()));
+        return html(200, pages.release(release.get(), view.keyHistory(), releases.get(0).block().publicKey(),
+                release.get().manifest() == null ? List.of()
+                        : ReleaseAttestations.served(store, release.get().manifest().digest())));
     }
 
     private Answer branch(String project, String branch) throws IOException {
