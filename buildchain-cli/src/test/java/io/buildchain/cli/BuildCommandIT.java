@@ -108,6 +108,53 @@ class BuildCommandIT {
         }
     }
 
+    /**
+     * Two build nodes run {@code build --in-toto} in the real engine: each signs its link beside its request, publish
+     * keeps both, and the real in-toto-verify accepts the export with the owner's layout (quorum 2).
+     */
+    @Test
+    void buildInTotoSignsLinksThatInTotoVerifyAcceptsAfterPublish() throws Exception {
+        String image = ContainerImages.busybox(dir);
+        Path repo = ContainerImages.sampleRepository("hello", dir);
+        Cli.ok(dir, "root", "init", "--out", "root.key", "--pub-out", "root.pub");
+        StringBuilder trusted = new StringBuilder();
+        List<String> submissions = new java.util.ArrayList<>();
+        for (String node : List.of("node-a", "node-b")) {
+            trusted.append(Cli.ok(dir, "keygen", "--out", node + "/builder.key").out().strip()).append(' ').append(node)
+                    .append(" operator=").append(node).append('\n');
+            Cli.Result built = Cli.run(dir, "build", "--git", repo.toString(), "--node", node, "--image", image,
+                    "--out", node + "-out", "--outputs", "out/*", "-p", "hello", "-b", "main", "--release-version",
+                    "1.0", "--in-toto", "--", "sh", "build.sh");
+            assertThat(built.exit()).as(built.out() + built.err()).isZero();
+            assertThat(built.out()).contains("in-toto link -> " + node + "-out/request.bin.link");
+            submissions.add(node + "-out/manifest.json:" + node + "-out/request.bin:" + node + "-out/artifacts");
+        }
+        Files.writeString(dir.resolve("trusted"), trusted);
+        Cli.ok(dir, "keygen", "--out", "signer.key");
+        List<String> publish = new java.util.ArrayList<>(List.of("publish", "--store", "store", "-p", "hello", "-b",
+                "main", "--quorum", "2", "--trust", "trusted", "--signer-key", "signer.key", "--signer-state",
+                "signer-state"));
+        publish.addAll(submissions);
+        Cli.Result published = Cli.run(dir, publish.toArray(String[]::new));
+        assertThat(published.exit()).as(published.out() + published.err()).isZero();
+        assertThat(published.err()).contains("in-toto: ").doesNotContain("left out");
+        Cli.ok(dir, "root", "in-toto-layout", "--root-key", "root.key", "--trust", "trusted", "-p", "hello", "-b",
+                "main", "--quorum", "2", "--product", "*", "--expires", java.time.Instant.now().plusSeconds(86400)
+                        .toString(), "--out", "hello.layout");
+        Cli.Result exported = Cli.ok(dir, "export", "in-toto", "--store", "store", "-p", "hello", "-b", "main",
+                "--layout", "hello.layout", "--root", "root.pub", "--out", "export");
+        assertThat(exported.out()).contains("2 agreeing builder links (threshold 2)");
+        InTotoIT.Verify accepted = InTotoIT.inTotoVerify(dir.resolve("export"));
+        assertThat(accepted.exit()).as(accepted.output()).isZero();
+
+        // --in-toto without a release record is refused before anything is built.
+        Cli.Result plain = Cli.run(dir, "build", "--git", repo.toString(), "--node", "node-a", "--image", image,
+                "--out", "plain", "--outputs", "out/*", "--in-toto", "--", "sh", "build.sh");
+        assertThat(plain.exit()).isNotZero();
+        assertThat(plain.err()).contains("--in-toto needs --release-version");
+        assertThat(dir.resolve("plain")).doesNotExist();
+    }
+
     @Test
     void aBuildUnderUmask077IsRecordedAs0077AndHasNoNetwork() throws Exception {
         String image = ContainerImages.busybox(dir);

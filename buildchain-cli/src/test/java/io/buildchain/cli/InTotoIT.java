@@ -94,11 +94,15 @@ class InTotoIT {
     record Verify(int exit, String output) {
     }
 
-    /** The command export prints, run as printed (cd into files/, links and layout one level up). */
     Verify inTotoVerify(String export) throws Exception {
+        return inTotoVerify(dir.resolve(export));
+    }
+
+    /** The command export prints, run as printed (cd into files/, links and layout one level up). */
+    static Verify inTotoVerify(Path export) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("in-toto-verify", "--layout", "../root.layout", "--layout-keys",
                 "../layout-key.pub", "--key-types", "ed25519", "--link-dir", "..")
-                .directory(dir.resolve(export + "/files").toFile()).redirectErrorStream(true)
+                .directory(export.resolve("files").toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

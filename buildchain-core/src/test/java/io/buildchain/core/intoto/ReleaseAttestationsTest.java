@@ -102,6 +102,18 @@ class ReleaseAttestationsTest {
         }
         StoreRoutes otherJob = new StoreRoutes(net.store, new ChainPages("/", "http://s/"), (p, br) -> !p.equals("proj"));
         assertThat(otherJob.resolve(base + linkOfA)).isInstanceOf(StoreRoutes.Page.class);
+
+        // The release page links what is served; a stray file and a layout that is a symlink out of the store are
+        // neither linked nor served, and without a layout the page shows no in-toto-verify command.
+        Files.writeString(inToto.resolve("notes.txt"), "x");
+        Files.writeString(dir.resolve("elsewhere.layout"), "{}");
+        Files.createSymbolicLink(inToto.resolve(InTotoExport.LAYOUT), dir.resolve("elsewhere.layout"));
+        assertThat(ReleaseAttestations.served(net.store, a.manifest().digest())).containsExactly(linkOfA,
+                Provenance.fileName(net.builders.get("a").publicKey()));
+        assertThat(routes.resolve(base + InTotoExport.LAYOUT)).isInstanceOf(StoreRoutes.Page.class);
+        String page = ((StoreRoutes.Page) routes.resolve("chain/proj/main/" + result.block().signatureBase32())).body();
+        assertThat(page).contains("href=\"/" + base + linkOfA + "\"", "in-toto and SLSA")
+                .doesNotContain("in-toto-verify", "notes.txt", InTotoExport.LAYOUT);
     }
 
     /**
