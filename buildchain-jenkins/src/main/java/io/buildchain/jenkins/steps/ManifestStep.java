@@ -178,8 +178,12 @@ public class ManifestStep extends Step {
                     if (version == null) {
                         throw new hudson.AbortException("buildchainManifest: give version: (BUILD_NUMBER is not set)");
                     }
-                    build.withRelease(release[0], release[1], version,
-                            release[3] != null ? release[3] : env.get("GIT_COMMIT"));
+                    String revision = release[3] != null ? release[3] : env == null ? null : env.get("GIT_COMMIT");
+                    if (inToto && revision == null) {
+                        throw new hudson.AbortException("buildchainManifest: inToto needs the revision the link names: "
+                                + "give revision: (GIT_COMMIT is not set)");
+                    }
+                    build.withRelease(release[0], release[1], version, revision);
                 }
                 // The link is signed on the agent, where the builder key stays; it travels back with the request.
                 BuildOnAgent.Reply built = output.act(build.withInToto(inToto));

@@ -70,6 +70,17 @@ class RemotingClassFilterIT {
         crosses(new BuildOnAgent(agentHome, null, null, 1700000003L, Map.of(), "agent-a").withRelease("hello", "main", "42", "abc123"));
         BuildOnAgent.Reply built = withTime.invoke(dist.toFile(), null);
         crosses(built);
+        // With inToto the link and provenance cross back beside the request.
+        Path release = Files.createDirectories(dir.resolve("workspace/release"));
+        Files.writeString(release.resolve("hello"), "hello");
+        BuildOnAgent inToto = new BuildOnAgent(agentHome, 1L, null, 1700000004L, Map.of(), "agent-a")
+                .withRelease("hello", "main", "42", "ab".repeat(20)).withInToto(true);
+        crosses(inToto);
+        BuildOnAgent.Reply withLink = inToto.invoke(release.toFile(), null);
+        assertThat(withLink.attestations()).isPresent();
+        crosses(withLink);
+        crosses(thrown(() -> new BuildOnAgent(agentHome, 1L, null, 1700000005L, Map.of(), "agent-a")
+                .withRelease("hello", "main", "42", "v42").withInToto(true).invoke(release.toFile(), null)));
         crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "agent-a").invoke(dir.resolve("nowhere").toFile(),
                 null)));
 
