@@ -191,6 +191,27 @@ class BuildCommandIT {
         Cli.Result varied = build("hello", image, "--vary", "--out", "vary", "--outputs", "out/*");
         assertThat(varied.exit()).as(varied.out() + varied.err()).isZero();
         assertThat(varied.out()).contains("reproducible under TZ, umask 0077, locale, build path, hostname, user, a later run");
+        // busybox-static has no dynamic loader: libfaketime cannot reach it, and the report says so.
+        assertThat(varied.out()).contains("date NOT varied: the image has no glibc dynamic loader to preload "
+                + "libfaketime with").doesNotContain("clock +9535h");
+    }
+
+    /**
+     * The issue: --vary did not vary the date. In an image with glibc, libfaketime moves the clock of the build's
+     * java 397 days and 7 hours ahead, and the sample that stamps the month it ran in is named.
+     */
+    @Test
+    void varyMovesTheDateWithLibfaketimeAndNamesTheDateSensitiveSample() throws Exception {
+        String image = ContainerImages.jdk25(dir);
+        Cli.Result varied = build("date", image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
+        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        assertThat(summary).contains("NOT under date (").doesNotContain("NOT under TZ", "NOT under a later run");
+        assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "umask 0077", "locale", "a later run");
+        assertThat(varied.out()).contains("building only-date: ", "clock +9535h", "date varied: the clock 9535h");
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(dir.resolve("vary/reference/artifacts/today.txt")).hasContent("built in " + month);
+        assertThat(Files.readString(dir.resolve("vary/only-date/artifacts/today.txt"))).doesNotContain(month);
     }
 
     @Test
