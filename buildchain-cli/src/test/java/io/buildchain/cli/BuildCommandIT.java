@@ -30,6 +30,18 @@ class BuildCommandIT {
         return Cli.run(dir, args.toArray(String[]::new));
     }
 
+    /** {@code --vary} of a sample whose builds differ: it exits 3. */
+    private Cli.Result varyExpectingDifferences(String sample, String image) throws Exception {
+        Cli.Result varied = build(sample, image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
+        return varied;
+    }
+
+    /** The one line of a --vary report that says under what the build is reproducible and under what not. */
+    private static String summary(Cli.Result varied) {
+        return varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+    }
+
     private static BuildInfo buildinfo(Path out) throws Exception {
         return BuildInfo.parse(Files.readAllBytes(out.resolve("request.bin.buildinfo")), "buildinfo");
     }
@@ -164,10 +176,8 @@ class BuildCommandIT {
 
     @Test
     void varyNamesTheUmaskAsWhatBreaksTheUmaskSample() throws Exception {
-        String image = ContainerImages.busybox(dir);
-        Cli.Result varied = build("umask", image, "--vary", "--out", "vary", "--outputs", "out/*");
-        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
-        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        Cli.Result varied = varyExpectingDifferences("umask", ContainerImages.busybox(dir));
+        String summary = summary(varied);
         assertThat(summary).contains("NOT under umask 0077 (entry modes reference 0644 vs only-umask-0077 0600")
                 .contains("different umask");
         assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "locale", "build path", "hostname",
@@ -177,10 +187,8 @@ class BuildCommandIT {
 
     @Test
     void varyNamesTheTimeZoneAsWhatBreaksTheTzSample() throws Exception {
-        String image = ContainerImages.busybox(dir);
-        Cli.Result varied = build("tz", image, "--vary", "--out", "vary", "--outputs", "out/*");
-        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
-        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        Cli.Result varied = varyExpectingDifferences("tz", ContainerImages.busybox(dir));
+        String summary = summary(varied);
         assertThat(summary).contains("NOT under TZ (").doesNotContain("NOT under umask");
         assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("umask 0077", "locale", "build path", "user");
     }
@@ -202,10 +210,8 @@ class BuildCommandIT {
      */
     @Test
     void varyMovesTheDateWithLibfaketimeAndNamesTheDateSensitiveSample() throws Exception {
-        String image = ContainerImages.jdk25(dir);
-        Cli.Result varied = build("date", image, "--vary", "--out", "vary", "--outputs", "out/*");
-        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
-        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        Cli.Result varied = varyExpectingDifferences("date", ContainerImages.jdk25(dir));
+        String summary = summary(varied);
         assertThat(summary).contains("NOT under date (").doesNotContain("NOT under TZ", "NOT under a later run");
         assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "umask 0077", "locale", "a later run");
         assertThat(varied.out()).contains("building only-date: ", "clock +9535h", "date varied: the clock 9535h");
