@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -49,9 +50,10 @@ public final class EnvironmentCauses {
      * umask, …"; a builder whose buildinfo names none of these is left out.
      */
     public static List<String> provenance(List<Builder> builders) {
-        Optional<String> majority = majorityImage(builders.stream().map(Builder::environment).toList());
+        Optional<String> majority = majorityImage(builders.stream().filter(Builder::counts).map(Builder::environment)
+                .toList());
         List<String> lines = new ArrayList<>();
-        for (Builder builder : oddImageFirst(builders, Builder::environment)) {
+        for (Builder builder : oddImageFirst(builders, Builder::environment, Builder::counts)) {
             Map<String, String> environment = builder.environment();
             List<String> parts = new ArrayList<>();
             for (String field : List.of("git-tree", IMAGE_DIGEST, "dockerfile-digest", "deps-digest", "container")) {
@@ -91,17 +93,30 @@ public final class EnvironmentCauses {
     /**
      * The builders in the order to read them (pages, diff, the divergence explanation): first each builder whose
      * image digest differs from the majority's, the likeliest cause of a disagreement, then the others; each group
-     * in its given order.
+     * in its given order. The majority is that of the builders whose vote counts (trusted, not replayed, one per
+     * key), so keys that count for nothing cannot make an honest builder look odd.
      */
-    public static <T> List<T> oddImageFirst(List<T> builders, Function<T, Map<String, String>> environment) {
-        Optional<String> majority = majorityImage(builders.stream().map(environment).toList());
+    public static <T> List<T> oddImageFirst(List<T> builders, Function<T, Map<String, String>> environment,
+            Predicate<T> counts) {
+        Optional<String> majority = majorityImage(builders.stream().filter(counts).map(environment).toList());
         List<T> ordered = new ArrayList<>(builders.stream().filter(b -> oddImage(environment.apply(b), majority)).toList());
         builders.stream().filter(b -> !oddImage(environment.apply(b), majority)).forEach(ordered::add);
         return ordered;
     }
 
-    /** One builder as the explanation sees it: its name, the manifest it signed, its recorded environment. */
-    public record Builder(String name, Digest manifest, Map<String, String> environment) {
+    /**
+     * One builder as the explanation sees it: its name, the manifest it signed, its recorded environment, and
+     * whether its vote counts (it then has a say in which image is the majority's).
+     */
+    public record Builder(String name, Digest manifest, Map<String, String> environment, boolean counts) {
+        public Builder(String name, Digest manifest, Map<String, String> environment) {
+            this(name, manifest, environment, true);
+        }
+    }
+
+    /** Whether a vote of this status counts for a manifest (a trusted builder's fresh request, once per key). */
+    public static boolean counts(Vote.Status status) {
+        return status == Vote.Status.AGREE || status == Vote.Status.DISSENT || status == Vote.Status.NO_QUORUM;
     }
 
     /**
@@ -113,7 +128,7 @@ public final class EnvironmentCauses {
         for (Vote vote : decision.votes()) {
             if (vote.manifest() != null && vote.request() != null) {
                 vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new Builder(
-                        decision.builderName(vote), vote.digest(), info.environment())));
+                        decision.builderName(vote), vote.digest(), info.environment(), counts(vote.status()))));
             }
         }
         return builders;
@@ -133,7 +148,7 @@ public final class EnvironmentCauses {
         List<Builder> base = builders.stream().filter(b -> b.manifest().equals(reference)).toList();
         String others = accepted ? "the agreeing builders" : "the builders of manifest " + reference.base32().substring(0, 12) + "…";
         List<String> lines = new ArrayList<>();
-        for (Builder builder : oddImageFirst(builders, Builder::environment)) {
+        for (Builder builder : oddImageFirst(builders, Builder::environment, Builder::counts)) {
             if (builder.manifest().equals(reference)) {
                 continue;
             }

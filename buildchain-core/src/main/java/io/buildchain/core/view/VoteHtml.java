@@ -6,12 +6,15 @@ import static io.buildchain.core.view.ChainPages.shortValue;
 import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Vote;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** A release's recorded votes as HTML: who voted how, and where the builders' signed environments differ. */
 final class VoteHtml {
@@ -34,8 +37,11 @@ final class VoteHtml {
         Map<Evidence.Entry, Map<String, String>> recorded = new IdentityHashMap<>();
         evidence.submissions().forEach(entry -> recorded.put(entry,
                 entry.checkedBuildInfo().map(BuildInfo::environment).orElse(Map.of())));
-        Optional<String> majorityImage = EnvironmentCauses.majorityImage(recorded.values());
-        for (Evidence.Entry entry : EnvironmentCauses.oddImageFirst(evidence.submissions(), recorded::get)) {
+        Predicate<Evidence.Entry> counts = entry -> Arrays.stream(Vote.Status.values())
+                .anyMatch(status -> status.label().equals(entry.status()) && EnvironmentCauses.counts(status));
+        Optional<String> majorityImage = EnvironmentCauses.majorityImage(evidence.submissions().stream().filter(counts)
+                .map(recorded::get).toList());
+        for (Evidence.Entry entry : EnvironmentCauses.oddImageFirst(evidence.submissions(), recorded::get, counts)) {
             String css = "agree".equals(entry.status()) ? "agree" : "dissent";
             body.append("<tr>");
             if (operators) {

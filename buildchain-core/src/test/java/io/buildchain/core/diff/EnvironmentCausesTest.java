@@ -56,8 +56,9 @@ class EnvironmentCausesTest {
                 new EnvironmentCauses.Builder("y", ODD, Map.of("tz", "UTC")),
                 new EnvironmentCauses.Builder("z", ODD, Map.of("image-digest", b, "git-tree", "t1")),
                 new EnvironmentCauses.Builder("w", GOOD, Map.of("image-digest", a, "git-tree", "t1")));
-        assertThat(EnvironmentCauses.oddImageFirst(builders, EnvironmentCauses.Builder::environment))
-                .extracting(EnvironmentCauses.Builder::name).containsExactly("z", "x", "y", "w");
+        assertThat(EnvironmentCauses.oddImageFirst(builders, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).extracting(EnvironmentCauses.Builder::name)
+                .containsExactly("z", "x", "y", "w");
         assertThat(EnvironmentCauses.provenance(builders)).containsExactly(
                 "z: git tree t1, image digest " + b + " (not the majority's); every field self-reported",
                 "x: git tree t1, image digest " + a + "; every field self-reported",
@@ -65,6 +66,15 @@ class EnvironmentCausesTest {
         // Two builders, two images: no majority, nobody is odd, the order stays.
         List<EnvironmentCauses.Builder> two = List.of(builders.get(0), builders.get(2));
         assertThat(EnvironmentCauses.majorityImage(List.of(Map.of("image-digest", a), Map.of("image-digest", b)))).isEmpty();
-        assertThat(EnvironmentCauses.oddImageFirst(two, EnvironmentCauses.Builder::environment)).isEqualTo(two);
+        assertThat(EnvironmentCauses.oddImageFirst(two, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).isEqualTo(two);
+        // Keys whose votes count for nothing (untrusted, replayed) cannot outvote the counted builders' image.
+        List<EnvironmentCauses.Builder> swayed = new java.util.ArrayList<>(builders);
+        for (String name : List.of("u1", "u2", "u3")) {
+            swayed.add(new EnvironmentCauses.Builder(name, ODD, Map.of("image-digest", b), false));
+        }
+        assertThat(EnvironmentCauses.oddImageFirst(swayed, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).extracting(EnvironmentCauses.Builder::name)
+                .startsWith("z", "u1", "u2", "u3", "x");
     }
 }
