@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Observes the environment fields of a {@link BuildInfo} with one probe, {@link #PROBE}: run by the build's own
- * shell inside its container ({@code buildchain build}, the Jenkins fan-out's {@code build('COMMAND')} with
+ * shell inside its container ({@code buildchain build}, the Jenkins fan-out's {@code buildSh('COMMAND')} with
  * {@link #PIPELINE_PREFIX}), its fields are marked measured inside
  * the build; run afterwards by the process running buildchain ({@code request --buildinfo}), they are
  * self-reported.
@@ -51,7 +51,7 @@ public final class BuildEnvironment {
             "echo \"hostname $(hostname 2>/dev/null || uname -n)\"",
             "");
     /**
-     * The start of the Pipeline {@code sh} script of the Jenkins fan-out's {@code build('COMMAND')}, followed there
+     * The start of the Pipeline {@code sh} script of the Jenkins fan-out's {@code buildSh('COMMAND')}, followed there
      * by the build's own shell text: the shell runs {@link #PROBE} into its standard output (what {@code sh} with
      * {@code returnStdout} gives back), then points its standard output at the log and runs the build itself, with
      * {@code -xe} as Pipeline's {@code sh} does. The probe thus measures the very shell that builds (its umask,

@@ -81,7 +81,7 @@ class BuildEnvironmentTest {
     }
 
     /**
-     * The Jenkins fan-out's build('COMMAND'): the probe runs in the shell that then builds, so a umask or variable
+     * The Jenkins fan-out's buildSh('COMMAND'): the probe runs in the shell that then builds, so a umask or variable
      * the shell was started with is the build's; the build's output (even a line that looks like the probe's) goes
      * to the log, never into what the step returns as the probe's output.
      */

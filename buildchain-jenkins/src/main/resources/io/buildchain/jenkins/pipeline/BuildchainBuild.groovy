@@ -63,7 +63,7 @@ class BuildchainBuild implements Serializable {
     }
 
     /**
-     * The body, handed build: build('COMMAND') { after } runs COMMAND in one shell right after core's probe, so the
+     * The body, handed build: buildSh('COMMAND') { after } runs COMMAND in one shell right after core's probe, so the
      * environment measured (umask, TZ, JDK, directory) is that of the shell that builds, inside the container when
      * there is one; after (buildchainManifest) then runs with it. A body that builds with plain sh steps is warned
      * that its buildinfo is self-reported by the agent.
@@ -78,7 +78,7 @@ class BuildchainBuild implements Serializable {
             }
         })
         if (measured.isEmpty()) {
-            script.echo("buildchainBuild: warning: the body ran no build('COMMAND') { buildchainManifest ... }, so its "
+            script.echo("buildchainBuild: warning: the body called no buildSh('COMMAND') { buildchainManifest ... }, so its "
                     + "buildinfo is self-reported by the agent after the build, not measured in the build's own shell")
         }
     }

@@ -38,7 +38,7 @@ class BuildchainBuildGroovyTest {
             "docker = [image: { String id -> [inside: { Closure b -> calls << \"inside ${id} on ${where}\"; b() }] }]");
 
     /** A body as the docs write it: build the command in the probe's shell, then the manifest step. */
-    static final String BODY = "{ build -> calls << \"body on ${where}\"; build('make') { calls << \"manifest on ${where}\" } }";
+    static final String BODY = "{ buildSh -> calls << \"body on ${where}\"; buildSh('make') { calls << \"manifest on ${where}\" } }";
     static final String PROBE_ENV = "withEnv [" + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
 
     List<?> run(String invocation) throws Exception {
@@ -58,14 +58,14 @@ class BuildchainBuildGroovyTest {
 
     /**
      * The issue: the fan-out measured the environment in an sh step of its own before the body, not in the shell
-     * that builds. The body's build('COMMAND') runs the command in the same script as core's probe, and the
+     * that builds. The body's buildSh('COMMAND') runs the command in the same script as core's probe, and the
      * manifest step after it sees that measurement.
      */
     @Test
     void runsTheBodyOncePerChosenAgentInsideTheImageAndMeasuresTheBuildsOwnShell() throws Exception {
         List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 2,"
-                + " image: 'maven@sha256:" + "ab".repeat(32) + "') { build -> calls << \"body on ${where}\"; "
-                + "build('mvn -B package') { calls << \"manifest on ${where}\" } }");
+                + " image: 'maven@sha256:" + "ab".repeat(32) + "') { buildSh -> calls << \"body on ${where}\"; "
+                + "buildSh('mvn -B package') { calls << \"manifest on ${where}\" } }");
         String image = "maven@sha256:" + "ab".repeat(32);
         String imageEnv = "withEnv [" + BuildEnvironment.IMAGE_VARIABLE + "=" + image + "]";
         String probeEnv = "withEnv [" + BuildEnvironment.PROBE_VARIABLE + "=os Linux|jdk-version 25.0.1|]";
@@ -83,7 +83,7 @@ class BuildchainBuildGroovyTest {
         List<?> calls = run("new io.buildchain.jenkins.pipeline.BuildchainBuildVariable().getValue(this).call(label: 'builder', builders: 1,"
                 + " image: 'maven@sha256:" + "ab".repeat(32) + "') { calls << \"body on ${where}\" }");
         assertThat(calls).extracting(Object::toString).contains("body on linux-a", "echo buildchainBuild: warning: the "
-                + "body ran no build('COMMAND') { buildchainManifest ... }, so its buildinfo is self-reported by the agent "
+                + "body called no buildSh('COMMAND') { buildchainManifest ... }, so its buildinfo is self-reported by the agent "
                 + "after the build, not measured in the build's own shell").noneMatch(c -> c.startsWith("sh "));
     }
 
