@@ -63,10 +63,10 @@ class BuildchainBuild implements Serializable {
     }
 
     /**
-     * The body, handed build: buildSh('COMMAND') { after } runs COMMAND in one shell right after core's probe, so the
-     * environment measured (umask, TZ, JDK, directory) is that of the shell that builds, inside the container when
-     * there is one; after (buildchainManifest) then runs with it. A body that builds with plain sh steps is warned
-     * that its buildinfo is self-reported by the agent.
+     * The body, handed one closure (buildSh in the docs): buildSh('COMMAND') { after } runs COMMAND in one shell right
+     * after core's probe, so the environment measured (umask, TZ, JDK, directory) is that of the shell that builds,
+     * inside the container when there is one; after (buildchainManifest) then runs with it. A body that builds with
+     * plain sh steps is warned that its buildinfo is self-reported by the agent.
      */
     private void runBody(Closure body) {
         List<String> measured = []
@@ -78,8 +78,9 @@ class BuildchainBuild implements Serializable {
             }
         })
         if (measured.isEmpty()) {
-            script.echo("buildchainBuild: warning: the body called no buildSh('COMMAND') { buildchainManifest ... }, so its "
-                    + "buildinfo is self-reported by the agent after the build, not measured in the build's own shell")
+            script.echo("buildchainBuild: warning: the body called no buildSh('COMMAND') { buildchainManifest ... }, "
+                    + "so its buildinfo is self-reported by the agent after the build, not measured in the build's own "
+                    + "shell")
         }
     }
 
