@@ -9,8 +9,9 @@
 #    `docker import` and pushed to the registry on 127.0.0.1:5000, so the build pins it by digest.
 # 2. The network phase, outside every build: Maven fetches the project's dependencies and plugins once into
 #    $BENCH_DIR/deps (a build with tests skipped, on this machine's Maven). The builds see them read-only.
-# 3. `buildchain build --vary`: a reference build and one with TZ, umask, locale, build path, hostname and user all
-#    varied, each in a fresh container with no network; when they differ, one build per variation names the cause.
+# 3. `buildchain build --vary`: a reference build and one with TZ, umask, locale, build path, hostname, user and
+#    date (libfaketime, when the image's glibc can load it) all varied, each in a fresh container with no network;
+#    when they differ, one build per variation names the cause.
 # 4. reprotest on the same revision and the same offline Maven: two builds, the second varied (what it can vary
 #    here: environment, build path, home, locales, exec path, time zone, umask, time, kernel, aslr, num_cpus).
 # Prints both results and their wall times. Heavy: a few minutes of debootstrap, then 2 to 10 Maven builds.
@@ -29,7 +30,7 @@ mvn_args=(-B -q -DskipTests -Drat.skip=true -Djacoco.skip=true -Danimal.sniffer.
   -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package)
 mkdir -p "$work"
 
-for tool in debootstrap reprotest; do
+for tool in debootstrap reprotest faketime; do   # faketime: --vary's date, as reprotest's time variation
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool"; }
 done
 jar=${BUILDCHAIN_JAR:-$PWD/buildchain-cli/target/buildchain.jar}

@@ -107,7 +107,8 @@ final class BuildCommand implements Callable<Integer> {
     URI submit;
 
     @Option(names = "--vary", description = "Check reproducibility locally instead: build several times with "
-            + "different TZ, umask, locale, build path, hostname and user (nothing is signed).")
+            + "different TZ, umask, locale, build path, hostname, user and, when libfaketime can reach the build, date "
+            + "(nothing is signed).")
     boolean vary;
 
     @Option(names = "--builds", defaultValue = "2", paramLabel = "N", description = "With --vary: builds with everything "
@@ -142,7 +143,8 @@ final class BuildCommand implements Callable<Integer> {
             String otherUser = ContainerBuild.otherUser();
             VaryCheck.Report report = VaryCheck.run(source, rev, steps, filter, settings, otherUser, builds, out,
                     hostName, printed);
-            printed.println(report.summary(VaryCheck.varied(settings, otherUser)));
+            printed.println(report.summary());
+            report.notVaried().forEach(printed::println);
             printed.println("builds, logs and full explanations (*.diff.txt): " + out);
             printed.flush();
             return report.reproducible() ? 0 : 3;

@@ -3,7 +3,6 @@ package io.buildchain.cli;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
 import io.buildchain.core.Programs;
-import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.EnvironmentCauses;
@@ -85,9 +84,10 @@ final class DiffCommand implements Callable<Integer> {
             Explanation explanation = Divergence.explain(
                     new Divergence.Side(calledA, a, Optional.ofNullable(artifactsA)),
                     new Divergence.Side(calledB, b, Optional.ofNullable(artifactsB)));
-            explanation = explanation.withCausesFirst(environmentCauses(calledA, a, calledB, b));
+            List<EnvironmentCauses.Builder> builders = builders(calledA, a, calledB, b);
+            explanation = explanation.withCausesFirst(EnvironmentCauses.causes(builders, a.digest(), false));
             if (!json) {
-                provenance(out, calledA, calledB);
+                EnvironmentCauses.provenance(builders).forEach(out::println);
             }
             out.print(json ? Json.MAPPER.writeValueAsString(explanation) + "\n" : explanation.render());
             out.flush();
@@ -102,8 +102,8 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** The builds' environment differences from their signed buildinfo files, read first; none without them. */
-    private List<Explanation.Cause> environmentCauses(String calledA, Manifest a, String calledB, Manifest b)
+    /** The two builds with their signed buildinfo files' environments, read first; none without them. */
+    private List<EnvironmentCauses.Builder> builders(String calledA, Manifest a, String calledB, Manifest b)
             throws Exception {
         if (buildinfoA == null && buildinfoB == null) {
             return List.of();
@@ -115,18 +115,8 @@ final class DiffCommand implements Callable<Integer> {
                 .environment();
         Map<String, String> envB = SignedBuildInfo.read(buildinfoB).verifiedFor(b.digest(), buildinfoB.toString())
                 .environment();
-        return EnvironmentCauses.causes(List.of(new EnvironmentCauses.Builder(calledA, a.digest(), envA),
-                new EnvironmentCauses.Builder(calledB, b.digest(), envB)), a.digest(), false);
-    }
-
-    /** Each build's git tree, image and Dockerfile digests, from its buildinfo, before the comparison. */
-    private void provenance(PrintWriter out, String calledA, String calledB) throws Exception {
-        if (buildinfoA != null && buildinfoB != null) {
-            for (Map.Entry<String, Path> side : List.of(Map.entry(calledA, buildinfoA), Map.entry(calledB, buildinfoB))) {
-                BuildInfo info = BuildInfo.parse(SignedBuildInfo.read(side.getValue()).bytes(), side.getValue().toString());
-                EnvironmentCauses.provenance(side.getKey(), info.environment()).ifPresent(out::println);
-            }
-        }
+        return List.of(new EnvironmentCauses.Builder(calledA, a.digest(), envA),
+                new EnvironmentCauses.Builder(calledB, b.digest(), envB));
     }
 
     private void offerDiffoscope(PrintWriter out, List<Map.Entry<Path, Path>> pairs) throws Exception {

@@ -30,6 +30,18 @@ class BuildCommandIT {
         return Cli.run(dir, args.toArray(String[]::new));
     }
 
+    /** {@code --vary} of a sample whose builds differ: it exits 3. */
+    private Cli.Result varyExpectingDifferences(String sample, String image) throws Exception {
+        Cli.Result varied = build(sample, image, "--vary", "--out", "vary", "--outputs", "out/*");
+        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
+        return varied;
+    }
+
+    /** The one line of a --vary report that says under what the build is reproducible and under what not. */
+    private static String summary(Cli.Result varied) {
+        return varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+    }
+
     private static BuildInfo buildinfo(Path out) throws Exception {
         return BuildInfo.parse(Files.readAllBytes(out.resolve("request.bin.buildinfo")), "buildinfo");
     }
@@ -211,10 +223,8 @@ class BuildCommandIT {
 
     @Test
     void varyNamesTheUmaskAsWhatBreaksTheUmaskSample() throws Exception {
-        String image = ContainerImages.busybox(dir);
-        Cli.Result varied = build("umask", image, "--vary", "--out", "vary", "--outputs", "out/*");
-        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
-        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        Cli.Result varied = varyExpectingDifferences("umask", ContainerImages.busybox(dir));
+        String summary = summary(varied);
         assertThat(summary).contains("NOT under umask 0077 (entry modes reference 0644 vs only-umask-0077 0600")
                 .contains("different umask");
         assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "locale", "build path", "hostname",
@@ -224,10 +234,8 @@ class BuildCommandIT {
 
     @Test
     void varyNamesTheTimeZoneAsWhatBreaksTheTzSample() throws Exception {
-        String image = ContainerImages.busybox(dir);
-        Cli.Result varied = build("tz", image, "--vary", "--out", "vary", "--outputs", "out/*");
-        assertThat(varied.exit()).as(varied.out() + varied.err()).isEqualTo(3);
-        String summary = varied.out().lines().filter(l -> l.contains("reproducible under")).findFirst().orElseThrow();
+        Cli.Result varied = varyExpectingDifferences("tz", ContainerImages.busybox(dir));
+        String summary = summary(varied);
         assertThat(summary).contains("NOT under TZ (").doesNotContain("NOT under umask");
         assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("umask 0077", "locale", "build path", "user");
     }
@@ -238,6 +246,25 @@ class BuildCommandIT {
         Cli.Result varied = build("hello", image, "--vary", "--out", "vary", "--outputs", "out/*");
         assertThat(varied.exit()).as(varied.out() + varied.err()).isZero();
         assertThat(varied.out()).contains("reproducible under TZ, umask 0077, locale, build path, hostname, user, a later run");
+        // busybox-static has no dynamic loader: libfaketime cannot reach it, and the report says so.
+        assertThat(varied.out()).contains("date NOT varied: the image has no glibc dynamic loader to preload "
+                + "libfaketime with").doesNotContain("clock +9535h");
+    }
+
+    /**
+     * The issue: --vary did not vary the date. In an image with glibc, libfaketime moves the clock of the build's
+     * java 397 days and 7 hours ahead, and the sample that stamps the month it ran in is named.
+     */
+    @Test
+    void varyMovesTheDateWithLibfaketimeAndNamesTheDateSensitiveSample() throws Exception {
+        Cli.Result varied = varyExpectingDifferences("date", ContainerImages.jdk25(dir));
+        String summary = summary(varied);
+        assertThat(summary).contains("NOT under date (").doesNotContain("NOT under TZ", "NOT under a later run");
+        assertThat(summary.substring(0, summary.indexOf("NOT"))).contains("TZ", "umask 0077", "locale", "a later run");
+        assertThat(varied.out()).contains("building only-date: ", "clock +9535h", "date varied: the clock 9535h");
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(dir.resolve("vary/reference/artifacts/today.txt")).hasContent("built in " + month);
+        assertThat(Files.readString(dir.resolve("vary/only-date/artifacts/today.txt"))).doesNotContain(month);
     }
 
     @Test

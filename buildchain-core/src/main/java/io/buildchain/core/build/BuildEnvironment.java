@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Observes the environment fields of a {@link BuildInfo} with one probe, {@link #PROBE}: run by the build's own
- * shell inside its container ({@code buildchain build}, the Jenkins fan-out), its fields are marked measured inside
+ * shell inside its container ({@code buildchain build}, the Jenkins fan-out's {@code buildSh('COMMAND')} with
+ * {@link #PIPELINE_PREFIX}), its fields are marked measured inside
  * the build; run afterwards by the process running buildchain ({@code request --buildinfo}), they are
  * self-reported.
  */
@@ -49,6 +50,15 @@ public final class BuildEnvironment {
             "echo \"build-path $(pwd)\"",
             "echo \"hostname $(hostname 2>/dev/null || uname -n)\"",
             "");
+    /**
+     * The start of the Pipeline {@code sh} script of the Jenkins fan-out's {@code buildSh('COMMAND')}, followed there
+     * by the build's own shell text: the shell runs {@link #PROBE} into its standard output (what {@code sh} with
+     * {@code returnStdout} gives back), then points its standard output at the log and runs the build itself, with
+     * {@code -xe} as Pipeline's {@code sh} does. The probe thus measures the very shell that builds (its umask,
+     * variables, JDK, directory), as {@code buildchain build}'s wrapper does in {@link ContainerBuild}, and nothing
+     * the build prints is taken for the probe's output.
+     */
+    public static final String PIPELINE_PREFIX = "#!/bin/sh\n{\n" + PROBE + "} 2>/dev/null\nexec 1>&2\nset -xe\n";
     /** Fields that only the process running buildchain can know; a probe's output may not name them. */
     private static final Set<String> NOT_FROM_PROBE = Set.of(BuildInfo.MANIFEST, BuildInfo.BUILDER, "host", "image",
             "image-digest", "container", "dockerfile-digest", "deps-digest", "git-revision", "git-tree",

@@ -46,6 +46,11 @@ public final class ContainerBuild {
     private static final String WRAPPER = "umask \"$BUILDCHAIN_UMASK\" && cd \"$BUILDCHAIN_SRC\" && { {\n"
             + BuildEnvironment.PROBE + "} 2>/dev/null | while IFS= read -r line; do printf '%s %s\\n' \"$BUILDCHAIN_MARK\" \"$line\"; done; }"
             + " && unset BUILDCHAIN_MARK && exec \"$@\"";
+    /** Where a build with another clock sees this machine's libfaketime (read-only). */
+    private static final String FAKETIME_IN_CONTAINER = "/buildchain-faketime/libfaketime.so.1";
+    /** The glibc loaders whose --list shows whether an image can load libfaketime (x86-64, arm64). */
+    private static final String FAKETIME_CHECK = "for l in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do "
+            + "if [ -e \"$l\" ]; then exec \"$l\" --list " + FAKETIME_IN_CONTAINER + "; fi; done; exit 99";
     /** How much of the build's log may precede and hold the probe's lines. */
     private static final int MAX_PROBE_LOG = 1 << 20;
 
@@ -95,6 +100,46 @@ public final class ContainerBuild {
     }
 
     /**
+     * Why a build in {@code image} cannot be given another clock, or empty when it can: libfaketime, preloaded from
+     * this machine, needs the image's glibc dynamic loader to load it (with its libc and libm), and then moves the
+     * clock of dynamically linked programs only (a static busybox keeps the real one).
+     */
+    public static java.util.Optional<String> whyNoOtherClock(String image, Path log) throws IOException {
+        java.util.Optional<Path> library = faketimeLibrary();
+        if (library.isEmpty()) {
+            return java.util.Optional.of("libfaketime is not installed on this machine (Debian: apt-get install faketime)");
+        }
+        Path answer = Files.createTempFile(log.toAbsolutePath().getParent(), "faketime-check", ".log");
+        try {
+            int exit = Commands.run(List.of("docker", "run", "--rm", "--network", "none", "--cap-drop", "ALL",
+                    "--security-opt", "no-new-privileges", "--entrypoint", "/bin/sh", "--mount", "type=bind,src="
+                    + library.get() + ",dst=" + FAKETIME_IN_CONTAINER + ",readonly", image, "-c", FAKETIME_CHECK),
+                    null, Map.of(), DOCKER_TIMEOUT, answer);
+            String listed = BuildEnvironment.readProbeOutput(answer);
+            Files.writeString(log, "libfaketime check of " + image + " (exit " + exit + "):\n" + listed,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            if (exit == 99) {
+                return java.util.Optional.of("the image has no glibc dynamic loader to preload libfaketime with (a "
+                        + "statically linked image, such as busybox-static, cannot be given another clock)");
+            }
+            if (exit != 0 || listed.contains("not found")) {
+                return java.util.Optional.of("the image's dynamic loader cannot load this machine's libfaketime (its libc "
+                        + "is missing or older; see " + log + ")");
+            }
+            return java.util.Optional.empty();
+        } finally {
+            Files.deleteIfExists(answer);
+        }
+    }
+
+    /** This machine's libfaketime, where Debian's faketime package puts it. */
+    private static java.util.Optional<Path> faketimeLibrary() throws IOException {
+        try (var dirs = Files.list(Path.of("/usr/lib"))) {
+            return dirs.map(dir -> dir.resolve("faketime/libfaketime.so.1")).filter(Files::isRegularFile).findFirst();
+        }
+    }
+
+    /**
      * Builds {@code source} with {@code settings} in {@code work} (created; it holds {@code src/}, {@code meta/} and
      * {@code artifacts/}), appending the build's output to {@code log}, and collects the files matching {@code outputs} into
      * {@code artifacts/} by their base names.
@@ -121,6 +166,9 @@ public final class ContainerBuild {
         }
         int exit;
         if (image == null) {
+            if (settings.clock() != null) {
+                throw new FormatException("another clock is given to container builds only");
+            }
             variables.putAll(Map.of("HOME", meta.resolve("home").toString(), "BUILDCHAIN_SRC", src.toString()));
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "sh"));
             command.addAll(steps.command());
@@ -137,6 +185,15 @@ public final class ContainerBuild {
             if (steps.deps() != null) {
                 command.addAll(List.of("--mount", "type=bind,src=" + steps.deps().toAbsolutePath() + ",dst=" + DEPS
                         + ",readonly"));
+            }
+            if (settings.clock() != null) {
+                // libfaketime moves the clock the build's dynamically linked programs read; the monotonic clock
+                // stays real (a JVM waits on it).
+                command.addAll(List.of("--mount", "type=bind,src=" + faketimeLibrary().orElseThrow(() ->
+                        new BuildchainException("libfaketime is not installed on this machine")) + ",dst="
+                        + FAKETIME_IN_CONTAINER + ",readonly"));
+                variables.putAll(Map.of("LD_PRELOAD", FAKETIME_IN_CONTAINER, "FAKETIME", settings.clock(),
+                        "FAKETIME_DONT_FAKE_MONOTONIC", "1"));
             }
             variables.forEach((key, value) -> command.addAll(List.of("--env", key + "=" + value)));
             command.addAll(List.of(image, "-c", WRAPPER, "sh"));

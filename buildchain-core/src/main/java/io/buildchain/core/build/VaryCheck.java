@@ -37,14 +37,19 @@ public final class VaryCheck {
         }
     }
 
-    /** @param allAtOnce the builds with every variation at once; byVariation is empty when they all agreed */
-    public record Report(int builds, List<Comparison> allAtOnce, List<Comparison> byVariation) {
+    /**
+     * @param varied     what was varied, as the summary names it
+     * @param notVaried  what could or could not be varied and why, one line each (the date: libfaketime)
+     * @param allAtOnce  the builds with every variation at once; byVariation is empty when they all agreed
+     */
+    public record Report(int builds, List<String> varied, List<String> notVaried, List<Comparison> allAtOnce,
+            List<Comparison> byVariation) {
         public boolean reproducible() {
             return allAtOnce.stream().allMatch(c -> c.explanation().isEmpty());
         }
 
         /** "reproducible under TZ, locale, build path; NOT under umask 0077 (…)". */
-        public String summary(List<String> varied) {
+        public String summary() {
             if (reproducible()) {
                 return "reproducible under " + String.join(", ", varied) + " (" + builds + " builds, "
                         + (builds - 1) + " with everything varied at once)";
@@ -76,49 +81,57 @@ public final class VaryCheck {
         ContainerBuild.provide(steps, out.resolve("docker.log"));
         SourceCheckout source = SourceCheckout.fetch(git, rev, Files.createTempDirectory(out, "repository")
                 .resolve("repository.git"));
-        Divergence.Side base = build(source, steps, outputs, reference, out, "reference", host, progress);
-        List<BuildSettings.Variation> variations = reference.variations(otherUser);
+        ContainerBuild.Result first = build(source, steps, outputs, reference, out, "reference", host, progress);
+        Divergence.Side base = side(source, first, "reference");
+        // The date is varied only where libfaketime reaches the build; elsewhere the report says it was not.
+        Optional<String> noOtherClock = ContainerBuild.whyNoOtherClock(first.environment().get("image"),
+                out.resolve("docker.log"));
+        List<String> notVaried = List.of(noOtherClock.map(why -> BuildSettings.DATE + " NOT varied: " + why)
+                .orElse(BuildSettings.DATE + " varied: the clock " + BuildSettings.LATER_CLOCK.substring(1)
+                        + " (397 days 7 hours) ahead with libfaketime, for the image's dynamically linked programs; "
+                        + "statically linked ones read the real clock"));
+        List<BuildSettings.Variation> variations = reference.variations(otherUser, noOtherClock.isEmpty());
         BuildSettings everything = reference;
         for (BuildSettings.Variation variation : variations) {
             everything = variation.apply().apply(everything);
         }
         List<Comparison> allAtOnce = new ArrayList<>();
         for (int i = 1; i < builds; i++) {
-            allAtOnce.add(compare(base, build(source, steps, outputs, everything, out, "varied-" + i, host, progress),
-                    "everything varied", out));
+            String name = "varied-" + i;
+            allAtOnce.add(compare(base, side(source, build(source, steps, outputs, everything, out, name, host,
+                    progress), name), "everything varied", out));
         }
         List<Comparison> byVariation = new ArrayList<>();
         if (allAtOnce.stream().anyMatch(c -> c.explanation().isPresent())) {
             for (BuildSettings.Variation variation : variations) {
-                String name = variation.name().replace(' ', '-');
-                byVariation.add(compare(base, build(source, steps, outputs, variation.apply().apply(reference), out,
-                        "only-" + name, host, progress), variation.name(), out));
+                String name = "only-" + variation.name().replace(' ', '-');
+                byVariation.add(compare(base, side(source, build(source, steps, outputs, variation.apply().apply(reference),
+                        out, name, host, progress), name), variation.name(), out));
             }
-            byVariation.add(compare(base, build(source, steps, outputs, reference, out, "later-run", host, progress),
-                    LATER_RUN, out));
+            byVariation.add(compare(base, side(source, build(source, steps, outputs, reference, out, "later-run", host,
+                    progress), "later-run"), LATER_RUN, out));
         }
         ReleaseBuild.deleteTree(source.repository().getParent());
-        return new Report(builds, allAtOnce, byVariation);
+        List<String> varied = new ArrayList<>(variations.stream().map(BuildSettings.Variation::name).toList());
+        varied.add(LATER_RUN);
+        return new Report(builds, varied, notVaried, allAtOnce, byVariation);
     }
 
-    /** Names of what {@link #run} varies, for the summary of a reproducible result. */
-    public static List<String> varied(BuildSettings reference, String otherUser) {
-        List<String> names = new ArrayList<>(reference.variations(otherUser).stream()
-                .map(BuildSettings.Variation::name).toList());
-        names.add(LATER_RUN);
-        return names;
-    }
-
-    private static Divergence.Side build(SourceCheckout source, ContainerBuild.Steps steps, NameFilter outputs,
+    private static ContainerBuild.Result build(SourceCheckout source, ContainerBuild.Steps steps, NameFilter outputs,
             BuildSettings settings, Path out, String name, String host, PrintWriter progress) throws IOException {
         Path work = out.resolve(name);
         progress.println("building " + name + ": TZ " + settings.tz() + ", umask " + settings.umask() + ", locale "
                 + settings.locale() + ", path " + settings.buildPath() + ", user " + settings.user() + ", hostname "
-                + settings.hostname());
+                + settings.hostname() + (settings.clock() == null ? "" : ", clock " + settings.clock()));
         progress.flush();
         ContainerBuild.Result result = ContainerBuild.build(source, steps, outputs, settings, work,
                 out.resolve(name + ".log"), host);
         ReleaseBuild.deleteTree(work.resolve("src"));
+        return result;
+    }
+
+    private static Divergence.Side side(SourceCheckout source, ContainerBuild.Result result, String name)
+            throws IOException {
         Manifest manifest = TreeHasher.forThisMachine().manifest(result.artifacts(), source.time());
         return new Divergence.Side(name, manifest, Optional.of(result.artifacts()));
     }

@@ -4,10 +4,16 @@ import io.buildchain.core.hash.Digest;
 import io.buildchain.core.quorum.QuorumDecision;
 import io.buildchain.core.quorum.Vote;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The first causes to read when builders disagree: where a dissenting builder's recorded environment differs
@@ -16,6 +22,7 @@ import java.util.Set;
  * the host name, which differs by nature.
  */
 public final class EnvironmentCauses {
+    private static final String IMAGE_DIGEST = "image-digest";
     private static final Map<String, String> NAMES = Map.ofEntries(Map.entry("os", "OS"),
             Map.entry("arch", "architecture"), Map.entry("kernel", "kernel"), Map.entry("jdk-vendor", "JDK vendor"),
             Map.entry("jdk-version", "JDK"), Map.entry("tz", "time zone"), Map.entry("umask", "umask"),
@@ -38,27 +45,78 @@ public final class EnvironmentCauses {
     }
 
     /**
-     * What a build was made from, to show beside its vote: "A: git tree d2b2a97…, image sha256:53f2…, Dockerfile
-     * sha256:…, container docker, measured inside the build: os, umask, …"; empty when its buildinfo names none.
+     * What each build was made from, to show beside its vote, odd image first ({@link #oddImageFirst}): "A: git tree
+     * d2b2a97…, image digest sha256:53f2…, Dockerfile sha256:…, container docker; measured inside the build: os,
+     * umask, …"; a builder whose buildinfo names none of these is left out.
      */
-    public static java.util.Optional<String> provenance(String name, Map<String, String> environment) {
-        List<String> parts = new ArrayList<>();
-        for (String field : List.of("git-tree", "image-digest", "dockerfile-digest", "deps-digest", "container")) {
-            String value = environment.get(field);
-            if (value != null) {
-                parts.add(NAMES.get(field) + " " + value);
+    public static List<String> provenance(List<Builder> builders) {
+        Optional<String> majority = majorityImage(builders.stream().filter(Builder::counts).map(Builder::environment)
+                .toList());
+        List<String> lines = new ArrayList<>();
+        for (Builder builder : oddImageFirst(builders, Builder::environment, Builder::counts)) {
+            Map<String, String> environment = builder.environment();
+            List<String> parts = new ArrayList<>();
+            for (String field : List.of("git-tree", IMAGE_DIGEST, "dockerfile-digest", "deps-digest", "container")) {
+                String value = environment.get(field);
+                if (value != null) {
+                    parts.add(NAMES.get(field) + " " + value
+                            + (field.equals(IMAGE_DIGEST) && oddImage(environment, majority) ? " (not the majority's)" : ""));
+                }
+            }
+            if (!parts.isEmpty()) {
+                String measured = environment.get("measured");
+                lines.add(builder.name() + ": " + String.join(", ", parts) + (measured == null
+                        ? "; every field self-reported" : "; measured inside the build: " + measured.replace(" ", ", ")));
             }
         }
-        if (parts.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        String measured = environment.get("measured");
-        return java.util.Optional.of(name + ": " + String.join(", ", parts) + (measured == null
-                ? "; every field self-reported" : "; measured inside the build: " + measured.replace(" ", ", ")));
+        return lines;
     }
 
-    /** One builder as the explanation sees it: its name, the manifest it signed, its recorded environment. */
-    public record Builder(String name, Digest manifest, Map<String, String> environment) {
+    /**
+     * The image digest most builders recorded (more of them than any other digest), the one an odd builder differs
+     * from; empty when no digest was recorded or two digests tie.
+     */
+    public static Optional<String> majorityImage(Collection<Map<String, String>> environments) {
+        Map<String, Long> counts = environments.stream().map(env -> env.get(IMAGE_DIGEST)).filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        long most = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        List<String> leaders = counts.entrySet().stream().filter(e -> e.getValue() == most).map(Map.Entry::getKey).toList();
+        return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+    }
+
+    /** Whether {@code environment} records an image digest other than the majority's. */
+    public static boolean oddImage(Map<String, String> environment, Optional<String> majority) {
+        String digest = environment.get(IMAGE_DIGEST);
+        return majority.isPresent() && digest != null && !digest.equals(majority.get());
+    }
+
+    /**
+     * The builders in the order to read them (pages, diff, the divergence explanation): first each builder whose
+     * image digest differs from the majority's, the likeliest cause of a disagreement, then the others; each group
+     * in its given order. The majority is that of the builders whose vote counts (trusted, not replayed, one per
+     * key), so keys that count for nothing cannot make an honest builder look odd.
+     */
+    public static <T> List<T> oddImageFirst(List<T> builders, Function<T, Map<String, String>> environment,
+            Predicate<T> counts) {
+        Optional<String> majority = majorityImage(builders.stream().filter(counts).map(environment).toList());
+        List<T> ordered = new ArrayList<>(builders.stream().filter(b -> oddImage(environment.apply(b), majority)).toList());
+        builders.stream().filter(b -> !oddImage(environment.apply(b), majority)).forEach(ordered::add);
+        return ordered;
+    }
+
+    /**
+     * One builder as the explanation sees it: its name, the manifest it signed, its recorded environment, and
+     * whether its vote counts (it then has a say in which image is the majority's).
+     */
+    public record Builder(String name, Digest manifest, Map<String, String> environment, boolean counts) {
+        public Builder(String name, Digest manifest, Map<String, String> environment) {
+            this(name, manifest, environment, true);
+        }
+    }
+
+    /** Whether a vote of this status counts for a manifest (a trusted builder's fresh request, once per key). */
+    public static boolean counts(Vote.Status status) {
+        return status == Vote.Status.AGREE || status == Vote.Status.DISSENT || status == Vote.Status.NO_QUORUM;
     }
 
     /**
@@ -70,7 +128,7 @@ public final class EnvironmentCauses {
         for (Vote vote : decision.votes()) {
             if (vote.manifest() != null && vote.request() != null) {
                 vote.submission().checkedBuildInfo().ifPresent(info -> builders.add(new Builder(
-                        decision.builderName(vote), vote.digest(), info.environment())));
+                        decision.builderName(vote), vote.digest(), info.environment(), counts(vote.status()))));
             }
         }
         return builders;
@@ -90,7 +148,7 @@ public final class EnvironmentCauses {
         List<Builder> base = builders.stream().filter(b -> b.manifest().equals(reference)).toList();
         String others = accepted ? "the agreeing builders" : "the builders of manifest " + reference.base32().substring(0, 12) + "…";
         List<String> lines = new ArrayList<>();
-        for (Builder builder : builders) {
+        for (Builder builder : oddImageFirst(builders, Builder::environment, Builder::counts)) {
             if (builder.manifest().equals(reference)) {
                 continue;
             }

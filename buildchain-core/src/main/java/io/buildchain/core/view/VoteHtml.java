@@ -4,12 +4,17 @@ import static io.buildchain.core.view.ChainPages.escape;
 import static io.buildchain.core.view.ChainPages.shortValue;
 
 import io.buildchain.core.build.BuildInfo;
+import io.buildchain.core.diff.EnvironmentCauses;
 import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.Vote;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** A release's recorded votes as HTML: who voted how, and where the builders' signed environments differ. */
 final class VoteHtml {
@@ -27,8 +32,16 @@ final class VoteHtml {
         Map<String, Map<String, String>> differences = environmentDifferences(evidence);
         body.append("<table class=\"stack\"><thead><tr>").append(operators ? "<th scope=\"col\">Operator</th>" : "")
                 .append("<th scope=\"col\">Builder</th><th scope=\"col\">Vote</th><th scope=\"col\">Key</th>"
-                        + "<th scope=\"col\">Manifest</th><th scope=\"col\">Environment</th></tr></thead><tbody>");
-        for (Evidence.Entry entry : evidence.submissions()) {
+                        + "<th scope=\"col\">Manifest</th><th scope=\"col\">Made from</th>"
+                        + "<th scope=\"col\">Environment</th></tr></thead><tbody>");
+        Map<Evidence.Entry, Map<String, String>> recorded = new IdentityHashMap<>();
+        evidence.submissions().forEach(entry -> recorded.put(entry,
+                entry.checkedBuildInfo().map(BuildInfo::environment).orElse(Map.of())));
+        Predicate<Evidence.Entry> counts = entry -> Arrays.stream(Vote.Status.values())
+                .anyMatch(status -> status.label().equals(entry.status()) && EnvironmentCauses.counts(status));
+        Optional<String> majorityImage = EnvironmentCauses.majorityImage(evidence.submissions().stream().filter(counts)
+                .map(recorded::get).toList());
+        for (Evidence.Entry entry : EnvironmentCauses.oddImageFirst(evidence.submissions(), recorded::get, counts)) {
             String css = "agree".equals(entry.status()) ? "agree" : "dissent";
             body.append("<tr>");
             if (operators) {
@@ -41,10 +54,28 @@ final class VoteHtml {
                     .append("</td><td data-label=\"Key\">").append(entry.key() == null ? "" : shortValue(entry.key()))
                     .append("</td><td data-label=\"Manifest\">")
                     .append(entry.manifest() == null ? "" : shortValue(entry.manifest()))
+                    .append("</td><td data-label=\"Made from\">").append(madeFrom(recorded.get(entry), majorityImage))
                     .append("</td><td data-label=\"Environment\">").append(environment(entry, differences))
                     .append("</td></tr>");
         }
         body.append("</tbody></table>");
+    }
+
+    /** The git tree and image digest a builder's signed buildinfo records; an image not the majority's says so. */
+    private static String madeFrom(Map<String, String> environment, Optional<String> majorityImage) {
+        List<String> parts = new ArrayList<>();
+        if (environment.containsKey("git-tree")) {
+            parts.add("tree " + shortValue(environment.get("git-tree")));
+        }
+        if (environment.containsKey("image-digest")) {
+            parts.add("image " + shortValue(environment.get("image-digest"))
+                    + (EnvironmentCauses.oddImage(environment, majorityImage)
+                    ? " <strong class=\"dissent\">not the majority's image</strong>" : ""));
+        }
+        if (environment.containsKey("dockerfile-digest")) {
+            parts.add("Dockerfile " + shortValue(environment.get("dockerfile-digest")));
+        }
+        return parts.isEmpty() ? "<span class=\"muted\">not recorded</span>" : String.join("<br>", parts);
     }
 
     /** The environment settings whose recorded values are not the same for every builder: setting, builder, value. */

@@ -79,4 +79,25 @@ class BuildEnvironmentTest {
         assertThatThrownBy(() -> BuildEnvironment.fromProbe("os " + "x".repeat(5000), Map.of(), "a"))
                 .hasMessageContaining("at most 4096 bytes");
     }
+
+    /**
+     * The Jenkins fan-out's buildSh('COMMAND'): the probe runs in the shell that then builds, so a umask or variable
+     * the shell was started with is the build's; the build's output (even a line that looks like the probe's) goes
+     * to the log, never into what the step returns as the probe's output.
+     */
+    @Test
+    void thePipelineScriptMeasuresTheShellThatBuildsAndKeepsTheBuildsOutputOut() throws Exception {
+        Path script = dir.resolve("script.sh");
+        Files.writeString(script, BuildEnvironment.PIPELINE_PREFIX + "echo umask 0022\ntouch made\necho built >&2\n");
+        Process shell = new ProcessBuilder("sh", "-c", "umask 0077 && TZ=Pacific/Apia exec sh \"$0\"", script.toString())
+                .directory(dir.toFile()).redirectError(dir.resolve("log").toFile()).start();
+        String returned = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS) && shell.exitValue() == 0).isTrue();
+        Map<String, String> env = BuildEnvironment.fromProbe(returned, Map.of(), "agent");
+        assertThat(env).containsEntry("umask", "0077").containsEntry("tz", "Pacific/Apia")
+                .containsEntry("build-path", dir.toRealPath().toString());
+        assertThat(Files.readString(dir.resolve("log"))).contains("umask 0022", "built", "+ touch made");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("made"))).isEqualTo(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
 }

@@ -11,9 +11,9 @@ class BuildSettingsTest {
     @Test
     void eachVariationChangesOneThingAwayFromTheReference() {
         BuildSettings reference = BuildSettings.reference("1000:1000");
-        List<BuildSettings.Variation> variations = reference.variations("2000:2000");
+        List<BuildSettings.Variation> variations = reference.variations("2000:2000", true);
         assertThat(variations).extracting(BuildSettings.Variation::name)
-                .containsExactly("TZ", "umask 0077", "locale", "build path", "hostname", "user");
+                .containsExactly("TZ", "umask 0077", "locale", "build path", "hostname", "user", "date");
         for (BuildSettings.Variation variation : variations) {
             BuildSettings varied = variation.apply().apply(reference);
             int changed = 0;
@@ -23,9 +23,10 @@ class BuildSettingsTest {
             changed += varied.buildPath().equals(reference.buildPath()) ? 0 : 1;
             changed += varied.user().equals(reference.user()) ? 0 : 1;
             changed += varied.hostname().equals(reference.hostname()) ? 0 : 1;
+            changed += java.util.Objects.equals(varied.clock(), reference.clock()) ? 0 : 1;
             assertThat(changed).as(variation.name()).isEqualTo(1);
         }
-        assertThat(reference.variations(null)).extracting(BuildSettings.Variation::name).doesNotContain("user");
+        assertThat(reference.variations(null, false)).extracting(BuildSettings.Variation::name).doesNotContain("user", "date");
     }
 
     @Test

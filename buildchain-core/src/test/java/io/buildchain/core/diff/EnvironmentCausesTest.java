@@ -45,4 +45,36 @@ class EnvironmentCausesTest {
                 new EnvironmentCauses.Builder("z", ODD, Map.of("image-digest", b))), GOOD, true)).singleElement()
                 .asString().startsWith("builder z ran image digest " + b);
     }
+
+    /** One rule for pages, diff and the explanation: the builder whose image is not the majority's comes first. */
+    @Test
+    void theBuilderWithTheOddImageIsNamedFirstAndATieReordersNothing() {
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        List<EnvironmentCauses.Builder> builders = List.of(
+                new EnvironmentCauses.Builder("x", GOOD, Map.of("image-digest", a, "git-tree", "t1")),
+                new EnvironmentCauses.Builder("y", ODD, Map.of("tz", "UTC")),
+                new EnvironmentCauses.Builder("z", ODD, Map.of("image-digest", b, "git-tree", "t1")),
+                new EnvironmentCauses.Builder("w", GOOD, Map.of("image-digest", a, "git-tree", "t1")));
+        assertThat(EnvironmentCauses.oddImageFirst(builders, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).extracting(EnvironmentCauses.Builder::name)
+                .containsExactly("z", "x", "y", "w");
+        assertThat(EnvironmentCauses.provenance(builders)).containsExactly(
+                "z: git tree t1, image digest " + b + " (not the majority's); every field self-reported",
+                "x: git tree t1, image digest " + a + "; every field self-reported",
+                "w: git tree t1, image digest " + a + "; every field self-reported");
+        // Two builders, two images: no majority, nobody is odd, the order stays.
+        List<EnvironmentCauses.Builder> two = List.of(builders.get(0), builders.get(2));
+        assertThat(EnvironmentCauses.majorityImage(List.of(Map.of("image-digest", a), Map.of("image-digest", b)))).isEmpty();
+        assertThat(EnvironmentCauses.oddImageFirst(two, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).isEqualTo(two);
+        // Keys whose votes count for nothing (untrusted, replayed) cannot outvote the counted builders' image.
+        List<EnvironmentCauses.Builder> swayed = new java.util.ArrayList<>(builders);
+        for (String name : List.of("u1", "u2", "u3")) {
+            swayed.add(new EnvironmentCauses.Builder(name, ODD, Map.of("image-digest", b), false));
+        }
+        assertThat(EnvironmentCauses.oddImageFirst(swayed, EnvironmentCauses.Builder::environment,
+                EnvironmentCauses.Builder::counts)).extracting(EnvironmentCauses.Builder::name)
+                .startsWith("z", "u1", "u2", "u3", "x");
+    }
 }

@@ -161,4 +161,34 @@ class ReleasePagesTest {
         inbox.consume("proj", "main", inbox.pending("proj", "main"));
         assertThat(pages(routes, "submissions/")).doesNotContain("id=\"branch-proj-main\"").contains("branch-proj-next");
     }
+    /**
+     * The issue: the release page showed no image digest or git tree beside the votes, and a builder whose image
+     * differed from the others' was listed wherever its submission happened to fall.
+     */
+    @Test
+    void eachVoteShowsItsTreeAndImageAndTheOddImageIsNamedFirst() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        String tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        String usual = "sha256:" + "1".repeat(64);
+        String odd = "sha256:" + "9".repeat(64);
+        List<Submission> round = new java.util.ArrayList<>();
+        for (Submission s : net.round("r1", List.of("b"))) {
+            round.add(net.withBuildInfo(s, s.source(), Map.of("image", "jdk@" + (s.source().equals("b") ? odd : usual),
+                    "image-digest", s.source().equals("b") ? odd : usual, "git-tree", tree)));
+        }
+        Publisher.Result result = net.publisher().publish(new Publisher.Release("proj", "main", 2, net.trusted(), round,
+                Optional.empty()));
+        StoreRoutes routes = new StoreRoutes(net.store, new ChainPages("/", "http://s/"));
+        String page = pages(routes, "chain/proj/main/" + result.block().signatureBase32());
+        int vote = page.indexOf("<td data-label=\"Vote\"");
+        String votes = page.substring(page.lastIndexOf("<table", vote), page.indexOf("</table>", vote));
+        List<String> rows = Pattern.compile("<td data-label=\"Builder\">([^<]*)</td>").matcher(votes).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(rows).containsExactly("b", "a", "c");
+        assertThat(votes).contains("<th scope=\"col\">Made from</th>", "title=\"" + tree + "\"",
+                "title=\"" + odd + "\"", "title=\"" + usual + "\"");
+        String rowOfB = votes.substring(votes.indexOf("<tbody>"), votes.indexOf("</tr>", votes.indexOf("<tbody>")));
+        assertThat(rowOfB).contains(odd, "not the majority's image").doesNotContain(usual);
+        assertThat(votes.substring(votes.indexOf(">a<"))).doesNotContain("not the majority's image");
+    }
 }

@@ -2,20 +2,21 @@ package io.buildchain.jenkins.pipeline
 
 /**
  * The fan-out behind buildchainBuild: composes existing steps and decides nothing. The agents come from the
- * buildchainAgents step (AgentChoice in core); the environment probe and the variable names are core's
- * BuildEnvironment constants, handed in by BuildchainBuildVariable (a sandboxed script may not read Java fields).
+ * buildchainAgents step (AgentChoice in core); the script that measures the environment in the build's own shell
+ * (BuildEnvironment.PIPELINE_PREFIX, core's probe) and the variable names are core's BuildEnvironment constants,
+ * handed in by BuildchainBuildVariable (a sandboxed script may not read Java fields).
  */
 class BuildchainBuild implements Serializable {
     private static final long serialVersionUID = 1L
     private final org.jenkinsci.plugins.workflow.cps.CpsScript script
-    private final String probe
+    private final String pipelinePrefix
     private final String imageVariable
     private final String probeVariable
 
-    BuildchainBuild(org.jenkinsci.plugins.workflow.cps.CpsScript script, String probe, String imageVariable,
+    BuildchainBuild(org.jenkinsci.plugins.workflow.cps.CpsScript script, String pipelinePrefix, String imageVariable,
             String probeVariable) {
         this.script = script
-        this.probe = probe
+        this.pipelinePrefix = pipelinePrefix
         this.imageVariable = imageVariable
         this.probeVariable = probeVariable
     }
@@ -48,21 +49,39 @@ class BuildchainBuild implements Serializable {
                         String run = resolved[0]
                         String recorded = resolved[1]
                         script.docker.image(run).inside {
-                            // Observed inside the container, where the build runs: its JDK is not the agent's. The
-                            // shebang keeps the sh step from tracing every line of the probe into the log.
-                            String observed = withJdkNone(script.sh(script: "#!/bin/sh\n" + probe,
-                                    returnStdout: true))
-                            script.withEnv(["${imageVariable}=${recorded}", "${probeVariable}=${observed}"]) {
-                                body()
+                            script.withEnv(["${imageVariable}=${recorded}"]) {
+                                runBody(body)
                             }
                         }
                     } else {
-                        body()
+                        runBody(body)
                     }
                 }
             }
         }
         script.parallel(branches)
+    }
+
+    /**
+     * The body, handed one closure (buildSh in the docs): buildSh('COMMAND') { after } runs COMMAND in one shell right
+     * after core's probe, so the environment measured (umask, TZ, JDK, directory) is that of the shell that builds,
+     * inside the container when there is one; after (buildchainManifest) then runs with it. A body that builds with
+     * plain sh steps is warned that its buildinfo is self-reported by the agent.
+     */
+    private void runBody(Closure body) {
+        List<String> measured = []
+        body.call({ String command, Closure after ->
+            String observed = withJdkNone(script.sh(script: pipelinePrefix + command, returnStdout: true))
+            measured << command
+            script.withEnv(["${probeVariable}=${observed}"]) {
+                after()
+            }
+        })
+        if (measured.isEmpty()) {
+            script.echo("buildchainBuild: warning: the body called no buildSh('COMMAND') { buildchainManifest ... }, "
+                    + "so its buildinfo is self-reported by the agent after the build, not measured in the build's own "
+                    + "shell")
+        }
     }
 
     /** An image without java says so ("none") rather than leaving the JDK out of its buildinfo unsaid. */
