@@ -546,7 +546,9 @@ public final class ChainPages {
                     .append("</a></li>");
         }
         body.append("</ul>");
-        if (!inToto.contains(InTotoExport.LAYOUT) || !inToto.contains(InTotoExport.LAYOUT_KEY)) {
+        // Commands need the store's absolute address: curl reads a relative one's first segment as a host name.
+        if (!inToto.contains(InTotoExport.LAYOUT) || !inToto.contains(InTotoExport.LAYOUT_KEY)
+                || !(storeUrl.startsWith("https://") || storeUrl.startsWith("http://"))) {
             body.append("</section>");
             return;
         }

@@ -253,8 +253,8 @@ class ReleaseAttestationsTest {
     void intoTheStoreOnlyTheLayoutOfTheStoresRoot() throws Exception {
         Network net = new Network(dir, "a");
         Built a = build(net, "a", "same");
-        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(a.submission()),
-                Optional.empty()));
+        Publisher.Result published = net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(),
+                List.of(a.submission()), Optional.empty()));
         SigningKey root = SigningKey.generate(Network.RANDOM);
         SigningKey other = SigningKey.generate(Network.RANDOM);
         Instant later = Instant.now().plusSeconds(3600);
@@ -271,6 +271,18 @@ class ReleaseAttestationsTest {
         InTotoExport.intoStore(net.store, "proj", "main", Optional.empty(), byRoot, root.publicKey());
         assertThat(inToto.resolve(InTotoExport.LAYOUT)).hasBinaryContent(byRoot);
         assertThat(inToto.resolve(InTotoExport.LAYOUT_KEY)).hasBinaryContent(InTotoExport.layoutKey(root.publicKey()));
+
+        // The page's commands fetch the layout but make its key from the user's root.pub; and a store known only by
+        // a relative address (Jenkins without its root URL) gets no commands: curl would read "job/…" as a host name.
+        String release = "chain/proj/main/" + published.block().signatureBase32();
+        String page = ((StoreRoutes.Page) new StoreRoutes(net.store, new ChainPages("/", "https://store.example/"))
+                .resolve(release)).body();
+        assertThat(page).contains("curl -fsS -o root.layout", "root.pub", "in-toto-verify")
+                .doesNotContain("curl -fsS -o layout-key.pub");
+        String relative = ((StoreRoutes.Page) new StoreRoutes(net.store, new ChainPages("/job/x/buildchain/",
+                "job/x/buildchain/")).resolve(release)).body();
+        assertThat(relative).contains("in-toto and SLSA", "href=\"/job/x/buildchain/release/")
+                .doesNotContain("curl", "in-toto-verify");
     }
 
     /**
