@@ -337,28 +337,50 @@ class InTotoIT {
                     .doesNotContain(prefixOf("c"));
             assertThat(get(url + inTotoDir.substring(1) + "root.layout"))
                     .isEqualTo(Files.readString(dir.resolve("served.layout")));
-            Matcher pre = Pattern.compile("<section class=\"in-toto\">.*?<pre>(.*?)</pre>", Pattern.DOTALL).matcher(page);
-            assertThat(pre.find()).isTrue();
-            String commands = pre.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                    .replace("&#39;", "'").replace("&amp;", "&");
-            // The user's side: only sh, curl and in-toto, in an empty directory.
-            Path user = Files.createDirectories(dir.resolve("user"));
-            Process sh = new ProcessBuilder("sh", "-e", "-c", commands).directory(user.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            String output = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(sh.waitFor(120, TimeUnit.SECONDS)).as("the page's commands finish").isTrue();
-            assertThat(sh.exitValue()).as(commands + "\n" + output).isZero();
-            assertThat(user.resolve("hello-1.0-in-toto/files/docs/naïve \"quoted\" name.txt")).hasContent("text\n");
+            // The user's side: only sh, coreutils, curl and in-toto, in a directory with the root key they pin.
+            Verify accepted = runPageCommands(page, "user");
+            assertThat(accepted.exit()).as(accepted.output()).isZero();
+            assertThat(dir.resolve("user/hello-1.0-in-toto/files/docs/naïve \"quoted\" name.txt")).hasContent("text\n");
+            assertThat(Json.MAPPER.readTree(dir.resolve("user/hello-1.0-in-toto/layout-key.pub").toFile()))
+                    .isEqualTo(Json.MAPPER.readTree(get(url + inTotoDir.substring(1) + "layout-key.pub")));
 
             // A file served changed under the user (a mirror's): the same verifier refuses it.
-            Files.writeString(user.resolve("hello-1.0-in-toto/files/hello-1.0.jar"), "a mirror's jar");
+            Files.writeString(dir.resolve("user/hello-1.0-in-toto/files/hello-1.0.jar"), "a mirror's jar");
             Verify refused = inTotoVerify("user/hello-1.0-in-toto");
             assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
             assertThat(refused.output()).contains("BadReturnValueError");
+
+            // A mirror serving its own root's layout and key (here: the same tool, its own root key) is refused by
+            // the page's commands: they make layout-key.pub from the user's root.pub, not from what is served.
+            ok("root", "init", "--out", "mirror-root.key", "--pub-out", "mirror-root.pub");
+            ok("root", "in-toto-layout", "--root-key", "mirror-root.key", "--trust", "trusted", "-p", "hello", "-b",
+                    "main", "--quorum", "2", "--product", "hello-*.jar", "--product", "docs/*", "--product",
+                    ".buildchain/release.json", "--expires", Instant.now().plusSeconds(86400).toString(), "--out",
+                    "mirror.layout");
+            ok("export", "in-toto", "--store", "store", "-p", "hello", "-b", "main", "--layout", "mirror.layout",
+                    "--root", "mirror-root.pub", "--to-store");
+            Verify mirrored = runPageCommands(get(url + "chain/hello/main/release/1.0"), "user-of-mirror");
+            assertThat(mirrored.exit()).as(mirrored.output()).isNotZero();
+            assertThat(mirrored.output()).contains("SignatureVerificationError");
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Runs the in-toto commands of a release page with sh -e in a new directory {@code user} holding root.pub. */
+    static Verify runPageCommands(String page, String user) throws Exception {
+        Matcher pre = Pattern.compile("<section class=\"in-toto\">.*?<pre>(.*?)</pre>", Pattern.DOTALL).matcher(page);
+        assertThat(pre.find()).as(page).isTrue();
+        String commands = pre.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+        Path home = Files.createDirectories(dir.resolve(user));
+        Files.copy(dir.resolve("root.pub"), home.resolve("root.pub"));
+        Process sh = new ProcessBuilder("sh", "-e", "-c", commands).directory(home.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String output = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sh.waitFor(120, TimeUnit.SECONDS)).as("the page's commands finish").isTrue();
+        return new Verify(sh.exitValue(), commands + "\n" + output);
     }
 
     /** in-toto's name for a builder's link: its keyid's first 8 hex digits. */

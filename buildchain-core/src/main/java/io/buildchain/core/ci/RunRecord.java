@@ -1,5 +1,6 @@
 package io.buildchain.core.ci;
 
+import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.build.SignedBuildInfo;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -148,12 +150,20 @@ public final class RunRecord {
         attestations.writeBeside(staged.resolve(REQUEST));
     }
 
-    /** The in-toto attestations recorded with this run's submissions, keyed by {@code ReleaseAttestations.requestKey}. */
-    public Map<String, BuilderAttestations> attestations() throws IOException {
+    /**
+     * The in-toto attestations recorded with this run's submissions, keyed by {@code ReleaseAttestations.requestKey}.
+     * Read after the block is signed, so a pair that does not read (one file of two, one over the bound) is left out
+     * with a line to {@code report}, as one that does not hold is: evidence outside the vote never fails a release.
+     */
+    public Map<String, BuilderAttestations> attestations(Consumer<String> report) throws IOException {
         Map<String, BuilderAttestations> byRequest = new HashMap<>();
         for (Entry entry : entries()) {
-            BuilderAttestations.readBeside(dir.resolve("submissions").resolve(entry.id()).resolve(REQUEST))
-                    .ifPresent(a -> byRequest.put(ReleaseAttestations.requestKey(entry.request().bytes()), a));
+            try {
+                BuilderAttestations.readBeside(dir.resolve("submissions").resolve(entry.id()).resolve(REQUEST))
+                        .ifPresent(a -> byRequest.put(ReleaseAttestations.requestKey(entry.request().bytes()), a));
+            } catch (BuildchainException e) {
+                report.accept("in-toto: left out: " + e.getMessage());
+            }
         }
         return byRequest;
     }

@@ -7,6 +7,7 @@ import io.buildchain.core.build.SignedBuildInfo;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.manifest.Manifest;
+import io.buildchain.core.root.KeyHistory;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.FileTrees;
@@ -88,6 +89,12 @@ public final class InTotoExport {
      */
     public static Result intoStore(Store store, String project, String branch, Optional<String> version,
             byte[] layoutJson, PublicKey owner) throws IOException {
+        // The layout-key.pub served beside it must be the key users pin: a certified store's root, no other.
+        Optional<PublicKey> root = new StoreView(store).keyHistory().flatMap(KeyHistory::root);
+        if (root.isPresent() && !root.get().equals(owner)) {
+            throw new FormatException("--root " + owner + ": not this store's root key " + root.get()
+                    + ", which its users pin");
+        }
         SignedMetadata layout = Layout.check(layoutJson, owner, project, branch, "layout");
         ReleaseView release = find(store, project, branch, version);
         Manifest manifest = release.manifest();

@@ -546,19 +546,27 @@ public final class ChainPages {
                     .append("</a></li>");
         }
         body.append("</ul>");
-        if (!inToto.contains(InTotoExport.LAYOUT) || !inToto.contains(InTotoExport.LAYOUT_KEY)) {
+        // Commands need the store's absolute address: curl reads a relative one's first segment as a host name.
+        if (!inToto.contains(InTotoExport.LAYOUT) || !inToto.contains(InTotoExport.LAYOUT_KEY)
+                || !(storeUrl.startsWith("https://") || storeUrl.startsWith("http://"))) {
             body.append("</section>");
             return;
         }
         String store = storeUrl.endsWith("/") ? storeUrl : storeUrl + "/";
         String target = release.project() + (release.record() == null ? "" : "-" + release.record().version())
                 + "-in-toto";
-        body.append("<p>Check it with in-toto alone: <code>").append(InTotoExport.LAYOUT_KEY).append("</code> must hold "
-                + "the root key you pin (<code>buildchain export in-toto --root</code> writes it from yours).</p><pre>");
-        StringBuilder commands = new StringBuilder("mkdir -p " + shellWord(target) + "/files && cd " + shellWord(target)
-                + "\n");
+        body.append("<p>Check it with in-toto alone, in a directory holding <code>root.pub</code>: the root key you "
+                + "pin (base32, as <code>--pub-out</code> writes it), from the project through a channel you trust. "
+                + "The commands make <code>").append(InTotoExport.LAYOUT_KEY).append("</code> from it and do not "
+                + "fetch this store's: a mirror could serve its own layout with its own key.</p><pre>");
+        StringBuilder commands = new StringBuilder("mkdir -p " + shellWord(target + "/" + InTotoExport.FILES) + "\n")
+                .append(LAYOUT_KEY_FROM_ROOT_PUB).append(" > ").append(shellWord(target + "/" + InTotoExport.LAYOUT_KEY))
+                .append("\ncd ").append(shellWord(target)).append('\n');
         for (String name : inToto) {
-            commands.append("curl -fsS -o ").append(name).append(' ').append(shellWord(store + dir + name)).append('\n');
+            if (!name.equals(InTotoExport.LAYOUT_KEY)) {
+                commands.append("curl -fsS -o ").append(name).append(' ').append(shellWord(store + dir + name))
+                        .append('\n');
+            }
         }
         for (ReleaseView.FileView file : release.files()) {
             commands.append("curl -fsS --create-dirs -o ").append(shellWord(InTotoExport.FILES + "/" + file.name()))
@@ -570,6 +578,14 @@ public final class ChainPages {
                 .append(" --key-types ed25519 --link-dir ").append(Layout.LINK_DIR_FROM_FILES);
         body.append(escape(commands.toString())).append("</pre></section>");
     }
+
+    /**
+     * A shell command printing the in-toto key file (securesystemslib's JSON, as {@code InTotoExport} writes it) of
+     * the base32 key in {@code root.pub}, with coreutils only: base32 wants the padding buildchain leaves out.
+     */
+    static final String LAYOUT_KEY_FROM_ROOT_PUB = "printf '{\"keytype\":\"ed25519\",\"scheme\":\"ed25519\","
+            + "\"keyid_hash_algorithms\":[\"sha256\",\"sha512\"],\"keyval\":{\"public\":\"%s\"}}' "
+            + "\"$(printf '%s====' \"$(cut -d ' ' -f 1 root.pub)\" | base32 -d | od -An -v -tx1 | tr -d ' \\n')\"";
 
     /** One word for a POSIX shell, whatever it holds. */
     static String shellWord(String value) {

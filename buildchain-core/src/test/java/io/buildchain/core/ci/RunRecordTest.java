@@ -3,10 +3,13 @@ package io.buildchain.core.ci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.buildchain.core.intoto.BuilderAttestations;
+import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.testing.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +119,34 @@ class RunRecordTest {
         Submission recorded = run.entries().get(0).submission();
         assertThat(recorded.checkedBuildInfo().orElseThrow().environment()).containsEntry("host", "agent-a");
         assertThat(run.entries()).hasSize(1);
+    }
+
+    /**
+     * buildchainPublish reads the run's in-toto attestations after the block is signed: a pair that does not read
+     * (one file of two, as a controller stopped between the two writes leaves it; one over the bound) is left out
+     * with a line, and never fails the step after the release is published.
+     */
+    @Test
+    void anAttestationPairThatDoesNotReadIsLeftOutWithALine() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        RunRecord run = new RunRecord(dir.resolve("run"));
+        for (Submission s : net.round("r1", List.of())) {
+            run.reserve(s.source());
+            run.recordAttestations(s.source(), new BuilderAttestations(("link " + s.source()).getBytes(),
+                    ("provenance " + s.source()).getBytes()));
+            run.record(s.source(), "agent-" + s.source(), s.manifest(), s.request());
+        }
+        Files.delete(dir.resolve("run/submissions/a/request.provenance.json"));
+        try (var big = java.nio.channels.FileChannel.open(dir.resolve("run/submissions/b/request.link"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[1]), BuilderAttestations.MAX_BYTES);
+        }
+        List<String> reported = new ArrayList<>();
+        var read = run.attestations(reported::add);
+        assertThat(read).containsOnlyKeys(ReleaseAttestations.requestKey(run.find("c").request().bytes()));
+        assertThat(reported).hasSize(2).allMatch(line -> line.startsWith("in-toto: left out: "));
+        assertThat(reported.get(0)).contains("submissions/a/request", "go together");
+        assertThat(reported.get(1)).contains("submissions/b/request.link", "larger than");
     }
 
     /**

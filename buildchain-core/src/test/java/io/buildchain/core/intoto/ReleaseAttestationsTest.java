@@ -13,6 +13,9 @@ import io.buildchain.core.manifest.TreeHasher;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.release.ReleaseRecord;
+import io.buildchain.core.root.RootCeremony;
+import io.buildchain.core.root.RootStatements;
+import io.buildchain.core.verify.StoreReader;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.view.ChainPages;
 import io.buildchain.core.view.StoreRoutes;
@@ -240,6 +243,46 @@ class ReleaseAttestationsTest {
         byte[] layout = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, root).toJson();
         assertThat(InTotoExport.export(net.store, "proj", "main", Optional.empty(), layout, root.publicKey(),
                 dir.resolve("export")).builders()).isEmpty();
+    }
+
+    /**
+     * A store whose root is certified serves only a layout signed by that root: the layout-key.pub beside it is the
+     * key its users pin, never another one an operator passed as --root by mistake.
+     */
+    @Test
+    void intoTheStoreOnlyTheLayoutOfTheStoresRoot() throws Exception {
+        Network net = new Network(dir, "a");
+        Built a = build(net, "a", "same");
+        Publisher.Result published = net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(),
+                List.of(a.submission()), Optional.empty()));
+        SigningKey root = SigningKey.generate(Network.RANDOM);
+        SigningKey other = SigningKey.generate(Network.RANDOM);
+        Instant later = Instant.now().plusSeconds(3600);
+        RootStatements.add(net.store, List.of(RootCeremony.certify(root, net.signerKey.publicKey(),
+                StoreReader.of(net.store.root()))));
+        byte[] byOther = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, other).toJson();
+        assertThatThrownBy(() -> InTotoExport.intoStore(net.store, "proj", "main", Optional.empty(), byOther,
+                other.publicKey())).isInstanceOf(FormatException.class)
+                .hasMessage("--root " + other.publicKey() + ": not this store's root key " + root.publicKey()
+                        + ", which its users pin");
+        Path inToto = ReleaseAttestations.dir(net.store, a.manifest().digest());
+        assertThat(inToto.resolve(InTotoExport.LAYOUT)).doesNotExist();
+        byte[] byRoot = Layout.sign("proj", "main", 1, net.trusted(), List.of("*"), later, root).toJson();
+        InTotoExport.intoStore(net.store, "proj", "main", Optional.empty(), byRoot, root.publicKey());
+        assertThat(inToto.resolve(InTotoExport.LAYOUT)).hasBinaryContent(byRoot);
+        assertThat(inToto.resolve(InTotoExport.LAYOUT_KEY)).hasBinaryContent(InTotoExport.layoutKey(root.publicKey()));
+
+        // The page's commands fetch the layout but make its key from the user's root.pub; and a store known only by
+        // a relative address (Jenkins without its root URL) gets no commands: curl would read "job/…" as a host name.
+        String release = "chain/proj/main/" + published.block().signatureBase32();
+        String page = ((StoreRoutes.Page) new StoreRoutes(net.store, new ChainPages("/", "https://store.example/"))
+                .resolve(release)).body();
+        assertThat(page).contains("curl -fsS -o root.layout", "root.pub", "in-toto-verify")
+                .doesNotContain("curl -fsS -o layout-key.pub");
+        String relative = ((StoreRoutes.Page) new StoreRoutes(net.store, new ChainPages("/job/x/buildchain/",
+                "job/x/buildchain/")).resolve(release)).body();
+        assertThat(relative).contains("in-toto and SLSA", "href=\"/job/x/buildchain/release/")
+                .doesNotContain("curl", "in-toto-verify");
     }
 
     /**

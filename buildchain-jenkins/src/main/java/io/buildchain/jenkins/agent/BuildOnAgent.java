@@ -87,9 +87,13 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
             return new SignedBuildInfo(buildinfo, buildinfoSignature);
         }
 
-        /** The in-toto link and SLSA provenance signed on the agent, when asked ({@link #withInToto}). */
+        /**
+         * The in-toto link and SLSA provenance signed on the agent, when asked ({@link #withInToto}); none unless the
+         * agent sent both (the reply is the agent's word: one of two is no pair).
+         */
         public Optional<BuilderAttestations> attestations() {
-            return link == null ? Optional.empty() : Optional.of(new BuilderAttestations(link, provenance));
+            return link == null || provenance == null ? Optional.empty()
+                    : Optional.of(new BuilderAttestations(link, provenance));
         }
 
         /** Whether this build created the agent's builder key (it must be trusted before it counts). */

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import jenkins.model.Jenkins;
 import jenkins.util.BuildListenerAdapter;
 import hudson.util.FormValidation;
@@ -190,8 +191,8 @@ public class PublishStep extends Step {
             Block block = result.block();
             record.recordRelease(project, branch, block);
             // As 'buildchain publish': the agreeing builders' in-toto links and provenance, outside the vote.
-            ReleaseAttestations.record(store, result.decision(), record.attestations(),
-                    line -> listener.getLogger().println("buildchain: " + line))
+            Consumer<String> report = line -> listener.getLogger().println("buildchain: " + line);
+            ReleaseAttestations.record(store, result.decision(), record.attestations(report), report)
                     .forEach(path -> listener.getLogger().println("buildchain: in-toto: " + path));
             archive(run, listener, store, block);
             record.dropFiles();

@@ -3,6 +3,7 @@ package io.buildchain.jenkins.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.ci.RunRecord;
@@ -66,7 +67,7 @@ class InTotoOnAgentTest {
             record.recordAttestations(agent, attestations);
             record.record(agent, agent, built.manifest(), built.request(), Optional.of(built.buildinfo()));
         }
-        assertThat(record.attestations()).hasSize(3);
+        assertThat(record.attestations(line -> { })).hasSize(3);
 
         Store store = Store.open(dir.resolve("store"));
         Publisher publisher = new Publisher(store, new LocalSigner(SigningKey.generate(new SecureRandom()),
@@ -75,7 +76,7 @@ class InTotoOnAgentTest {
         Publisher.Result result = publisher.publish(new Publisher.Release("hello", "main", 2, KeyList.of(trusted),
                 submissions, Optional.of(dir.resolve("linux-a/workspace/dist"))));
         List<String> reported = new ArrayList<>();
-        List<Path> kept = ReleaseAttestations.record(store, result.decision(), record.attestations(), reported::add);
+        List<Path> kept = ReleaseAttestations.record(store, result.decision(), record.attestations(reported::add), reported::add);
         assertThat(reported).isEmpty();
         // linux-a and linux-b agreed: their links and provenance are kept; linux-c's dissenting ones are not.
         assertThat(kept.stream().map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(
@@ -92,6 +93,17 @@ class InTotoOnAgentTest {
         BuildOnAgent.Reply next = build("agent", "same", true, REVISION);
         assertThat(SignedRequest.decode(next.request(), "r").counter())
                 .isEqualTo(SignedRequest.decode(first.request(), "r").counter() + 1);
+    }
+
+    /** An agent (malicious or broken) that replies with a link and no provenance: none, not a NullPointerException. */
+    @Test
+    void aReplyWithOnlyOneOfTheTwoCarriesNoAttestations() throws Exception {
+        for (boolean linkOnly : List.of(true, false)) {
+            BuildOnAgent.Reply reply = AgentCallablesTest.overTheChannel(new BuildOnAgent.Reply(new BuildNode.Output(
+                    new byte[0], new byte[0], "key", "digest", 0, false, new byte[0], new byte[0],
+                    linkOnly ? "link".getBytes() : null, linkOnly ? null : "provenance".getBytes())));
+            assertThat(reply.attestations()).isEmpty();
+        }
     }
 
     static PublicKey key(Map<PublicKey, String> trusted, String agent) {
