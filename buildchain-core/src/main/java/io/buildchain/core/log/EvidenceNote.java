@@ -1,12 +1,8 @@
 package io.buildchain.core.log;
 
-import io.buildchain.core.FormatException;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.hash.Digest;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,37 +23,20 @@ import java.util.regex.Pattern;
  * — buildchain.io/evidence/SIGNER_KEY SIGNATURE_BASE64
  * </pre>
  * The requests each release counted are in a second note beside it ({@link CountedNote}): this one keeps its format.
+ *
+ * @param size the tree size of the log the note is for
+ * @param evidence the evidence digest of each release block it names, by counter
  */
-public final class EvidenceNote {
+public record EvidenceNote(long size, byte[] root, Map<String, Digest> evidence) {
     public static final String FILE = "evidence";
     /** About 180 bytes a release: room for some 90 000 releases. */
     public static final int MAX_BYTES = 16 << 20;
-    private static final Pattern ENTRY = Pattern.compile("[A-Z2-7]{103} [A-Z2-7]{77}");
-
-    private final long size;
-    private final byte[] root;
-    private final Map<String, Digest> evidence;
-
-    public EvidenceNote(long size, byte[] root, Map<String, Digest> evidence) {
-        this.size = size;
-        this.root = root.clone();
-        this.evidence = new LinkedHashMap<>(evidence);
-    }
-
-    public static String origin(PublicKey signer) {
-        return "buildchain.io/evidence/" + signer.base32();
-    }
-
-    /** The evidence digest of each release block it names. */
-    public Map<String, Digest> evidence() {
-        return evidence;
-    }
+    private static final String ORIGIN = "buildchain.io/evidence/";
+    private static final Pattern DIGEST = Pattern.compile("[A-Z2-7]{77}");
 
     /** The note for {@code signer}'s log, signed with the publisher's checkpoint request key. */
     public byte[] render(PublicKey signer, SigningKey requestKey) {
-        List<String> entries = new ArrayList<>();
-        evidence.forEach((block, digest) -> entries.add(block + " " + digest.base32()));
-        return SignedNote.render(origin(signer), size, root, entries, requestKey);
+        return SignedNote.render(ORIGIN + signer.base32(), size, root, evidence, Digest::base32, requestKey);
     }
 
     /**
@@ -65,19 +44,9 @@ public final class EvidenceNote {
      * block carries; empty for a note of a smaller log ({@link SignedNote#parse}).
      */
     public static Optional<EvidenceNote> parse(byte[] note, Checkpoint checkpoint, String where) {
-        Optional<SignedNote.Lines> lines = SignedNote.parse(note, MAX_BYTES, origin(checkpoint.block().publicKey()),
-                checkpoint, where, "an evidence note");
-        if (lines.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, Digest> evidence = new LinkedHashMap<>();
-        for (int i = 0; i < lines.get().entries().size(); i++) {
-            String line = lines.get().entries().get(i);
-            if (!ENTRY.matcher(line).matches() || evidence.containsKey(line.substring(0, 103))) {
-                throw new FormatException(SignedNote.line(where, i) + ": expected 'BLOCK_SIGNATURE EVIDENCE_SHA384' once a block");
-            }
-            evidence.put(line.substring(0, 103), Digest.parse(line.substring(104), where));
-        }
-        return Optional.of(new EvidenceNote(lines.get().size(), checkpoint.root(), evidence));
+        return SignedNote.parse(note, MAX_BYTES, ORIGIN + checkpoint.block().publicKey().base32(), checkpoint, where,
+                "an evidence note", "BLOCK_SIGNATURE EVIDENCE_SHA384",
+                rest -> DIGEST.matcher(rest).matches() ? Digest.parse(rest, where) : null)
+                .map(entries -> new EvidenceNote(entries.size(), checkpoint.root(), entries.values()));
     }
 }

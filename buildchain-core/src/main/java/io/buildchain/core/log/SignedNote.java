@@ -5,48 +5,62 @@ import io.buildchain.core.VerificationException;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The frame of the publisher's notes beside a checkpoint ({@link EvidenceNote}, {@link CountedNote}): the origin, the
- * tree size and root of the log the note goes with, one entry a line, then a blank line and one signature line by the
- * publisher's checkpoint request key, the key whose request the checkpoint's own block carries.
+ * tree size and root of the log the note goes with, one line per release block (its signature, then what the note
+ * says of it), then a blank line and one signature line by the publisher's checkpoint request key, the key whose
+ * request the checkpoint's own block carries.
  */
 final class SignedNote {
     private static final String DASH = "\u2014 ";
+    private static final Pattern BLOCK = Pattern.compile("[A-Z2-7]{103}");
 
     private SignedNote() {
     }
 
-    /** A parsed note: the size of the log it was written for and its entry lines. */
-    record Lines(long size, List<String> entries) {
+    /** A parsed note: the size of the log it was written for and the value of each block it names, in order. */
+    record Entries<T>(long size, Map<String, T> values) {
     }
 
-    static byte[] render(String origin, long size, byte[] root, List<String> entries, SigningKey requestKey) {
+    /**
+     * @param values each block's value, in order
+     * @param rest   a value as its line's rest (after the block and a space); empty: the line is the block alone
+     */
+    static <T> byte[] render(String origin, long size, byte[] root, Map<String, T> values, Function<T, String> rest,
+            SigningKey requestKey) {
         StringBuilder text = new StringBuilder(origin).append('\n').append(size).append('\n')
                 .append(Base64.getEncoder().encodeToString(root)).append('\n');
-        entries.forEach(entry -> text.append(entry).append('\n'));
+        values.forEach((block, value) -> {
+            String line = rest.apply(value);
+            text.append(block).append(line.isEmpty() ? "" : " ").append(line).append('\n');
+        });
         byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
         String signature = Base64.getEncoder().encodeToString(requestKey.sign(body, 0, body.length));
         return (text + "\n" + DASH + origin + " " + signature + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * The size and entry lines of the note of {@code checkpoint}'s log, after checking its frame and signature. A note for a
-     * larger log is used as well (the publisher writes its notes first, so a reader between the writes sees them beside
-     * the previous checkpoint); one for a smaller log binds nothing here (empty).
+     * The size and entries of the note of {@code checkpoint}'s log, after checking its frame and signature. A note
+     * for a larger log is used as well (the publisher writes its notes first, so a reader between the writes sees
+     * them beside the previous checkpoint); one for a smaller log binds nothing here (empty).
      *
-     * @param what "an evidence note", for messages
+     * @param what   "an evidence note", for messages
+     * @param layout "BLOCK_SIGNATURE EVIDENCE_SHA384", for messages
+     * @param value  a line's rest (after the block signature and a space; empty without one), or null if malformed
      */
-    static Optional<Lines> parse(byte[] note, int maxBytes, String origin, Checkpoint checkpoint, String where,
-            String what) {
+    static <T> Optional<Entries<T>> parse(byte[] note, int maxBytes, String origin, Checkpoint checkpoint, String where,
+            String what, String layout, Function<String, T> value) {
         String text = new String(note, StandardCharsets.UTF_8);
         int split = text.indexOf("\n\n");
         if (note.length > maxBytes || split < 0 || !text.endsWith("\n")) {
-            throw new FormatException(where + ": expected an " + what + " of at most " + maxBytes
+            throw new FormatException(where + ": expected " + what + " of at most " + maxBytes
                     + " bytes: text, a blank line and a signature line");
         }
         String[] lines = text.substring(0, split).split("\n", -1);
@@ -79,11 +93,18 @@ final class SignedNote {
             throw new VerificationException(where + ": the note is for another log of " + size + " blocks than the "
                     + "checkpoint it is served with (a fork)");
         }
-        return Optional.of(new Lines(size, Arrays.asList(lines).subList(3, lines.length)));
-    }
-
-    /** {@code where}'s line number of entry {@code index}, for messages. */
-    static String line(String where, int index) {
-        return where + ":" + (index + 4);
+        Map<String, T> values = new LinkedHashMap<>();
+        for (int i = 3; i < lines.length; i++) {
+            String block = lines[i].length() < 103 ? "" : lines[i].substring(0, 103);
+            String rest = lines[i].length() == 103 ? "" : lines[i].length() > 104 && lines[i].charAt(103) == ' '
+                    ? lines[i].substring(104) : null;
+            T parsed = rest == null || !BLOCK.matcher(block).matches() || values.containsKey(block) ? null
+                    : value.apply(rest);
+            if (parsed == null) {
+                throw new FormatException(where + ":" + (i + 1) + ": expected '" + layout + "' once a block");
+            }
+            values.put(block, parsed);
+        }
+        return Optional.of(new Entries<>(size, values));
     }
 }

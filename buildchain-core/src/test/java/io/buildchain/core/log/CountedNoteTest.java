@@ -36,8 +36,11 @@ class CountedNoteTest {
                 Block.decode(new ChainSigner(signer, first.signature(), 7).sign(request, 2), "b"));
     }
 
+    /** {@code lines} as they are, signed by {@code by}. */
     CountedNote parse(List<String> lines, SigningKey by) {
-        byte[] note = SignedNote.render(CountedNote.origin(signer.publicKey()), 7, root, lines, by);
+        Map<String, String> asIs = new java.util.LinkedHashMap<>();
+        lines.forEach(line -> asIs.put(line, ""));
+        byte[] note = SignedNote.render(CountedNote.origin(signer.publicKey()), 7, root, asIs, rest -> rest, by);
         return CountedNote.parse(note, checkpoint(), "counted").orElseThrow();
     }
 
@@ -59,7 +62,8 @@ class CountedNoteTest {
             assertThatThrownBy(() -> parse(List.of(line), publisher)).as(line).isInstanceOf(FormatException.class)
                     .hasMessageStartingWith("counted:4: expected 'BLOCK_SIGNATURE BUILDER_KEY:COUNTER:TIMESTAMP ...'");
         }
-        assertThatThrownBy(() -> parse(List.of(block, block), publisher)).hasMessageStartingWith("counted:5: expected");
+        assertThatThrownBy(() -> parse(List.of(block, block + " " + key + ":1:1"), publisher))
+                .hasMessageStartingWith("counted:5: expected");
     }
 
     @Test

@@ -157,6 +157,8 @@ class ScopedEvidenceTest {
             assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32(),
                     "lists no counted requests for that release", "the next publish");
         });
+        assertThat(verify(StoreReader.of(net.store.root())).quorum()).as("a store that serves every evidence file needs"
+                + " no list, as before it existed").contains("3 of your 3");
         Files.writeString(counted, text);
         assertThat(verify(jobView()).quorum()).contains("3 of your 3");
     }
