@@ -106,6 +106,6 @@ class JobViewVerifyIT {
         Cli.Result refused = verifyThroughTheJob("--quorum", "2", "--trust", "trusted");
         assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
         assertThat(refused.errLines()).hasSize(1).first().asString().startsWith("buildchain verify: evidence withheld: ")
-                .contains("lists no counted requests for that release", "the next publish");
+                .contains("no note of counted requests lists that release", "the next publish");
     }
 }

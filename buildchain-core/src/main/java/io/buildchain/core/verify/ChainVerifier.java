@@ -351,28 +351,28 @@ public final class ChainVerifier {
      * other bytes, or binds evidence the store no longer has.
      */
     private Evidence evidence(String block) throws IOException {
-        byte[] json = boundEvidenceBytes(block);
-        if (json == null && boundEvidence.containsKey(block)) {
+        Optional<Evidence> served = servedEvidence(block);
+        if (served.isEmpty() && boundEvidence.containsKey(block)) {
             throw withheld(block, "");
         }
-        return json == null ? null : Evidence.parse(json, store.describe("quorum/" + block + ".json"));
+        return served.orElse(null);
     }
 
-    /** {@code quorum/BLOCK.json}'s bytes, or null when the store has none; refused when the note binds other bytes. */
-    private byte[] boundEvidenceBytes(String block) throws IOException {
+    /** {@code quorum/BLOCK.json} if the store serves it; refused when the publisher's evidence note binds other bytes. */
+    private Optional<Evidence> servedEvidence(String block) throws IOException {
         String path = "quorum/" + block + ".json";
         Digest bound = boundEvidence.get(block);
         byte[] json;
         try {
             json = store.read(path, EVIDENCE_MAX);
         } catch (NoSuchFileException e) {
-            return null;
+            return Optional.empty();
         }
         if (bound != null && !Digest.of(json).equals(bound)) {
             throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " hashes to "
                     + Digest.of(json) + ", but the publisher's evidence note binds " + bound);
         }
-        return json;
+        return Optional.of(Evidence.parse(json, store.describe(path)));
     }
 
     private TrustRefusal withheld(String block, String why) {
@@ -591,9 +591,9 @@ public final class ChainVerifier {
         for (String name : ancestors) {
             Block block = Block.decode(store.read("block/" + name, Block.SIZE), name);
             ledger.countAll(List.of(block.request()));
-            byte[] json = boundEvidenceBytes(name);
-            if (json != null) {
-                ledger.countAll(RequestLedger.requestsOf(Evidence.parse(json, store.describe("quorum/" + name + ".json"))));
+            Optional<Evidence> evidence = servedEvidence(name);
+            if (evidence.isPresent()) {
+                ledger.countAll(RequestLedger.requestsOf(evidence.get()));
             } else if (boundEvidence.containsKey(name)) {
                 ledger.countListed(hiddenReleaseCounts(block));
             } // else a release without evidence made no other request public
@@ -606,9 +606,9 @@ public final class ChainVerifier {
         String name = release.signatureBase32();
         List<RequestLedger.Counted> listed = listedCounts.get(name);
         if (listed == null) {
-            throw withheld(name, ", and lists no counted requests for that release (" + CountedNote.FILE + " is older "
-                    + "than that list, or withheld): verify at an address that serves every release's evidence, or "
-                    + "after the next publish (or 'buildchain checkpoint' on the publisher), which writes the list");
+            throw withheld(name, ", and no note of counted requests lists that release (notes older than that list, or"
+                    + " one withheld): verify at an address that serves every release's evidence, or after the next "
+                    + "publish (or 'buildchain checkpoint' on the publisher), which writes the list");
         }
         if (hasObject(release.digest())) {
             throw withheld(name, "; the store shows that release (its manifest " + release.digest() + ") but not "

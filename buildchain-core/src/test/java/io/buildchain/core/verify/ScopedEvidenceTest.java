@@ -155,7 +155,7 @@ class ScopedEvidenceTest {
         assertThatThrownBy(() -> verify(jobView())).isInstanceOfSatisfying(TrustRefusal.class, e -> {
             assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
             assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32(),
-                    "lists no counted requests for that release", "the next publish");
+                    "no note of counted requests lists that release", "the next publish");
         });
         assertThat(verify(StoreReader.of(net.store.root())).quorum()).as("a store that serves every evidence file needs"
                 + " no list, as before it existed").contains("3 of your 3");
