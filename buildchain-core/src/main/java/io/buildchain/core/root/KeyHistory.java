@@ -233,6 +233,20 @@ public final class KeyHistory {
         return eras.isEmpty() ? Optional.empty() : Optional.of(eras.get(eras.size() - 1));
     }
 
+    /**
+     * The block where the newest key that signed a block handed over (the keys after it signed none), or empty
+     * when no key handed over at a block: under a root, the store's chain ends there until the current key signs.
+     */
+    public Optional<String> lastHandedOver() {
+        for (int i = eras.size() - 1; i >= 0; i--) {
+            Optional<String> block = eras.get(i).handover().flatMap(SignerCertificate.Predecessor::lastBlock);
+            if (block.isPresent()) {
+                return block;
+            }
+        }
+        return Optional.empty();
+    }
+
     public List<Era> eras() {
         return eras;
     }
