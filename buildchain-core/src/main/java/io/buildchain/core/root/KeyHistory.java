@@ -234,14 +234,15 @@ public final class KeyHistory {
     }
 
     /**
-     * The block where the newest key that signed a block handed over (the keys after it signed none), or empty
-     * when no key handed over at a block: under a root, the store's chain ends there until the current key signs.
+     * Where the chain continues back from key #{@code number}'s first block: the newest handover at a block among
+     * the keys before it (keys in between that signed none are passed over), or empty when none handed over at a
+     * block. With {@code number} one past the newest key: where the store's chain ends until the current key signs.
      */
-    public Optional<String> lastHandedOver() {
-        for (int i = eras.size() - 1; i >= 0; i--) {
-            Optional<String> block = eras.get(i).handover().flatMap(SignerCertificate.Predecessor::lastBlock);
-            if (block.isPresent()) {
-                return block;
+    public Optional<SignerCertificate.Predecessor> handedOverBefore(int number) {
+        for (int i = Math.min(number, eras.size() + 1) - 2; i >= 0; i--) {
+            Optional<SignerCertificate.Predecessor> handover = eras.get(i).handover();
+            if (handover.isPresent() && handover.get().lastBlock().isPresent()) {
+                return handover;
             }
         }
         return Optional.empty();

@@ -44,7 +44,8 @@ public final class RootCeremony {
             throw new TrustRefusal(Cause.SUCCEEDED, "signer " + signer + " was succeeded earlier in this store's "
                     + "history; a succeeded key never comes back");
         }
-        boolean oldSignedNothing = head.isEmpty() || history.lastHandedOver().equals(head.map(Block::signatureBase32));
+        boolean oldSignedNothing = head.isEmpty() || history.handedOverBefore(history.eras().size() + 1)
+                .flatMap(SignerCertificate.Predecessor::lastBlock).equals(head.map(Block::signatureBase32));
         if (!oldSignedNothing && !head.get().publicKey().equals(old)) {
             throw new TrustRefusal(Cause.NOT_CERTIFIED, "the store's newest block (" + SignerHead.PATH + ") is signed by "
                     + head.get().publicKey() + ", not by its certified key " + old + " (nor is it the block where the"

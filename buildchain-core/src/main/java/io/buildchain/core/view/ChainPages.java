@@ -8,6 +8,7 @@ import io.buildchain.core.diff.Divergence;
 import io.buildchain.core.diff.Explanation;
 import io.buildchain.core.hash.Digest;
 import io.buildchain.core.root.KeyHistory;
+import io.buildchain.core.root.SignerCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -491,8 +492,8 @@ public final class ChainPages {
                 .append(shortValue(newer.publicKey().base32())).append(" took over from ")
                 .append(shortValue(older.publicKey().base32()))
                 .append(era.isPresent() && era.get().number() > 1
-                        ? " after its block " + Long.toUnsignedString(keys.get().eras()
-                                .get(era.get().number() - 2).handover().get().lastCounter())
+                        ? " after its block " + Long.toUnsignedString(keys.get().handedOverBefore(era.get().number())
+                                .map(SignerCertificate.Predecessor::lastCounter).orElse(0L))
                                 + ", as the root certified (key #" + era.get().number() + " of "
                                 + keys.get().eras().size() + ")"
                         : " <span class=\"dissent\">without a certificate from the store's root</span>")

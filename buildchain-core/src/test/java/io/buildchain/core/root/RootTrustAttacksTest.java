@@ -196,6 +196,11 @@ class RootTrustAttacksTest {
         }
         publish();
         assertThat(verifyWithRoot().summary()).contains("key #4 of 4");
+        // The store's own pages walk back past the keys that signed nothing, to key #1's genesis (r1).
+        assertThat(new io.buildchain.core.view.StoreView(net.store).releases("proj", "main")).last()
+                .satisfies(r -> assertThat(r.block()).isEqualTo(blockOf(firstKeysLast.publicKey(), 1)));
+        assertThat(new io.buildchain.core.view.StoreView(net.store).reachableObjects("proj", "main"))
+                .contains(blockOf(firstKeysLast.publicKey(), 1).digest());
         // A key that signed takes the block form again.
         Block fourthKeysLast = newestBlockOf(net.signerKey.publicKey());
         net.restartSigner();
