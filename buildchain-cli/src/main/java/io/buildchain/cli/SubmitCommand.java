@@ -10,14 +10,11 @@ import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionPackage;
+import io.buildchain.core.submit.UploadClient;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -76,19 +73,16 @@ final class SubmitCommand implements Callable<Integer> {
             }
             String base = url.toString().endsWith("/") ? url.toString() : url + "/";
             URI target = URI.create(base + "submit/" + chain.project + "/" + chain.branch);
-            HttpResponse<String> response;
+            UploadClient.Answer response;
             try {
-                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build()
-                        .send(HttpRequest.newBuilder(target).header("Content-Type", "application/x-tar")
-                                .POST(HttpRequest.BodyPublishers.ofFile(upload)).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                response = UploadClient.post(target, "application/x-tar", upload);
             } catch (java.net.ConnectException e) {
-                throw new BuildchainException("POST " + target + ": connection refused at " + target.getHost() + ":"
-                        + target.getPort() + " (is 'buildchain serve --accept-submissions' running there?)");
+                throw new BuildchainException(e.getMessage()
+                        + " (is 'buildchain serve --accept-submissions' running there?)");
             }
             String answer = response.body().strip();
-            if (response.statusCode() / 100 != 2) {
-                throw new BuildchainException(target + " refused the submission (HTTP " + response.statusCode() + "): "
+            if (response.status() / 100 != 2) {
+                throw new BuildchainException(target + " refused the submission (HTTP " + response.status() + "): "
                         + answer);
             }
             System.out.println(answer);

@@ -44,6 +44,8 @@ final class FaultRig implements AutoCloseable {
     Process signer;
     String signerKey;
     int signerStarts;
+    /** Signer starts whose certificates are in the store, oldest first. */
+    int signersAdded;
     Process serve;
     URI serveUrl;
 
@@ -146,21 +148,42 @@ final class FaultRig implements AutoCloseable {
                 .toArray(String[]::new));
     }
 
-    /** Certifies every signer key started so far under one root (made on first use) and adds them in order. */
+    /**
+     * Certifies every signer key started so far under one root (made on first use) and adds them in order; a
+     * certificate written by a certify that was killed before its add is added now.
+     */
     void certifySigners() throws Exception {
         if (!Files.exists(dir.resolve("root.key"))) {
             Cli.ok(dir, "root", "init", "--out", "root.key", "--pub-out", "root.pub");
         }
-        for (int n = 1; n <= signerStarts; n++) {
-            String key = Files.readString(dir.resolve("signer-" + n + ".pub")).trim();
+        for (int n = signersAdded + 1; n <= signerStarts; n++) {
             Path cert = dir.resolve("signer-" + n + ".cert");
-            if (Files.exists(cert)) {
-                continue;
+            if (!Files.exists(cert)) {
+                Cli.ok(dir, certifyArgs(n));
             }
-            Cli.ok(dir, "root", "certify", "--root-key", "root.key", "--signer", key, "--store", "store", "--out",
-                    cert.getFileName().toString());
             Cli.ok(dir, "root", "add", "--store", "store", cert.getFileName().toString());
+            signersAdded = n;
         }
+    }
+
+    /** {@code root certify} of the key of signer start {@code n}, written to {@code signer-N.cert}. */
+    String[] certifyArgs(int n) throws IOException {
+        String key = Files.readString(dir.resolve("signer-" + n + ".pub")).trim();
+        return new String[] {"root", "certify", "--root-key", "root.key", "--signer", key, "--store", "store", "--out",
+            "signer-" + n + ".cert"};
+    }
+
+    /**
+     * {@code root certify} of the newest signer's key, killed {@code afterMillis} after its start: it leaves the
+     * certificate whole or not at all. Returns whether the certificate was written.
+     */
+    boolean certifyKilled(long afterMillis) throws Exception {
+        Process certify = Cli.builder(dir, Map.of(), certifyArgs(signerStarts))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(afterMillis);
+        certify.destroyForcibly();
+        assertThat(certify.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return Files.exists(dir.resolve("signer-" + signerStarts + ".cert"));
     }
 
     // ---- serve on loopback ----

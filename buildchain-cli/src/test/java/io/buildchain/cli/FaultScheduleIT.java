@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A randomized schedule of faults between random releases and submissions, over real processes (a
  * {@code buildchain signer} on a socat pty, {@code serve} on loopback, {@code publish}): the signer is stopped,
  * killed and restarted (a new key, certified by the root), publishes are killed at random points, serve is killed
- * mid-upload. Then the invariants of issue 25: the store verifies with --quorum for every branch, no branch carries
- * a release twice, no accepted submission of an unpublished release is gone, no staging bytes remain after a serve
+ * mid-upload, root certify is killed. Then the invariants of issue 25: the store verifies with --quorum for every
+ * branch, no branch carries a release twice, no accepted submission of an unpublished release is gone, no staging bytes remain after a serve
  * start, and the client state has an entry for every branch verified. {@code faults.runs} (default 50) faults per
  * run and {@code faults.seed} to replay one (the build runs one fixed seed); bench/faults.sh draws more.
  */
@@ -44,6 +44,7 @@ class FaultScheduleIT {
 
     FaultRig rig;
     Random random;
+    Random later;
     final Map<String, Integer> versions = new HashMap<>();
     /** Accepted submissions: project, manifest digest, builder key. */
     final List<String[]> accepted = new ArrayList<>();
@@ -56,6 +57,8 @@ class FaultScheduleIT {
         long seed = Long.getLong("faults.seed", FIXED_SEED);
         System.out.println("FaultScheduleIT: seed " + seed + " (replay with -Dfaults.seed=" + seed + ")");
         random = new Random(seed);
+        // Faults added later draw from their own stream, so a seed drawn before replays the same schedule.
+        later = new Random(~seed);
         rig = new FaultRig(dir, "a", "b", "c");
         try (FaultRig opened = rig) {
             rig.startSigner();
@@ -181,8 +184,12 @@ class FaultScheduleIT {
         new ProcessBuilder("kill", signal, String.valueOf(rig.signer.pid())).start().waitFor();
     }
 
+    /** A new signer (a new key), certified by the root; now and then its root certify is killed first. */
     void restartSigner() throws Exception {
         rig.startSigner();
+        if (later.nextInt(3) == 0) {
+            count("root certify killed, certificate " + (rig.certifyKilled(later.nextInt(1500)) ? "written" : "not written"));
+        }
         rig.certifySigners();
     }
 

@@ -121,6 +121,57 @@ class FaultsIT {
         }
     }
 
+    /**
+     * 2b. A signer restarted twice, then three times, with no publish in between (a schedule FaultScheduleIT drew):
+     * its idle keys sign no block, and root certify of the next key, root add, publish and verify go on; a root
+     * certify killed midway leaves its certificate whole or absent.
+     */
+    @Test
+    void case2bASignerRestartedWithNoPublishBetweenDoesNotWedgeTheKeyChange() throws Exception {
+        try (FaultRig rig = new FaultRig(dir, "a", "b")) {
+            rig.startSigner();
+            Files.createDirectories(dir.resolve("store"));
+            rig.certifySigners();
+            Cli.ok(dir, rig.publishArgs("p", 2, rig.buildAll("1.0").stream().map(FaultRig.Build::argument).toList())
+                    .toArray(String[]::new));
+            Map<String, String> client = Map.of("XDG_STATE_HOME", dir.resolve("client").toString());
+            String[] verify = {"verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p",
+                "-b", "main", "--quorum", "2", "--trust", "trusted"};
+            assertThat(Cli.run(dir, client, verify).exit()).isZero();
+            for (int restart = 1; restart <= 3; restart++) {
+                String idle = rig.signerKey;
+                rig.stopSigner();
+                rig.startSigner();
+                rig.certifySigners();
+                if (restart > 1) {
+                    assertThat(Files.readString(dir.resolve("signer-" + rig.signerStarts + ".cert")))
+                            .contains("follows " + idle + " 0\n");
+                }
+            }
+            Cli.Result published = rig.publish("p", 2, rig.buildAll("2.0"));
+            assertThat(published.exit()).as(published.err()).isZero();
+            assertThat(published.out()).contains("published p/main: block ");
+            Cli.Result verified = Cli.run(dir, client, verify);
+            assertThat(verified.exit()).as(verified.err()).isZero();
+            assertThat(verified.out()).contains("certified key #4 of 4");
+
+            // Killed during root certify, at any point: certify again (or add what it wrote), then go on.
+            for (long killAfter : new long[] {50, 400, 1500}) {
+                rig.stopSigner();
+                rig.startSigner();
+                boolean written = rig.certifyKilled(killAfter);
+                System.out.printf("FaultsIT case 2b: root certify killed after %d ms, certificate %s%n", killAfter,
+                        written ? "written" : "not written");
+                rig.certifySigners();
+            }
+            published = rig.publish("p", 2, rig.buildAll("3.0"));
+            assertThat(published.exit()).as(published.err()).isZero();
+            verified = Cli.run(dir, client, verify);
+            assertThat(verified.exit()).as(verified.err()).isZero();
+            assertThat(verified.out()).contains("certified key #7 of 7");
+        }
+    }
+
     /** 3. Submissions of the next release that arrive around a publish are neither counted nor lost. */
     @Test
     void case3SubmissionsArrivingDuringAPublishAreLeftWhole() throws Exception {

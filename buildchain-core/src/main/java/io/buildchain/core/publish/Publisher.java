@@ -352,7 +352,7 @@ public final class Publisher {
         try {
             finish(pending, block, release);
         } catch (TrustRefusal e) {
-            if (e.cause() != TrustRefusal.Cause.REPLAYED && e.cause() != TrustRefusal.Cause.REVOKED) {
+            if (e.cause() != TrustRefusal.Cause.SUCCEEDED && e.cause() != TrustRefusal.Cause.REVOKED) {
                 throw e;
             }
             // The root has since succeeded or revoked that block's key: the current signer signs the request anew.

@@ -233,6 +233,21 @@ public final class KeyHistory {
         return eras.isEmpty() ? Optional.empty() : Optional.of(eras.get(eras.size() - 1));
     }
 
+    /**
+     * Where the chain continues back from key #{@code number}'s first block: the newest handover at a block among
+     * the keys before it (keys in between that signed none are passed over), or empty when none handed over at a
+     * block. With {@code number} one past the newest key: where the store's chain ends until the current key signs.
+     */
+    public Optional<SignerCertificate.Predecessor> handedOverBefore(int number) {
+        for (int i = Math.min(number, eras.size() + 1) - 2; i >= 0; i--) {
+            Optional<SignerCertificate.Predecessor> handover = eras.get(i).handover();
+            if (handover.isPresent() && handover.get().lastBlock().isPresent()) {
+                return handover;
+            }
+        }
+        return Optional.empty();
+    }
+
     public List<Era> eras() {
         return eras;
     }

@@ -44,13 +44,16 @@ public final class RootCeremony {
             throw new TrustRefusal(Cause.SUCCEEDED, "signer " + signer + " was succeeded earlier in this store's "
                     + "history; a succeeded key never comes back");
         }
-        if (head.isPresent() && !head.get().publicKey().equals(old)) {
+        boolean oldSignedNothing = head.isEmpty() || history.handedOverBefore(history.eras().size() + 1)
+                .flatMap(SignerCertificate.Predecessor::lastBlock).equals(head.map(Block::signatureBase32));
+        if (!oldSignedNothing && !head.get().publicKey().equals(old)) {
             throw new TrustRefusal(Cause.NOT_CERTIFIED, "the store's newest block (" + SignerHead.PATH + ") is signed by "
-                    + head.get().publicKey() + ", not by its certified key " + old);
+                    + head.get().publicKey() + ", not by its certified key " + old + " (nor is it the block where the"
+                    + " last key that signed handed over)");
         }
-        SignerCertificate.Predecessor handover = head.isPresent()
-                ? new SignerCertificate.Predecessor(old, head.get().counter(), Optional.of(head.get().signatureBase32()))
-                : new SignerCertificate.Predecessor(old, 0, Optional.empty());
+        SignerCertificate.Predecessor handover = oldSignedNothing
+                ? new SignerCertificate.Predecessor(old, 0, Optional.empty())
+                : new SignerCertificate.Predecessor(old, head.get().counter(), Optional.of(head.get().signatureBase32()));
         return SignerCertificate.sign(root, signer, Optional.of(handover));
     }
 

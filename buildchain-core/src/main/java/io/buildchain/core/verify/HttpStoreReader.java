@@ -35,6 +35,11 @@ final class HttpStoreReader implements StoreReader {
     record Limits(Duration idle, long minBytesPerSecond, Duration window) {
         /** 20 s without a byte, or under 1 KiB/s over 10 s. */
         static final Limits DEFAULT = new Limits(Duration.ofSeconds(20), 1024, Duration.ofSeconds(10));
+
+        /** All the time the status line and headers get: beyond the idle limit, so silence is reported as such. */
+        Duration headersDeadline() {
+            return idle.plus(window);
+        }
     }
 
     /** Cuts off connections whose headers are not complete in time; one daemon thread for every reader. */
@@ -87,7 +92,7 @@ final class HttpStoreReader implements StoreReader {
         ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
             late.set(true);
             connection.disconnect();
-        }, headersDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        }, limits.headersDeadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             status = connection.getResponseCode();
         } catch (IOException e) {
@@ -137,13 +142,9 @@ final class HttpStoreReader implements StoreReader {
         }
     }
 
-    /** All the time the status line and headers get: beyond the idle limit, so silence is reported as such. */
-    private Duration headersDeadline() {
-        return limits.idle().plus(limits.window());
-    }
 
     private IOException headersTooSlow(String where) {
-        return new IOException(where + ": no complete response headers within " + headersDeadline().toSeconds()
+        return new IOException(where + ": no complete response headers within " + limits.headersDeadline().toSeconds()
                 + " s (the server sends them too slowly)");
     }
 

@@ -54,6 +54,11 @@ public interface StoreReader {
         return new DirectoryStoreReader(dir);
     }
 
+    /** All the time an HTTP response's status line and headers get (the body has its own limits). */
+    static java.time.Duration headersDeadline() {
+        return HttpStoreReader.Limits.DEFAULT.headersDeadline();
+    }
+
     static StoreReader of(java.net.URI base) {
         return new HttpStoreReader(base, HttpStoreReader.Limits.DEFAULT);
     }

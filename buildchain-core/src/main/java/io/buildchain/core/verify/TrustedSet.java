@@ -98,7 +98,8 @@ public final class TrustedSet {
 
     /**
      * Under a root: a tail of this branch by an older key than one seen before is a rollback; moving forward onto
-     * a newly certified key is not.
+     * a newly certified key is not. A key the root says signed no block (its successor follows it at counter 0)
+     * must not have been seen signing: that certificate would hide the blocks seen, and the requests they counted.
      */
     public void checkKeys(String project, String branch, KeyHistory.Era tailKey, KeyHistory keys) {
         for (KeyHistory.Era newer : keys.eras().subList(tailKey.number(), keys.eras().size())) {
@@ -106,6 +107,18 @@ public final class TrustedSet {
                 throw new TrustRefusal(Cause.ROLLBACK, "tail " + project + "/" + branch + " is signed by key #"
                         + tailKey.number() + " " + tailKey.key() + ", but a tail by the newer key #" + newer.number() + " "
                         + newer.key() + " was seen before " + where());
+            }
+        }
+        for (KeyHistory.Era era : keys.eras()) {
+            if (era.handover().isEmpty() || era.handover().get().lastBlock().isPresent()) {
+                continue;
+            }
+            Map<Long, String> seen = seenBlocks(era.key());
+            if (!seen.isEmpty() || checkpoints.containsKey(era.key().base32())) {
+                throw new TrustRefusal(Cause.FORK, "the root's certificate for " + era.successor().get() + " says key #"
+                        + era.number() + " " + era.key() + " signed no block, but "
+                        + (seen.isEmpty() ? "a log checkpoint" : "its block counter " + seen.keySet().iterator().next())
+                        + " was seen before " + where());
             }
         }
     }

@@ -11,6 +11,7 @@ import io.buildchain.core.intoto.InTotoExport;
 import io.buildchain.core.intoto.Layout;
 import io.buildchain.core.intoto.ReleaseAttestations;
 import io.buildchain.core.root.KeyHistory;
+import io.buildchain.core.root.SignerCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -496,8 +497,8 @@ public final class ChainPages {
                 .append(shortValue(newer.publicKey().base32())).append(" took over from ")
                 .append(shortValue(older.publicKey().base32()))
                 .append(era.isPresent() && era.get().number() > 1
-                        ? " after its block " + Long.toUnsignedString(keys.get().eras()
-                                .get(era.get().number() - 2).handover().get().lastCounter())
+                        ? " after its block " + Long.toUnsignedString(keys.get().handedOverBefore(era.get().number())
+                                .map(SignerCertificate.Predecessor::lastCounter).orElse(0L))
                                 + ", as the root certified (key #" + era.get().number() + " of "
                                 + keys.get().eras().size() + ")"
                         : " <span class=\"dissent\">without a certificate from the store's root</span>")

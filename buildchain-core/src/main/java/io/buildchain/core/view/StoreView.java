@@ -295,7 +295,7 @@ public final class StoreView {
         if (era.isEmpty() || era.get().number() == 1) {
             return null;
         }
-        Optional<String> handover = keys.get().eras().get(era.get().number() - 2).handover().flatMap(h -> h.lastBlock());
+        Optional<String> handover = keys.get().handedOverBefore(era.get().number()).flatMap(h -> h.lastBlock());
         return handover.isEmpty() ? null : readBlock(Base32.decode(handover.get(), "block")).orElse(null);
     }
 

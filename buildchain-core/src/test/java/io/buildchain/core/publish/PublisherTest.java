@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.Json;
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
 import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.root.RootCeremony;
+import io.buildchain.core.root.RootStatements;
+import io.buildchain.core.root.SignerCertificate;
+import io.buildchain.core.root.SignerTrust;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.StoreReader;
@@ -72,12 +78,12 @@ class PublisherTest {
         assertThat(net.store.root().resolve("tail")).doesNotExist();
     }
 
-    @Test
-    void anInterruptedReleaseIsFinishedByTheNextPublish() throws Exception {
-        Network net = new Network(dir, "a", "b");
-        net.publish("r1", 2);
-        // Simulate a publisher killed right after the signer signed: journal written, block never stored.
-        List<Submission> round = net.round("r2", List.of());
+    /**
+     * A publish of {@code release} killed right after the signer signed: the journal holds the request (and, with
+     * {@code received}, the block at SIGNED), the block was never stored. Returns the block the signer made.
+     */
+    static Block signedButLost(Network net, String release, boolean received) throws Exception {
+        List<Submission> round = net.round(release, List.of());
         var decision = Quorum.decide(round, net.trusted(), 2);
         for (Submission s : round) {
             net.store.putObject(s.manifest());
@@ -88,10 +94,22 @@ class PublisherTest {
         var request = decision.agreeing().get(0).request();
         PendingRelease pending = new PendingRelease("proj", "main", HexFormat.of().formatHex(request.bytes()),
                 Evidence.of("proj", "main", decision, List.of()), null, null, 0);
+        Block block = net.signer().sign(request);
+        if (received) {
+            pending = pending.withBlock(block);
+        }
         Path journal = net.store.root().resolve("pending/proj/main.json");
         Files.createDirectories(journal.getParent());
         Files.write(journal, Json.MAPPER.writeValueAsBytes(pending));
-        Block signedButLost = net.signer().sign(request);
+        return block;
+    }
+
+    @Test
+    void anInterruptedReleaseIsFinishedByTheNextPublish() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        net.publish("r1", 2);
+        Block signedButLost = signedButLost(net, "r2", false);
+        Path journal = net.store.root().resolve("pending/proj/main.json");
         assertThat(verify(net).release().block().counter()).isEqualTo(1);
 
         Publisher.Result third = net.publish("r3", 2);
@@ -101,6 +119,41 @@ class PublisherTest {
         assertThat(third.block().counter()).isEqualTo(4);
         assertThat(verify(net).chainLength()).isEqualTo(4);
         assertThat(journal).doesNotExist();
+    }
+
+    @Test
+    void aReceivedBlockOfAKeyRestartedAwayBeforeItWasStoredIsSignedAnewByTheNextKeyOnce() throws Exception {
+        // The signer's key #2 signed r2 and the publisher journaled the block (SIGNED), then died before storing
+        // it; the signer was restarted, so root certify says key #2 signed no block. The release is not lost.
+        Network net = new Network(dir, "a", "b");
+        SigningKey root = SigningKey.generate(Network.RANDOM);
+        net.publish("r1", 2);
+        certify(net, root);
+        net.restartSigner();
+        certify(net, root);
+        PublicKey second = net.signerKey.publicKey();
+        Block lost = signedButLost(net, "r2", true);
+        net.restartSigner();
+        assertThat(certify(net, root).follows()).contains(new SignerCertificate.Predecessor(second, 0, Optional.empty()));
+
+        net.publish("r3", 2);
+        assertThat(net.log).anyMatch(line -> line.contains("asking the current signer again"));
+        assertThat(net.store.blockPath(lost.signature())).doesNotExist();
+        ChainVerifier.Report report = new ChainVerifier(StoreReader.of(net.store.root()),
+                SignerTrust.root(root.publicKey())).verify("proj", "main", ChainVerifier.Options.defaults());
+        assertThat(report.release().block().publicKey()).isEqualTo(net.signerKey.publicKey());
+        try (var evidence = Files.list(net.store.root().resolve("quorum"))) {
+            assertThat(evidence.filter(p -> p.toString().endsWith(".json")).count()).as("r1, r2 and r3, once each")
+                    .isEqualTo(3);
+        }
+        assertThat(net.store.root().resolve("pending/proj/main.json")).doesNotExist();
+    }
+
+    static SignerCertificate certify(Network net, SigningKey root) throws Exception {
+        SignerCertificate certificate = RootCeremony.certify(root, net.signerKey.publicKey(),
+                StoreReader.of(net.store.root()));
+        RootStatements.add(net.store, List.of(certificate));
+        return certificate;
     }
 
     @Test

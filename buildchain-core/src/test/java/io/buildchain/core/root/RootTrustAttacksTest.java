@@ -180,6 +180,60 @@ class RootTrustAttacksTest {
     }
 
     @Test
+    void keysRestartedWithNoPublishBetweenSignNothingAndAreSucceededWhereTheLastSigningKeyHandedOver()
+            throws Exception {
+        // Issue 25's drawn schedule: a signer restarted twice (then three times) with no publish in between.
+        certifyCurrentKey();
+        verifyWithRoot();
+        Block firstKeysLast = newestBlockOf(net.signerKey.publicKey());
+        net.restartSigner();
+        assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(firstKeysLast.signatureBase32());
+        for (int idle = 2; idle <= 3; idle++) {
+            PublicKey signedNothing = net.signerKey.publicKey();
+            net.restartSigner();
+            assertThat(certifyCurrentKey().follows())
+                    .contains(new SignerCertificate.Predecessor(signedNothing, 0, Optional.empty()));
+        }
+        publish();
+        assertThat(verifyWithRoot().summary()).contains("key #4 of 4");
+        // The store's own pages walk back past the keys that signed nothing, to key #1's genesis (r1).
+        assertThat(new io.buildchain.core.view.StoreView(net.store).releases("proj", "main")).last()
+                .satisfies(r -> assertThat(r.block()).isEqualTo(blockOf(firstKeysLast.publicKey(), 1)));
+        assertThat(new io.buildchain.core.view.StoreView(net.store).reachableObjects("proj", "main"))
+                .contains(blockOf(firstKeysLast.publicKey(), 1).digest());
+        // A key that signed takes the block form again.
+        Block fourthKeysLast = newestBlockOf(net.signerKey.publicKey());
+        net.restartSigner();
+        assertThat(certifyCurrentKey().follows().get().lastBlock()).contains(fourthKeysLast.signatureBase32());
+        publish();
+        assertThat(verifyWithRoot().summary()).contains("key #5 of 5");
+    }
+
+    @Test
+    void aCertificateSayingAKeySignedNothingCannotHideTheBlocksItSigned() throws Exception {
+        // A mirror showed the root machine the store as it was before key #2 signed.
+        certifyCurrentKey();
+        net.restartSigner();
+        PublicKey second = net.signerKey.publicKey();
+        certifyCurrentKey();
+        publish();
+        verifyWithRoot();
+        net.restartSigner();
+        SignerCertificate hiding = SignerCertificate.sign(root, net.signerKey.publicKey(),
+                Optional.of(new SignerCertificate.Predecessor(second, 0, Optional.empty())));
+        assertThat(causeOf(() -> RootStatements.add(net.store, List.of(hiding)))).isEqualTo(Cause.FORK);
+        appendRaw(hiding);
+        // Every block of key #2 now comes after its "last block", counter 0.
+        assertThat(causeOf(this::verifyWithRoot)).isEqualTo(Cause.FORK);
+        publish();
+        // A client that saw key #2 sign refuses the certificate that says it signed nothing.
+        assertThatThrownBy(this::verifyWithRoot).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(Cause.FORK);
+            assertThat(e.getMessage()).contains("says key #2 " + second + " signed no block, but its block counter");
+        });
+    }
+
+    @Test
     void storePublishedBeforeSignerLastExistedIsScannedForItsNewestBlock() throws Exception {
         Files.delete(net.store.root().resolve(SignerHead.PATH));
         certifyCurrentKey();

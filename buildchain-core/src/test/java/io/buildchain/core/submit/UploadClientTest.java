@@ -1,0 +1,115 @@
+package io.buildchain.core.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upload client against raw servers that answer before the body is in, or not at all. */
+class UploadClientTest {
+    @TempDir
+    Path dir;
+
+    Path body(long bytes) throws IOException {
+        Path file = dir.resolve("body");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap(new byte[1]), bytes - 1);
+        }
+        return file;
+    }
+
+    static CompletableFuture<String> serveOnce(ServerSocket server, String answer) {
+        return serveOnce(server, answer, 0);
+    }
+
+    /**
+     * Accepts one connection, reads the request head, writes {@code answer} and reads nothing more, closing after
+     * {@code holdMillis}; returns the head.
+     */
+    static CompletableFuture<String> serveOnce(ServerSocket server, String answer, long holdMillis) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                ByteArrayOutputStream head = new ByteArrayOutputStream();
+                while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                    head.write(in.read());
+                }
+                socket.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                Thread.sleep(holdMillis);
+                return head.toString(StandardCharsets.ISO_8859_1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void anAnswerSentBeforeTheBodyIsInAndTheConnectionClosedIsRead() throws Exception {
+        // The server answers 413 from the head and closes with 64 MiB unread: the client's writes break (a reset).
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> head = serveOnce(server, "HTTP/1.1 413 Payload Too Large\r\nContent-Type: "
+                    + "text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\ntoo large.\r\n");
+            UploadClient.Answer answer = UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort()
+                    + "/submit/p/main"), "application/x-tar", body(64L << 20));
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.body()).isEqualTo("too large.\r\n");
+            assertThat(head.get(10, TimeUnit.SECONDS)).startsWith("POST /submit/p/main HTTP/1.1\r\n")
+                    .contains("Content-Length: " + (64L << 20) + "\r\n", "Host: 127.0.0.1:" + server.getLocalPort());
+        }
+    }
+
+    @Test
+    void anEarlyAnswerEndsTheUploadWhenTheServerStopsReadingAndKeepsTheConnection() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOnce(server, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 3\r\n\r\nno\n", 60_000);
+            long start = System.nanoTime();
+            UploadClient.Answer answer = UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort()
+                    + "/submit/p/main"), "application/x-tar", body(64L << 20));
+            assertThat(answer).isEqualTo(new UploadClient.Answer(413, "no\n"));
+            assertThat(System.nanoTime() - start).as("ns until the client stopped sending")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(20));
+        }
+    }
+
+    @Test
+    void aChunkedAnswerIsDecoded() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOnce(server, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "4\r\nacce\r\n5;x=y\r\npted.\r\n0\r\n\r\n");
+            UploadClient.Answer answer = UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort()
+                    + "/submit/p/main"), "application/x-tar", body(10));
+            assertThat(answer).isEqualTo(new UploadClient.Answer(201, "accepted."));
+        }
+    }
+
+    @Test
+    void aServerThatClosesWithoutAnAnswerIsNamed() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOnce(server, "");
+            assertThatThrownBy(() -> UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/s"),
+                    "application/x-tar", body(64L << 20)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("POST http://127.0.0.1:" + server.getLocalPort() + "/s: ")
+                    .hasMessageContaining("the server closed the connection without a response");
+        }
+    }
+}
