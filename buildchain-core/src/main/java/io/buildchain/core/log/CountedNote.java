@@ -44,8 +44,7 @@ public record CountedNote(long size, byte[] root, Map<String, List<RequestLedger
     /** The note for {@code signer}'s log, signed with the publisher's checkpoint request key. */
     public byte[] render(PublicKey signer, SigningKey requestKey) {
         return SignedNote.render(origin(signer), size, root, counted, requests -> String.join(" ", requests.stream()
-                .map(r -> r.key().base32() + ":" + Long.toUnsignedString(r.counter()) + ":"
-                        + Long.toUnsignedString(r.timestamp())).toList()), requestKey);
+                .map(RequestLedger.Counted::render).toList()), requestKey);
     }
 
     /**

@@ -58,6 +58,8 @@ public final class ChainVerifier {
     private Map<String, Digest> boundEvidence = Map.of();
     /** What each release counted, as the publisher's note of counted requests lists it (read with the evidence note). */
     private Map<String, List<RequestLedger.Counted>> listedCounts = Map.of();
+    /** The client's state of this store while a selected release is verified (read by {@link #select}), or null. */
+    private TrustedSet trustedState;
     private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
@@ -336,6 +338,7 @@ public final class ChainVerifier {
             trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
         }
         boundEvidence = bound;
+        trustedState = trusted;
     }
 
     private Optional<byte[]> readNote(String path, int maxBytes) throws IOException {
@@ -592,13 +595,32 @@ public final class ChainVerifier {
             Block block = Block.decode(store.read("block/" + name, Block.SIZE), name);
             ledger.countAll(List.of(block.request()));
             Optional<Evidence> evidence = servedEvidence(name);
-            if (evidence.isPresent()) {
-                ledger.countAll(RequestLedger.requestsOf(evidence.get()));
-            } else if (boundEvidence.containsKey(name)) {
-                ledger.countListed(hiddenReleaseCounts(block));
-            } // else a release without evidence made no other request public
+            if (evidence.isEmpty() && !boundEvidence.containsKey(name)) {
+                continue; // a release without evidence made no other request public
+            }
+            ledger.countListed(checkCounts(block, evidence.isPresent() ? RequestLedger.countedBy(evidence.get())
+                    : hiddenReleaseCounts(block)));
         }
         return ledger;
+    }
+
+    /**
+     * {@code counts}, what {@code release}'s evidence counted, once it agrees with the publisher's list (when the store
+     * serves the evidence too) and, for a bound release, with what the client recounted of it before.
+     */
+    private List<RequestLedger.Counted> checkCounts(Block release, List<RequestLedger.Counted> counts) {
+        String name = release.signatureBase32();
+        Digest digest = RequestLedger.Counted.digest(counts);
+        String list = store.describe("log/" + release.publicKey().base32() + "/" + CountedNote.FILE);
+        List<RequestLedger.Counted> listed = listedCounts.get(name);
+        if (listed != null && !RequestLedger.Counted.digest(listed).equals(digest)) {
+            throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, list + " lists other requests for release "
+                    + "block " + name + " than its evidence counted (" + store.describe("quorum/" + name + ".json") + ")");
+        }
+        if (trustedState != null && boundEvidence.containsKey(name)) {
+            trustedState.checkCounted(release.publicKey(), name, digest, list);
+        }
+        return counts;
     }
 
     /** What the note of counted requests lists for a release the store does not show; refused if it shows it. */

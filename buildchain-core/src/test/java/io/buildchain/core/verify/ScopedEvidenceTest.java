@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.log.Checkpoint;
+import io.buildchain.core.log.CountedNote;
 import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.testing.Network;
@@ -21,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +129,54 @@ class ScopedEvidenceTest {
         assertThatThrownBy(() -> verify(jobView())).hasMessageContaining("quorum not met: 0 of your trusted builders");
         assertThatThrownBy(() -> verify(StoreReader.of(net.store.root())))
                 .hasMessageContaining("quorum not met: 0 of your trusted builders");
+    }
+
+    /**
+     * The publisher's request key (with the signer) signs a list that forgets what the other project's hidden release
+     * counted, so that requests held back before it count again: a client that recounted that release before refuses
+     * it, as it refused the hidden evidence before the list existed; so does any client shown the evidence beside it.
+     */
+    @Test
+    void aListThatForgetsWhatAHiddenReleaseCountedIsRefused() throws Exception {
+        net = new Network(dir.resolve("forgetting"), "a", "b", "c");
+        List<Submission> heldBack = net.round("r1", List.of());
+        secretRound = net.round("s1", List.of());
+        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
+                Optional.empty()));
+        // One builder's release of proj, which counts nothing the others held back: a client verifies it.
+        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(net.build("a", "r0",
+                Map.of("app.bin", "binary of r0"))), Optional.empty()));
+        ClientState seen = new ClientState(dir.resolve("seen"));
+        assertThat(verify(jobView(), seen, 1).quorum()).contains("1 of your 3");
+
+        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
+                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
+        net.store.putObject(unsigned.manifest());
+        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
+        Path file = note(CountedNote.FILE);
+        PublicKey signer = net.signerKey.publicKey();
+        Checkpoint checkpoint = Checkpoint.parse(Files.readAllBytes(note("checkpoint")), signer, "checkpoint");
+        CountedNote honest = CountedNote.parse(Files.readAllBytes(file), checkpoint, "counted").orElseThrow();
+        Map<String, List<RequestLedger.Counted>> forgetful = new LinkedHashMap<>(honest.counted());
+        forgetful.put(secret.block().signatureBase32(), List.of());
+        Files.write(file, new CountedNote(honest.size(), honest.root(), forgetful).render(signer,
+                LogWriter.requestKey(net.store, net.log::add)));
+
+        assertThat(verify(jobView(), null, 2).quorum()).as("a first-time client has only the publisher's word")
+                .contains("2 of your 3");
+        assertThatThrownBy(() -> verify(jobView(), seen, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
+            assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32().substring(0, 16),
+                    "than seen before");
+        });
+        assertThatThrownBy(() -> verify(StoreReader.of(net.store.root()), null, 2)).isInstanceOfSatisfying(
+                TrustRefusal.class, e -> assertThat(e.getMessage()).contains("lists other requests",
+                        secret.block().signatureBase32()));
+    }
+
+    ChainVerifier.Report verify(StoreReader store, ClientState state, int quorum) throws IOException {
+        return new ChainVerifier(store, net.signerKey.publicKey()).verify("proj", "main",
+                new ChainVerifier.Options(false, net.trusted(), quorum, state));
     }
 
     /** Signs {@code carried}'s request straight away and stores it as the tail of proj/main with {@code evidence}. */
