@@ -113,16 +113,7 @@ class ScopedEvidenceTest {
      */
     @Test
     void requestsOlderThanOnesAHiddenReleaseCountedCountZeroThroughTheJobView() throws Exception {
-        net = new Network(dir.resolve("held-back"), "a", "b", "c");
-        List<Submission> heldBack = net.round("r1", List.of());
-        secretRound = net.round("s1", List.of());
-        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
-                Optional.empty()));
-        // The signer signed only the carried builder's newer request: another builder's older one still gets signed.
-        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
-                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
-        net.store.putObject(unsigned.manifest());
-        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
+        releaseHeldBack(heldBackBeforeTheOtherRelease("held-back"));
 
         assertThatThrownBy(() -> jobView().read("quorum/" + secret.block().signatureBase32() + ".json", 1 << 20))
                 .isInstanceOf(NoSuchFileException.class);
@@ -138,21 +129,14 @@ class ScopedEvidenceTest {
      */
     @Test
     void aListThatForgetsWhatAHiddenReleaseCountedIsRefused() throws Exception {
-        net = new Network(dir.resolve("forgetting"), "a", "b", "c");
-        List<Submission> heldBack = net.round("r1", List.of());
-        secretRound = net.round("s1", List.of());
-        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
-                Optional.empty()));
+        List<Submission> heldBack = heldBackBeforeTheOtherRelease("forgetting");
         // One builder's release of proj, which counts nothing the others held back: a client verifies it.
         net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(net.build("a", "r0",
                 Map.of("app.bin", "binary of r0"))), Optional.empty()));
         ClientState seen = new ClientState(dir.resolve("seen"));
         assertThat(verify(jobView(), seen, 1).quorum()).contains("1 of your 3");
 
-        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
-                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
-        net.store.putObject(unsigned.manifest());
-        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
+        releaseHeldBack(heldBack);
         Path file = note(CountedNote.FILE);
         PublicKey signer = net.signerKey.publicKey();
         Checkpoint checkpoint = Checkpoint.parse(Files.readAllBytes(note("checkpoint")), signer, "checkpoint");
@@ -177,6 +161,27 @@ class ScopedEvidenceTest {
     ChainVerifier.Report verify(StoreReader store, ClientState state, int quorum) throws IOException {
         return new ChainVerifier(store, net.signerKey.publicKey()).verify("proj", "main",
                 new ChainVerifier.Options(false, net.trusted(), quorum, state));
+    }
+
+    /** Each builder signs a request and holds it back; then the other project's release counts newer ones. */
+    private List<Submission> heldBackBeforeTheOtherRelease(String name) throws IOException {
+        net = new Network(dir.resolve(name), "a", "b", "c");
+        List<Submission> heldBack = net.round("r1", List.of());
+        secretRound = net.round("s1", List.of());
+        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
+                Optional.empty()));
+        return heldBack;
+    }
+
+    /**
+     * The signer signed only the carried builder's newer request: another builder's older one still gets signed, as a
+     * release of proj/main whose evidence records every held-back request.
+     */
+    private void releaseHeldBack(List<Submission> heldBack) throws IOException {
+        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
+                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
+        net.store.putObject(unsigned.manifest());
+        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
     }
 
     /** Signs {@code carried}'s request straight away and stores it as the tail of proj/main with {@code evidence}. */
