@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * TREE_SIZE
  * ROOT_BASE64
  * BLOCK_SIGNATURE BUILDER_KEY:COUNTER:TIMESTAMP ...   (one line per release the evidence note binds, by counter;
- *                                                       a release whose evidence counted no valid request has none)
+ *                                                       the block alone when its evidence counted no valid request,
+ *                                                       no line when its evidence does not parse)
  *
  * — buildchain.io/counted/SIGNER_KEY SIGNATURE_BASE64
  * </pre>
