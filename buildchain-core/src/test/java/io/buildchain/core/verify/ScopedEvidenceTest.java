@@ -222,6 +222,18 @@ class ScopedEvidenceTest {
         assertThat(verify(jobView()).quorum()).contains("3 of your 3");
     }
 
+    /** The list of an older checkpoint vouches for nothing beside a newer one: a rolled-back list is refused. */
+    @Test
+    void aListRolledBackToAnOlderCheckpointIsRefused() throws Exception {
+        net.publish("r1", 2);
+        byte[] older = Files.readAllBytes(note(CountedNote.FILE));
+        assertThat(verify(jobView()).quorum()).contains("3 of your 3");
+        net.publish("r2", 2);
+        Files.write(note(CountedNote.FILE), older);
+        assertThatThrownBy(() -> verify(jobView())).isInstanceOfSatisfying(TrustRefusal.class, e -> assertThat(
+                e.getMessage()).contains(secret.block().signatureBase32(), "no note of counted requests lists"));
+    }
+
     /** A store that shows a release but not its bound evidence is withholding it: refused, whatever the note lists. */
     @Test
     void anUnscopedStoreWithholdingEvidenceIsStillRefused() throws Exception {
