@@ -335,7 +335,14 @@ public final class ChainVerifier {
                     checkpoint, store.describe(listPath))).map(CountedNote::counted).orElse(Map.of());
         }
         if (trusted != null && checkpoint != null) {
-            trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
+            PublicKey signer = checkpoint.block().publicKey();
+            trusted.checkEvidence(signer, bound, store.describe(path));
+            for (Map.Entry<String, List<RequestLedger.Counted>> listed : listedCounts.entrySet()) {
+                if (bound.containsKey(listed.getKey())) { // any verification pins the list, --quorum or not
+                    trusted.checkCounted(signer, listed.getKey(), RequestLedger.Counted.digest(listed.getValue()),
+                            store.describe(dir + CountedNote.FILE));
+                }
+            }
         }
         boundEvidence = bound;
         trustedState = trusted;

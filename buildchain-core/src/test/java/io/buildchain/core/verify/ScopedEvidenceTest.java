@@ -135,6 +135,9 @@ class ScopedEvidenceTest {
                 Map.of("app.bin", "binary of r0"))), Optional.empty()));
         ClientState seen = new ClientState(dir.resolve("seen"));
         assertThat(verify(jobView(), seen, 1).quorum()).contains("1 of your 3");
+        ClientState seenWithoutRecount = new ClientState(dir.resolve("seen-without-recount"));
+        new ChainVerifier(jobView(), net.signerKey.publicKey()).verify("proj", "main",
+                new ChainVerifier.Options(false, null, 0, seenWithoutRecount));
 
         releaseHeldBack(heldBack);
         Path file = note(CountedNote.FILE);
@@ -148,11 +151,13 @@ class ScopedEvidenceTest {
 
         assertThat(verify(jobView(), null, 2).quorum()).as("a first-time client has only the publisher's word")
                 .contains("2 of your 3");
-        assertThatThrownBy(() -> verify(jobView(), seen, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
-            assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
-            assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32().substring(0, 16),
-                    "than seen before");
-        });
+        for (ClientState state : List.of(seen, seenWithoutRecount)) {
+            assertThatThrownBy(() -> verify(jobView(), state, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+                assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
+                assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32()
+                        .substring(0, 16), "than seen before");
+            });
+        }
         assertThatThrownBy(() -> verify(StoreReader.of(net.store.root()), null, 2)).isInstanceOfSatisfying(
                 TrustRefusal.class, e -> assertThat(e.getMessage()).contains("lists other requests",
                         secret.block().signatureBase32()));
