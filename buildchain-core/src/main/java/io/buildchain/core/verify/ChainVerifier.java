@@ -60,6 +60,8 @@ public final class ChainVerifier {
     private Map<String, List<RequestLedger.Counted>> listedCounts = Map.of();
     /** The client's state of this store while a selected release is verified (read by {@link #select}), or null. */
     private TrustedSet trustedState;
+    /** The checkpoint whose notes were read (by {@link #select}), or null without a log. */
+    private Checkpoint notesCheckpoint;
     private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
@@ -346,6 +348,7 @@ public final class ChainVerifier {
         }
         boundEvidence = bound;
         trustedState = trusted;
+        notesCheckpoint = checkpoint;
     }
 
     private Optional<byte[]> readNote(String path, int maxBytes) throws IOException {
@@ -603,6 +606,7 @@ public final class ChainVerifier {
             ledger.countAll(List.of(block.request()));
             Optional<Evidence> evidence = servedEvidence(name);
             if (evidence.isEmpty() && !boundEvidence.containsKey(name)) {
+                requireNotHiddenPastCheckpoint(block);
                 continue; // a release without evidence made no other request public
             }
             ledger.countListed(checkCounts(block, evidence.isPresent() ? RequestLedger.countedBy(evidence.get())
@@ -628,6 +632,26 @@ public final class ChainVerifier {
             trustedState.checkCounted(release.publicKey(), name, digest, list);
         }
         return counts;
+    }
+
+    /**
+     * Refuses a release of the notes' log past their checkpoint that the store hides whole (neither manifest nor
+     * evidence): no note says what it counted, and a store that serves an older checkpoint would otherwise have it
+     * read as "counted nothing". A checkpoint's own block is requested by the publisher's key and names no manifest.
+     */
+    private void requireNotHiddenPastCheckpoint(Block block) throws IOException {
+        Checkpoint checkpoint = notesCheckpoint;
+        if (checkpoint == null || !block.publicKey().equals(checkpoint.block().publicKey())
+                || Long.compareUnsigned(block.counter(), checkpoint.size()) <= 0
+                || block.request().publicKey().equals(checkpoint.block().request().publicKey())
+                || hasObject(block.digest())) {
+            return;
+        }
+        throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, "release block " + block.signatureBase32()
+                + " (counter " + Long.toUnsignedString(block.counter()) + ") comes after the store's newest checkpoint ("
+                + checkpoint.size() + " blocks), whose notes say nothing of it, and " + store.describe("object/"
+                + block.digest().base32()) + " and its evidence are not served: verify at an address that serves every "
+                + "release, or after the next publish (or 'buildchain checkpoint' on the publisher)");
     }
 
     /** What the note of counted requests lists for a release the store does not show; refused if it shows it. */

@@ -9,6 +9,7 @@ import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.log.Checkpoint;
 import io.buildchain.core.log.CountedNote;
+import io.buildchain.core.log.EvidenceNote;
 import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.Evidence;
@@ -166,6 +167,39 @@ class ScopedEvidenceTest {
     ChainVerifier.Report verify(StoreReader store, ClientState state, int quorum) throws IOException {
         return new ChainVerifier(store, net.signerKey.publicKey()).verify("proj", "main",
                 new ChainVerifier.Options(false, net.trusted(), quorum, state));
+    }
+
+    /**
+     * A mirror serves the log as it was before the other project's release (an older, consistent checkpoint, notes and
+     * all), so that no note binds that release, and hides it whole as a job's view would: nothing signed says what it
+     * counted, so it is refused, not read as "counted nothing" (which let the held-back requests count, 2 of 3).
+     */
+    @Test
+    void aHiddenReleaseAfterTheServedCheckpointIsRefused() throws Exception {
+        net = new Network(dir.resolve("unbound"), "a", "b", "c");
+        List<Submission> heldBack = net.round("r1", List.of());
+        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(net.build("a", "r0",
+                Map.of("app.bin", "binary of r0"))), Optional.empty()));
+        Path log = LogWriter.directory(net.store, net.signerKey.publicKey());
+        Map<String, byte[]> before = new LinkedHashMap<>();
+        for (String name : List.of("checkpoint", "tree-size", EvidenceNote.FILE, CountedNote.FILE)) {
+            before.put(name, Files.readAllBytes(log.resolve(name)));
+        }
+        secretRound = net.round("s1", List.of());
+        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
+                Optional.empty()));
+        releaseHeldBack(heldBack);
+        for (Map.Entry<String, byte[]> file : before.entrySet()) {
+            Files.write(note(file.getKey()), file.getValue());
+        }
+
+        assertThatThrownBy(() -> verify(StoreReader.of(net.store.root()), null, 2))
+                .hasMessageContaining("quorum not met: 0 of your trusted builders");
+        assertThatThrownBy(() -> verify(jobView(), null, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
+            assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32(),
+                    "after the store's newest checkpoint");
+        });
     }
 
     /** Each builder signs a request and holds it back; then the other project's release counts newer ones. */
