@@ -1,4 +1,4 @@
-package io.buildchain.core.submit;
+package io.buildchain.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,58 @@ class UploadClientTest {
                     "application/x-tar", body(64L << 20)))
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("POST http://127.0.0.1:" + server.getLocalPort() + "/s: ")
-                    .hasMessageContaining("the server closed the connection without a response");
+                    .hasMessageContaining("the connection ended without a response")
+                    .hasMessageNotContaining("\n");
         }
+    }
+
+    @Test
+    void aServerThatTakesNoBodyAndSaysNothingIsGivenUpOn() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOnce(server, "", 60_000);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/s"),
+                    "application/x-tar", body(64L << 20), Duration.ofSeconds(2)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("POST http://127.0.0.1:" + server.getLocalPort() + "/s: no byte moved for 2 s")
+                    .hasMessageContaining("of " + (64L << 20) + " bytes of the body");
+            assertThat(System.nanoTime() - start).as("ns until the client gave up").isLessThan(TimeUnit.SECONDS.toNanos(20));
+        }
+    }
+
+    @Test
+    void aServerThatTakesTheBodyAndSaysNothingIsGivenUpOn() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOnce(server, "", 60_000);
+            assertThatThrownBy(() -> UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/s"),
+                    "application/x-tar", body(10), Duration.ofSeconds(2)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("POST http://127.0.0.1:" + server.getLocalPort() + "/s: ");
+        }
+    }
+
+    @Test
+    void anAnswerLongerThanTheBoundIsRefused() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int length = UploadClient.MAX_ANSWER + 1;
+            serveOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n" + "x".repeat(length));
+            assertThatThrownBy(() -> UploadClient.post(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/s"),
+                    "application/x-tar", body(10)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("POST http://127.0.0.1:" + server.getLocalPort() + "/s: the answer is longer than "
+                            + UploadClient.MAX_ANSWER + " bytes");
+        }
+    }
+
+    @Test
+    void aClosedPortIsNamed() throws Exception {
+        int port;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = server.getLocalPort();
+        }
+        assertThatThrownBy(() -> UploadClient.post(URI.create("http://127.0.0.1:" + port + "/s"), "application/x-tar",
+                body(10)))
+                .isInstanceOf(java.net.ConnectException.class)
+                .hasMessage("POST http://127.0.0.1:" + port + "/s: connection refused at 127.0.0.1:" + port);
     }
 }
