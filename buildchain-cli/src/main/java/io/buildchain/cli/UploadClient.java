@@ -2,10 +2,12 @@ package io.buildchain.cli;
 
 import io.buildchain.core.verify.StoreReader;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import org.eclipse.jetty.client.PathRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 
 /**
  * {@code POST} of a file on Jetty's HttpClient that hears the server out: a server may answer before the body is
@@ -61,16 +65,21 @@ final class UploadClient {
             CompletableFuture<Answer> answer = new CompletableFuture<>();
             CompletableFuture<Void> sent = new CompletableFuture<>();
             AtomicLong sentBytes = new AtomicLong();
+            // Expect: 100-continue lets a server refuse from the head before any body is sent (serve's 413): Jetty
+            // aborts an answer it has not yet read when a send fails, and a server that answers early closes.
             Request request = client.POST(target).body(new PathRequestContent(contentType, body))
+                    .headers(headers -> headers.put(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString()))
                     .onRequestContent((r, chunk) -> sentBytes.addAndGet(chunk.remaining()))
                     .onRequestSuccess(r -> sent.complete(null))
                     .onRequestFailure((r, failure) -> sent.complete(null));
             ByteArrayOutputStream text = new ByteArrayOutputStream();
+            IOException tooLong = new IOException(where + ": the answer is longer than " + MAX_ANSWER + " bytes");
             request.send(new Response.Listener() {
                 @Override
                 public void onContent(Response response, ByteBuffer content) {
                     if (text.size() + content.remaining() > MAX_ANSWER) {
-                        response.abort(new IOException(where + ": the answer is longer than " + MAX_ANSWER + " bytes"));
+                        answer.completeExceptionally(tooLong);
+                        response.abort(tooLong);
                         return;
                     }
                     byte[] bytes = new byte[content.remaining()];
@@ -133,10 +142,10 @@ final class UploadClient {
         if (failure instanceof SSLException) {
             return new IOException(where + ": TLS failed: " + failure.getMessage());
         }
-        if (failure.getMessage() != null && failure.getMessage().startsWith(where)) {
-            return new IOException(failure.getMessage()); // said here already (the answer too long)
-        }
-        return new IOException(where + ": the connection ended without a response" + progress + ": " + failure);
+        String why = failure instanceof EOFException || failure instanceof ClosedChannelException
+                ? "the server closed the connection" : failure.getMessage() != null ? failure.getMessage()
+                : failure.getClass().getSimpleName();
+        return new IOException(where + ": no response" + progress + ": " + why);
     }
 
     private static long size(Path body) {

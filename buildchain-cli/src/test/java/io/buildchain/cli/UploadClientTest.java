@@ -110,7 +110,7 @@ class UploadClientTest {
                     "application/x-tar", body(64L << 20)))
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("POST http://127.0.0.1:" + server.getLocalPort() + "/s: ")
-                    .hasMessageContaining("the connection ended without a response")
+                    .hasMessageContaining("no response (after ").hasMessageEndingWith("bytes of the body): the server closed the connection")
                     .hasMessageNotContaining("\n");
         }
     }
