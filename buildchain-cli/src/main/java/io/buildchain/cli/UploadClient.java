@@ -89,9 +89,8 @@ final class UploadClient {
 
                 @Override
                 public void onSuccess(Response response) {
-                    // The server has said all: what is still being sent ends here (Jetty would send it on).
+                    // The server has said all: what is still being sent ends with client.stop() below.
                     answer.complete(new Answer(response.getStatus(), text.toString(StandardCharsets.UTF_8)));
-                    request.abort(new IOException("answered"));
                 }
 
                 @Override
