@@ -27,12 +27,14 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 
 /**
- * {@code POST} of a file on Jetty's HttpClient that hears the server out: a server may answer before the body is
- * fully sent (serve refuses an upload too large for it with 413 at once, and closes). That answer is reported, not
- * the connection the server cut, and sending stops once it has come. A connection on which no byte moves for
- * {@link StoreReader#headersDeadline()} is given up on (a server that takes no more of the body), and once the body
- * is sent the whole answer gets that long; it is at most {@link #MAX_ANSWER} bytes. HTTPS trusts the JDK's
- * certificate authorities and checks the host name (Jetty's client default).
+ * {@code POST} of a file on Jetty's HttpClient that hears the server out. It sends {@code Expect: 100-continue}, so
+ * a server may refuse from the head before any of the body goes (serve's 413 for an upload too large for it): Jetty
+ * drops an answer it has not read yet once a send fails, as it does when a server answers early and closes. An answer
+ * that comes while the body still goes out on an open connection ends the upload. A connection on which no byte
+ * moves for {@link StoreReader#headersDeadline()} is given up on (a server that takes no more of the body, or says
+ * neither 100 Continue nor a status), and once the body is sent the whole answer gets that long; it is at most
+ * {@link #MAX_ANSWER} bytes. HTTPS trusts the JDK's certificate authorities and checks the host name (Jetty's
+ * default).
  */
 final class UploadClient {
     static final int MAX_ANSWER = 64 * 1024;
@@ -55,6 +57,7 @@ final class UploadClient {
         if (!"http".equalsIgnoreCase(target.getScheme()) && !"https".equalsIgnoreCase(target.getScheme())) {
             throw new IOException(where + ": not an http or https URL");
         }
+        long length = Files.size(body);
         HttpClient client = new HttpClient();
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         client.setIdleTimeout(deadline.toMillis());
@@ -96,7 +99,7 @@ final class UploadClient {
                 @Override
                 public void onComplete(Result result) {
                     if (result.isFailed()) {
-                        answer.completeExceptionally(failure(where, result, sentBytes.get(), body, deadline));
+                        answer.completeExceptionally(failure(where, result, sentBytes.get(), length, deadline));
                     }
                 }
             });
@@ -126,9 +129,9 @@ final class UploadClient {
     }
 
     /** One line for an upload that brought no answer: the address and what went wrong. */
-    private static IOException failure(String where, Result result, long sent, Path body, Duration deadline) {
+    private static IOException failure(String where, Result result, long sent, long length, Duration deadline) {
         Throwable failure = result.getResponseFailure() != null ? result.getResponseFailure() : result.getFailure();
-        String progress = " (after " + sent + " of " + size(body) + " bytes of the body)";
+        String progress = " (after " + sent + " of " + length + " bytes of the body)";
         if (failure instanceof ConnectException) {
             URI target = result.getRequest().getURI();
             return new ConnectException(where + ": connection refused at " + target.getHost() + ":"
@@ -145,13 +148,5 @@ final class UploadClient {
                 ? "the server closed the connection" : failure.getMessage() != null ? failure.getMessage()
                 : failure.getClass().getSimpleName();
         return new IOException(where + ": no response" + progress + ": " + why);
-    }
-
-    private static long size(Path body) {
-        try {
-            return Files.size(body);
-        } catch (IOException e) {
-            return -1;
-        }
     }
 }
