@@ -10,7 +10,6 @@ import io.buildchain.core.manifest.Manifest;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.submit.SubmissionPackage;
-import io.buildchain.core.submit.UploadClient;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
