@@ -26,6 +26,10 @@ public class Jenkins extends AbstractCIBase {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 
+    public boolean isTerminating() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
     public String getRootUrl() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }

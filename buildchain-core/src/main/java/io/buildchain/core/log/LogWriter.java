@@ -217,7 +217,9 @@ public final class LogWriter {
     public PublicKey learnKey() throws IOException {
         recover(true);
         Optional<byte[]> last = readJournal(lastRequest());
-        if (last.isPresent()) {
+        // Asked again only while it is the newest block's request: a node that signed anything since stays silent
+        // to it for all its tries (minutes with a Raspberry Pi's timeout) before the new request goes out.
+        if (last.isPresent() && answeredLast(last.get())) {
             try {
                 return ask(SignedRequest.decode(last.get(), "log-requests/last-request")).publicKey();
             } catch (SignerSilentException | SignerRefusedException e) {
@@ -230,6 +232,12 @@ public final class LogWriter {
         } catch (SignerSilentException e) {
             throw new SignerSilentException(e.getMessage() + allowHint());
         }
+    }
+
+    /** Whether the newest block of the store's signer chain answers {@code request}. */
+    private boolean answeredLast(byte[] request) throws IOException {
+        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
+        return head.isPresent() && head.get().carries(SignedRequest.decode(request, "log-requests/last-request"));
     }
 
     /** A new request of the publisher's own for {@code digest}, next on its request chain. */

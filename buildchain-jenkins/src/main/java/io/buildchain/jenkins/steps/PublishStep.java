@@ -17,6 +17,7 @@ import io.buildchain.core.publish.QuorumNotMetException;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
+import io.buildchain.jenkins.agent.AgentSigner;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,13 @@ public class PublishStep extends Step {
 
         @Override
         protected String run() throws Exception {
-            return Refusals.oneLine("buildchainPublish", this::publish);
+            try {
+                return Refusals.oneLine("buildchainPublish", this::publish);
+            } catch (AgentSigner.ControllerStopping e) {
+                // Finishing the step now would fail the build saved for the resume: it stays running until the JVM exits.
+                getContext().get(TaskListener.class).getLogger().println("buildchain: " + e.getMessage());
+                return e.awaitExit(java.time.Duration.ofMinutes(10));
+            }
         }
 
         /**
