@@ -155,7 +155,7 @@ public class ManifestStep extends Step {
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
                         env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
-                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName);
+                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName, workspace.getRemote());
                 if (release != null) {
                     String version = release[2] != null ? release[2] : env == null ? null : env.get("BUILD_NUMBER");
                     if (version == null) {
