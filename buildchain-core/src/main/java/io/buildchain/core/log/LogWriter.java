@@ -1,6 +1,7 @@
 package io.buildchain.core.log;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.Remedies;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
@@ -50,12 +51,19 @@ public final class LogWriter {
     private final BlockSigner signer;
     private final Consumer<String> log;
     private final Clock clock;
+    private Remedies remedies = Remedies.COMMANDS;
 
     public LogWriter(Store store, BlockSigner signer, Consumer<String> log, Clock clock) {
         this.store = store;
         this.signer = signer;
         this.log = log;
         this.clock = clock;
+    }
+
+    /** Names {@code remedies} when the signer is silent to the request key (the command line's by default). */
+    public LogWriter advising(Remedies remedies) {
+        this.remedies = remedies;
+        return this;
     }
 
     /** Where the log of {@code signer}'s chain lives in a store. */
@@ -281,8 +289,7 @@ public final class LogWriter {
 
     /** What to do when the signer is silent to the checkpoint request key: it may not be on its allow-list. */
     private String allowHint() throws IOException {
-        return "; a signer started with --allow must list the checkpoint request key " + requestKey().publicKey()
-                + " (buildchain log-key --store " + store.root() + ")";
+        return "; " + remedies.allowRequestKey(requestKey().publicKey(), store.root());
     }
 
     /** The own request sent and not yet answered (the journal's first state). */

@@ -2,6 +2,7 @@ package io.buildchain.core.publish;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.Remedies;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
@@ -58,11 +59,18 @@ public final class Publisher {
     private final Store store;
     private final BlockSigner signer;
     private final Consumer<String> log;
+    private final Remedies remedies;
 
     public Publisher(Store store, BlockSigner signer, Consumer<String> log) {
+        this(store, signer, log, Remedies.COMMANDS);
+    }
+
+    /** @param remedies how refusals name the recoveries they ask for (a CI server's own ways, not commands) */
+    public Publisher(Store store, BlockSigner signer, Consumer<String> log, Remedies remedies) {
         this.store = store;
         this.signer = signer;
         this.log = log;
+        this.remedies = remedies;
     }
 
     /**
@@ -104,7 +112,7 @@ public final class Publisher {
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
-            LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC());
+            LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC()).advising(remedies);
             // A restarted signer (new key) signs nothing here until the root certified its key.
             if (signer.key().isPresent()) {
                 KeyChangeGuard.check(store, signer.key().get());
@@ -183,7 +191,7 @@ public final class Publisher {
                     if (lateAnswer(late, sent).isEmpty()) {
                         // The signer answered our own request just now: its silence here is a refusal.
                         String why = Refusal.explain(store, vote.request(), keyLearned ? "the signer refused it (it "
-                                + "answered the publisher's own request just before)" : e.getMessage());
+                                + "answered the publisher's own request just before)" : e.getMessage(), remedies);
                         log.accept("request of " + builder + " not signed: " + why);
                         refusals.add(builder + ": " + why);
                         if (e instanceof SignerRefusedException || keyLearned) {
@@ -226,7 +234,8 @@ public final class Publisher {
 
     /** The one release among the submissions this publish is about, decided against the ledger as it is now. */
     private ReleaseChoice choose(Release release) throws IOException {
-        return ReleaseChoice.choose(release.submissions(), release.trusted(), release.quorum(), RequestLedger.read(store),
+        return ReleaseChoice.choose(release.submissions(), release.trusted(), release.quorum(),
+                RequestLedger.read(store).advising(remedies),
                 release.allowOlderSource() ? OptionalLong.empty() : tailSourceTime(release.project(), release.branch()));
     }
 
@@ -379,7 +388,7 @@ public final class Publisher {
             try {
                 resume(pending, release, entry.toString());
             } catch (SignerRefusedException e) {
-                abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage()));
+                abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage(), remedies));
             } catch (SignerSilentException e) {
                 log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
                 unanswered.add(pending);
@@ -422,7 +431,8 @@ public final class Publisher {
         for (PendingRelease pending : unanswered) {
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
             log.accept("abandoning the interrupted release of " + pending.project() + "/" + pending.branch() + ": "
-                    + Refusal.explain(store, request, "the signer signs other requests but does not answer this one")
+                    + Refusal.explain(store, request, "the signer signs other requests but does not answer this one",
+                            remedies)
                     + "; its builders can submit it again as a new release");
             // A journal of this release's branch was replaced by this release's own, which is finished.
             if (!pending.project().equals(release.project()) || !pending.branch().equals(release.branch())) {
@@ -456,7 +466,7 @@ public final class Publisher {
         }
         store.putEvidence(block, evidence.toJson());
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
-        ChainCompleteness.check(store, block);
+        ChainCompleteness.check(store, block, remedies);
         writePending(pending.at(PendingRelease.Step.STORED));
         recount(block, release, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());

@@ -31,6 +31,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
     private final TreeMap<String, String> environment;
     private final String agentName;
     private final String buildPath;
+    private long resumeAfter;
 
     /** What one build produced: the manifest, the signed request, the builder key that signed it and the buildinfo. */
     public static final class Reply implements java.io.Serializable {
@@ -120,6 +121,12 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         return picked;
     }
 
+    /** Numbers the request above {@code counter} if the agent's chain is behind it (see {@link BuildNode#resumingAfter}). */
+    public BuildOnAgent resumingAfter(long counter) {
+        this.resumeAfter = counter;
+        return this;
+    }
+
     /** Also writes the release record: project, branch, version, revision (or null). */
     public BuildOnAgent withRelease(String project, String branch, String version, String revision) {
         this.release = project == null ? null : new String[] {project, branch, version, revision};
@@ -136,7 +143,7 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         String probe = environment.get(BuildEnvironment.PROBE_VARIABLE);
         Map<String, String> fields = probe != null ? BuildEnvironment.fromProbe(probe, environment, agentName)
                 : BuildEnvironment.selfReported(environment, agentName, Path.of(buildPath));
-        return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, fields, r[0], r[1],
+        return new Reply(new BuildNode(Path.of(builderHome)).resumingAfter(resumeAfter).build(dir, sourceTime, requestTime, fields, r[0], r[1],
                 r[2], r[3]));
     }
 }

@@ -312,6 +312,19 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         }
     }
 
+    /** Brings in blocks of the signer's chain the store lacks, pasted base64 from the signing node's chain/. */
+    @POST
+    public FormValidation doImportBlocks(@QueryParameter String importBlocks) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            BlockImport.Counts counts = BlockImport.pasted(JenkinsPaths.store(), importBlocks);
+            return FormValidation.ok(counts.imported() + " block(s) added to the controller's store, "
+                    + counts.alreadyThere() + " already there; the next publish finishes a release that waited for them");
+        } catch (IOException | BuildchainException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
     @POST
     public FormValidation doCheckRootKey(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);

@@ -101,6 +101,14 @@ class AgentCallablesTest {
         assertThat(withTime.keyCreated()).isFalse();
         assertThat(withTime.builderKey()).isEqualTo(first.builderKey());
         assertThat(SignedRequest.decode(withTime.request(), "r").counter()).isEqualTo(request.counter() + 2);
+        // An agent whose builder state is behind what the controller counted of its key (restored from a backup)
+        // numbers its request above that, instead of being refused as a replay (advice was 'request --resume-after').
+        BuildOnAgent.Reply resumed = new BuildOnAgent(agentHome, 99L, null, 1700000002L, Map.of(), "linux-a",
+                workspace.toString()).resumingAfter(41).invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(SignedRequest.decode(resumed.request(), "r").counter()).isEqualTo(42);
+        BuildOnAgent.Reply ahead = new BuildOnAgent(agentHome, 99L, null, 1700000002L, Map.of(), "linux-a",
+                workspace.toString()).resumingAfter(5).invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(SignedRequest.decode(ahead.request(), "r").counter()).isEqualTo(43);
 
         // Inside a container, the probe's view of the build's environment is recorded instead of the agent JVM's.
         BuildOnAgent.Reply inContainer = new BuildOnAgent(agentHome, 99L, null, 1700000003L, Map.of(
