@@ -90,9 +90,25 @@ public final class AgentSigner implements BlockSigner {
 
             @Override
             public boolean controllerStopping() {
-                return jenkins.model.Jenkins.get().isTerminating();
+                jenkins.model.Jenkins controller = jenkins.model.Jenkins.getInstanceOrNull();
+                return controller == null || controller.isTerminating() || jvmStopping();
             }
         });
+    }
+
+    /**
+     * Whether this JVM runs its shutdown hooks: on SIGTERM the web server stops (closing the WebSocket agents'
+     * channels) before Jenkins marks itself terminating.
+     */
+    static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, Duration agentWait,
