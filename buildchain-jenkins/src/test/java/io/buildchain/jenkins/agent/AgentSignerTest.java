@@ -60,6 +60,16 @@ class AgentSignerTest {
         }
     };
 
+    /** A channel whose every call fails with {@code failure}, as a channel closing under the call does. */
+    static VirtualChannel failing(IOException failure) {
+        return new VirtualChannel() {
+            @Override
+            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
+                throw failure;
+            }
+        };
+    }
+
     SignedRequest request() throws IOException {
         Path dist = Files.createDirectories(dir.resolve("dist"));
         Files.writeString(dist.resolve("hello"), "hello");
@@ -125,12 +135,8 @@ class AgentSignerTest {
     @Test
     void theSignerAgentDisconnectingMidSigningIsOneLine() throws Exception {
         SignedRequest request = request();
-        VirtualChannel closing = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw new IOException("Channel \"signer-1\": Remote call failed", new ClosedChannelException());
-            }
-        };
+        VirtualChannel closing = failing(new IOException("Channel \"signer-1\": Remote call failed",
+                new ClosedChannelException()));
         assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(
                 new AgentSigner.Agent("signer-1", closing))).sign(request))
                 .isExactlyInstanceOf(BuildchainException.class).hasMessage("the signer agent signer-1 disconnected "
@@ -139,12 +145,7 @@ class AgentSignerTest {
 
         // Without a recognisable cause: the agent is gone from the list of online agents by the time it is asked.
         AtomicInteger asked = new AtomicInteger();
-        VirtualChannel terminated = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw new IOException("Unexpected termination of the channel");
-            }
-        };
+        VirtualChannel terminated = failing(new IOException("Unexpected termination of the channel"));
         assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(new AgentSigner.Agent("signer-1",
                 asked.incrementAndGet() == 1 ? terminated : null))).sign(request))
                 .isExactlyInstanceOf(BuildchainException.class).hasMessageStartingWith("the signer agent signer-1 "
@@ -152,14 +153,8 @@ class AgentSignerTest {
 
         // A failure of the signing itself, with the agent still online, is not called a disconnect.
         IOException serial = new IOException("/dev/ttyUSB0: read failed (error 5)");
-        VirtualChannel failing = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw serial;
-            }
-        };
         assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(
-                new AgentSigner.Agent("signer-1", failing))).sign(request)).isSameAs(serial);
+                new AgentSigner.Agent("signer-1", failing(serial)))).sign(request)).isSameAs(serial);
     }
 
     /**
@@ -170,12 +165,8 @@ class AgentSignerTest {
     @Test
     void theControllerStoppingMidSigningLeavesTheStepToResume() throws Exception {
         SignedRequest request = request();
-        VirtualChannel closing = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw new IOException("Channel \"signer-1\": Remote call failed", new ClosedChannelException());
-            }
-        };
+        VirtualChannel closing = failing(new IOException("Channel \"signer-1\": Remote call failed",
+                new ClosedChannelException()));
         AgentSigner.Agents stopping = new AgentSigner.Agents() {
             @Override
             public List<AgentSigner.Agent> now() {
