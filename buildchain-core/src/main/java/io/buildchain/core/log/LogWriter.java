@@ -16,6 +16,8 @@ import io.buildchain.core.crypto.PublicKey;
 import io.buildchain.core.crypto.SigningKey;
 import io.buildchain.core.encoding.Base32;
 import io.buildchain.core.hash.Digest;
+import io.buildchain.core.quorum.Evidence;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.root.SignerHead;
 import io.buildchain.core.verify.StoreReader;
@@ -119,27 +121,26 @@ public final class LogWriter {
         }
         append(dir, size, leaves);
         long newSize = size + leaves.size();
-        AtomicFiles.write(dir.resolve("tree-size"), store.tmp(),
-                out -> out.write((newSize + "\n").getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        writeLogFile(dir, "tree-size", (newSize + "\n").getBytes(StandardCharsets.US_ASCII));
         byte[] root = MerkleProofs.root(newSize, tiles(dir, newSize));
         byte[] body = Checkpoint.body(key, newSize, root);
-        writeEvidenceNote(dir, key, newSize, root);
+        writeNotes(dir, key, newSize, root);
         Block signature = ask(newRequest(Digest.of(body)));
         Checkpoint checkpoint = Checkpoint.signed(key, newSize, root, signature);
-        byte[] note = checkpoint.render();
-        AtomicFiles.write(dir.resolve("checkpoint"), store.tmp(), out -> out.write(note),
-                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        writeLogFile(dir, "checkpoint", checkpoint.render());
         return checkpoint;
     }
 
     /**
      * Beside each checkpoint, the publisher's signed note of every release's evidence in the log ({@link EvidenceNote}),
-     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty. Written
-     * before the checkpoint it goes with: a reader between the two writes sees a note for a larger log, which holds.
+     * so that clients refuse a missing or shortened {@code quorum/BLOCK.json} instead of reading it as empty, and the
+     * note of what each of them counted ({@link CountedNote}), for clients shown only some releases' evidence. Written
+     * before the checkpoint they go with: a reader between the writes sees notes for a larger log, which hold.
      */
-    private void writeEvidenceNote(Path dir, PublicKey key, long size, byte[] root) throws IOException {
+    private void writeNotes(Path dir, PublicKey key, long size, byte[] root) throws IOException {
         java.util.TreeMap<Long, String> blocks = new java.util.TreeMap<>();
         java.util.Map<String, Digest> evidence = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<RequestLedger.Counted>> counted = new java.util.HashMap<>();
         Path quorum = store.root().resolve("quorum");
         if (Files.isDirectory(quorum)) {
             try (var files = Files.newDirectoryStream(quorum, "*.json")) {
@@ -149,18 +150,43 @@ public final class LogWriter {
                     if (Files.isRegularFile(block)) {
                         Block release = Block.decode(Files.readAllBytes(block), block.toString());
                         if (release.publicKey().equals(key) && Long.compareUnsigned(release.counter(), size) <= 0) {
+                            byte[] json = Files.readAllBytes(file);
                             blocks.put(release.counter(), name);
-                            evidence.put(name, Digest.of(Files.readAllBytes(file)));
+                            evidence.put(name, Digest.of(json));
+                            countedBy(json, file).ifPresent(requests -> counted.put(name, requests));
                         }
                     }
                 }
             }
         }
         java.util.Map<String, Digest> ordered = new java.util.LinkedHashMap<>();
-        blocks.values().forEach(name -> ordered.put(name, evidence.get(name)));
-        byte[] note = new EvidenceNote(size, root, ordered).render(key, requestKey());
-        AtomicFiles.write(dir.resolve(EvidenceNote.FILE), store.tmp(), out -> out.write(note),
-                AtomicFiles.OWNER_WRITE_ALL_READ, true);
+        java.util.Map<String, List<RequestLedger.Counted>> orderedCounted = new java.util.LinkedHashMap<>();
+        for (String name : blocks.values()) {
+            ordered.put(name, evidence.get(name));
+            if (counted.containsKey(name)) {
+                orderedCounted.put(name, counted.get(name));
+            }
+        }
+        writeLogFile(dir, EvidenceNote.FILE, new EvidenceNote(size, root, ordered).render(key, requestKey()));
+        writeLogFile(dir, CountedNote.FILE, new CountedNote(size, root, orderedCounted).render(key, requestKey()));
+    }
+
+    /**
+     * What {@code json} counted, as the ledger counts it; empty for evidence that does not parse, which the note then
+     * does not vouch for (a client shown no such file refuses, as before the note existed).
+     */
+    private static Optional<List<RequestLedger.Counted>> countedBy(byte[] json, Path file) {
+        try {
+            return Optional.of(RequestLedger.empty().countAll(RequestLedger.requestsOf(Evidence.parse(json,
+                    file.toString()))).counted());
+        } catch (BuildchainException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A file of the log's directory, readable by all (served), replaced whole. */
+    private void writeLogFile(Path dir, String name, byte[] content) throws IOException {
+        AtomicFiles.write(dir.resolve(name), store.tmp(), out -> out.write(content), AtomicFiles.OWNER_WRITE_ALL_READ, true);
     }
 
     /**

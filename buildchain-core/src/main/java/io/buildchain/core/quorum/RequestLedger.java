@@ -114,13 +114,36 @@ public final class RequestLedger implements Freshness {
     }
 
     private void count(SignedRequest request) {
-        if (!request.signatureValid()) {
-            return;
+        if (request.signatureValid()) {
+            count(new Counted(request.publicKey(), request.counter(), request.timestamp()));
         }
-        long[] seen = newest.get(request.publicKey());
+    }
+
+    /**
+     * The newest counted request of one builder key, as the publisher's note of counted requests lists it for a
+     * release whose evidence a client may not be shown (log/KEY/counted).
+     */
+    public record Counted(PublicKey key, long counter, long timestamp) {
+    }
+
+    /** Remembers what a signed note says was counted (its requests' signatures were checked when they were). */
+    public RequestLedger countListed(Collection<Counted> counted) {
+        counted.forEach(this::count);
+        return this;
+    }
+
+    private void count(Counted request) {
+        long[] seen = newest.get(request.key());
         if (seen == null || Long.compareUnsigned(request.counter(), seen[0]) > 0) {
-            newest.put(request.publicKey(), new long[] {request.counter(), request.timestamp()});
+            newest.put(request.key(), new long[] {request.counter(), request.timestamp()});
         }
+    }
+
+    /** The newest counted request of each key, in the order the keys were first counted. */
+    public List<Counted> counted() {
+        List<Counted> counted = new ArrayList<>();
+        newest.forEach((key, seen) -> counted.add(new Counted(key, seen[0], seen[1])));
+        return counted;
     }
 
     /**
@@ -137,8 +160,8 @@ public final class RequestLedger implements Freshness {
     /** Writes the ledger; call with the store lock held. */
     public void save(Store store) throws IOException {
         List<String[]> records = new ArrayList<>();
-        newest.forEach((key, seen) -> records.add(new String[] {key.base32(), Long.toUnsignedString(seen[0]),
-                Long.toUnsignedString(seen[1])}));
+        counted().forEach(c -> records.add(new String[] {c.key().base32(), Long.toUnsignedString(c.counter()),
+                Long.toUnsignedString(c.timestamp())}));
         TextRecords.write(file(store), records, AtomicFiles.OWNER_WRITE_ALL_READ);
     }
 

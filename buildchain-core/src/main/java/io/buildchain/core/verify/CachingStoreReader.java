@@ -35,7 +35,7 @@ public final class CachingStoreReader implements StoreReader {
     static final long DEFAULT_BUDGET = 256L << 20;
     private static final Pattern OBJECT = Pattern.compile("object/[A-Z2-7]{77}");
     private static final Pattern BLOCK = Pattern.compile("block/[A-Z2-7]{103}");
-    private static final Pattern MUTABLE = Pattern.compile("tail/[^/]+/[^/]+|log/[A-Z2-7]{52}/(checkpoint|evidence)");
+    private static final Pattern MUTABLE = Pattern.compile("tail/[^/]+/[^/]+|log/[A-Z2-7]{52}/(checkpoint|evidence|counted)");
 
     private final StoreReader origin;
     private final Path dir;

@@ -34,6 +34,7 @@ import java.util.OptionalLong;
 import java.time.Duration;
 import java.time.Instant;
 import io.buildchain.core.log.Checkpoint;
+import io.buildchain.core.log.CountedNote;
 import io.buildchain.core.log.EvidenceNote;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,8 @@ public final class ChainVerifier {
     private KeyHistory keys;
     /** The evidence digest of each release the publisher's evidence note binds (read by {@link #select}). */
     private Map<String, Digest> boundEvidence = Map.of();
+    /** What each release counted, as the publisher's note of counted requests lists it (read with the evidence note). */
+    private Map<String, List<RequestLedger.Counted>> listedCounts = Map.of();
     private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
@@ -313,17 +316,21 @@ public final class ChainVerifier {
         }
     }
 
-    /** Reads the evidence note that goes with {@code checkpoint} (none without a log or from an older publisher). */
+    /**
+     * Reads the evidence note and the note of counted requests that go with {@code checkpoint} (none without a log or
+     * from an older publisher).
+     */
     private void bindEvidence(Checkpoint checkpoint, TrustedSet trusted) throws IOException {
         Map<String, Digest> bound = Map.of();
-        String path = checkpoint == null ? null : "log/" + checkpoint.block().publicKey().base32() + "/" + EvidenceNote.FILE;
-        if (path != null) {
-            try {
-                bound = EvidenceNote.parse(store.read(path, EvidenceNote.MAX_BYTES), checkpoint, store.describe(path))
-                        .map(EvidenceNote::evidence).orElse(Map.of());
-            } catch (NoSuchFileException e) {
-                bound = Map.of();
-            }
+        listedCounts = Map.of();
+        String dir = checkpoint == null ? null : "log/" + checkpoint.block().publicKey().base32() + "/";
+        String path = dir == null ? null : dir + EvidenceNote.FILE;
+        if (dir != null) {
+            bound = readNote(path, EvidenceNote.MAX_BYTES).flatMap(note -> EvidenceNote.parse(note, checkpoint,
+                    store.describe(path))).map(EvidenceNote::evidence).orElse(Map.of());
+            String listPath = dir + CountedNote.FILE;
+            listedCounts = readNote(listPath, CountedNote.MAX_BYTES).flatMap(note -> CountedNote.parse(note,
+                    checkpoint, store.describe(listPath))).map(CountedNote::counted).orElse(Map.of());
         }
         if (trusted != null && checkpoint != null) {
             trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
@@ -331,28 +338,47 @@ public final class ChainVerifier {
         boundEvidence = bound;
     }
 
+    private Optional<byte[]> readNote(String path, int maxBytes) throws IOException {
+        try {
+            return Optional.of(store.read(path, maxBytes));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * {@code quorum/BLOCK.json}, or null when the store has none; refused when the publisher's evidence note binds
      * other bytes, or binds evidence the store no longer has.
      */
     private Evidence evidence(String block) throws IOException {
+        Optional<Evidence> served = servedEvidence(block);
+        if (served.isEmpty() && boundEvidence.containsKey(block)) {
+            throw withheld(block, "");
+        }
+        return served.orElse(null);
+    }
+
+    /** {@code quorum/BLOCK.json} if the store serves it; refused when the publisher's evidence note binds other bytes. */
+    private Optional<Evidence> servedEvidence(String block) throws IOException {
         String path = "quorum/" + block + ".json";
         Digest bound = boundEvidence.get(block);
         byte[] json;
         try {
             json = store.read(path, EVIDENCE_MAX);
         } catch (NoSuchFileException e) {
-            if (bound != null) {
-                throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " is missing, but "
-                        + "the publisher's evidence note binds it (sha384 " + bound + ")");
-            }
-            return null;
+            return Optional.empty();
         }
         if (bound != null && !Digest.of(json).equals(bound)) {
             throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " hashes to "
                     + Digest.of(json) + ", but the publisher's evidence note binds " + bound);
         }
-        return Evidence.parse(json, store.describe(path));
+        return Optional.of(Evidence.parse(json, store.describe(path)));
+    }
+
+    private TrustRefusal withheld(String block, String why) {
+        String path = "quorum/" + block + ".json";
+        return new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, store.describe(path) + " is missing, but the "
+                + "publisher's evidence note binds it (sha384 " + boundEvidence.get(block) + ")" + why);
     }
 
     /** The release {@code selector} names among the blocks before {@code tail}. */
@@ -555,17 +581,40 @@ public final class ChainVerifier {
     /**
      * The requests counted before: those inside the earlier blocks and in their evidence. A request among them
      * that turns up again in a later release's evidence is a replay and counts zero in that recount.
+     *
+     * <p>A store may hide a release whole, its manifest and evidence, as a Jenkins job's view hides other jobs'
+     * releases; what that release's evidence counted then comes from the publisher's signed note of counted requests.
+     * A store that shows the release but not the evidence the note binds is withholding it, and is refused.
      */
     public RequestLedger countedBefore(Set<String> ancestors) throws IOException {
         RequestLedger ledger = RequestLedger.empty();
         for (String name : ancestors) {
-            ledger.countAll(List.of(Block.decode(store.read("block/" + name, Block.SIZE), name).request()));
-            Evidence evidence = evidence(name);
-            if (evidence != null) {
-                ledger.countAll(RequestLedger.requestsOf(evidence));
-            } // else a release without evidence made no other request public (unless the note binds some: refused)
+            Block block = Block.decode(store.read("block/" + name, Block.SIZE), name);
+            ledger.countAll(List.of(block.request()));
+            Optional<Evidence> evidence = servedEvidence(name);
+            if (evidence.isPresent()) {
+                ledger.countAll(RequestLedger.requestsOf(evidence.get()));
+            } else if (boundEvidence.containsKey(name)) {
+                ledger.countListed(hiddenReleaseCounts(block));
+            } // else a release without evidence made no other request public
         }
         return ledger;
+    }
+
+    /** What the note of counted requests lists for a release the store does not show; refused if it shows it. */
+    private List<RequestLedger.Counted> hiddenReleaseCounts(Block release) throws IOException {
+        String name = release.signatureBase32();
+        List<RequestLedger.Counted> listed = listedCounts.get(name);
+        if (listed == null) {
+            throw withheld(name, ", and no note of counted requests lists that release (notes older than that list, or"
+                    + " one withheld): verify at an address that serves every release's evidence, or after the next "
+                    + "publish (or 'buildchain checkpoint' on the publisher), which writes the list");
+        }
+        if (hasObject(release.digest())) {
+            throw withheld(name, "; the store shows that release (its manifest " + release.digest() + ") but not "
+                    + "its evidence");
+        }
+        return listed;
     }
 
     /** Re-counts the release's recorded vote with the caller's trusted keys, as if nothing was counted before. */

@@ -233,8 +233,10 @@ public final class StoreRoutes {
             return notFound(path);
         }
         String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
-        // The evidence note (issue 26) names blocks and evidence digests only, as the checkpoint names a tree.
-        if (rest.equals("checkpoint") || rest.equals(io.buildchain.core.log.EvidenceNote.FILE)) {
+        // The evidence note (issue 26) names blocks and evidence digests only, as the checkpoint names a tree; the note
+        // of counted requests names blocks, builder keys, counters and times, so that a job's view can be recounted.
+        if (rest.equals("checkpoint") || rest.equals(io.buildchain.core.log.EvidenceNote.FILE)
+                || rest.equals(io.buildchain.core.log.CountedNote.FILE)) {
             return mutable(store.root().resolve(path), "text/plain; charset=utf-8", path);
         }
         return Tiles.PATH.matcher(rest).matches()
