@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * TREE_SIZE
  * ROOT_BASE64
  * BLOCK_SIGNATURE BUILDER_KEY:COUNTER:TIMESTAMP ...   (one line per release the evidence note binds, by counter;
- *                                                       a release whose evidence counted no valid request has none)
+ *                                                       the block alone when its evidence counted no valid request,
+ *                                                       no line when its evidence does not parse)
  *
  * — buildchain.io/counted/SIGNER_KEY SIGNATURE_BASE64
  * </pre>
@@ -44,8 +45,7 @@ public record CountedNote(long size, byte[] root, Map<String, List<RequestLedger
     /** The note for {@code signer}'s log, signed with the publisher's checkpoint request key. */
     public byte[] render(PublicKey signer, SigningKey requestKey) {
         return SignedNote.render(origin(signer), size, root, counted, requests -> String.join(" ", requests.stream()
-                .map(r -> r.key().base32() + ":" + Long.toUnsignedString(r.counter()) + ":"
-                        + Long.toUnsignedString(r.timestamp())).toList()), requestKey);
+                .map(RequestLedger.Counted::render).toList()), requestKey);
     }
 
     /**

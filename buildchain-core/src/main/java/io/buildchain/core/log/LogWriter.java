@@ -177,8 +177,7 @@ public final class LogWriter {
      */
     private static Optional<List<RequestLedger.Counted>> countedBy(byte[] json, Path file) {
         try {
-            return Optional.of(RequestLedger.empty().countAll(RequestLedger.requestsOf(Evidence.parse(json,
-                    file.toString()))).counted());
+            return Optional.of(RequestLedger.countedBy(Evidence.parse(json, file.toString())));
         } catch (BuildchainException e) {
             return Optional.empty();
         }

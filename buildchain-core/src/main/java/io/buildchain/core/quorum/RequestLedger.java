@@ -6,6 +6,7 @@ import io.buildchain.core.Remedies;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.hash.Digest;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
@@ -124,6 +125,21 @@ public final class RequestLedger implements Freshness {
      * release whose evidence a client may not be shown (log/KEY/counted).
      */
     public record Counted(PublicKey key, long counter, long timestamp) {
+        /** {@code BUILDER_KEY:COUNTER:TIMESTAMP}, as the note of counted requests writes it. */
+        public String render() {
+            return key.base32() + ":" + Long.toUnsignedString(counter) + ":" + Long.toUnsignedString(timestamp);
+        }
+
+        /** One release's counted requests in any order, as a client remembers them (one digest a release). */
+        public static Digest digest(Collection<Counted> counted) {
+            return Digest.of(String.join(" ", counted.stream().map(Counted::render).sorted().toList())
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** What {@code evidence} counted: the newest validly signed request of each builder key in it. */
+    public static List<Counted> countedBy(Evidence evidence) {
+        return empty().countAll(requestsOf(evidence)).counted();
     }
 
     /** Remembers what a signed note says was counted (its requests' signatures were checked when they were). */

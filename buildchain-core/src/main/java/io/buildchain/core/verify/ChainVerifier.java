@@ -58,6 +58,10 @@ public final class ChainVerifier {
     private Map<String, Digest> boundEvidence = Map.of();
     /** What each release counted, as the publisher's note of counted requests lists it (read with the evidence note). */
     private Map<String, List<RequestLedger.Counted>> listedCounts = Map.of();
+    /** The client's state of this store while a selected release is verified (read by {@link #select}), or null. */
+    private TrustedSet trustedState;
+    /** The checkpoint whose notes were read (by {@link #select}), or null without a log. */
+    private Checkpoint notesCheckpoint;
     private final Map<PublicKey, HistoryVerifier> chains = new java.util.HashMap<>();
 
     public ChainVerifier(StoreReader store, PublicKey pinned) {
@@ -333,9 +337,18 @@ public final class ChainVerifier {
                     checkpoint, store.describe(listPath))).map(CountedNote::counted).orElse(Map.of());
         }
         if (trusted != null && checkpoint != null) {
-            trusted.checkEvidence(checkpoint.block().publicKey(), bound, store.describe(path));
+            PublicKey signer = checkpoint.block().publicKey();
+            trusted.checkEvidence(signer, bound, store.describe(path));
+            for (Map.Entry<String, List<RequestLedger.Counted>> listed : listedCounts.entrySet()) {
+                if (bound.containsKey(listed.getKey())) { // any verification pins the list, --quorum or not
+                    trusted.checkCounted(signer, listed.getKey(), RequestLedger.Counted.digest(listed.getValue()),
+                            store.describe(dir + CountedNote.FILE));
+                }
+            }
         }
         boundEvidence = bound;
+        trustedState = trusted;
+        notesCheckpoint = checkpoint;
     }
 
     private Optional<byte[]> readNote(String path, int maxBytes) throws IOException {
@@ -592,13 +605,53 @@ public final class ChainVerifier {
             Block block = Block.decode(store.read("block/" + name, Block.SIZE), name);
             ledger.countAll(List.of(block.request()));
             Optional<Evidence> evidence = servedEvidence(name);
-            if (evidence.isPresent()) {
-                ledger.countAll(RequestLedger.requestsOf(evidence.get()));
-            } else if (boundEvidence.containsKey(name)) {
-                ledger.countListed(hiddenReleaseCounts(block));
-            } // else a release without evidence made no other request public
+            if (evidence.isEmpty() && !boundEvidence.containsKey(name)) {
+                requireNotHiddenPastCheckpoint(block);
+                continue; // a release without evidence made no other request public
+            }
+            ledger.countListed(checkCounts(block, evidence.isPresent() ? RequestLedger.countedBy(evidence.get())
+                    : hiddenReleaseCounts(block)));
         }
         return ledger;
+    }
+
+    /**
+     * {@code counts}, what {@code release}'s evidence counted, once it agrees with the publisher's list (when the store
+     * serves the evidence too) and, for a bound release, with what the client recounted of it before.
+     */
+    private List<RequestLedger.Counted> checkCounts(Block release, List<RequestLedger.Counted> counts) {
+        String name = release.signatureBase32();
+        Digest digest = RequestLedger.Counted.digest(counts);
+        String list = store.describe("log/" + release.publicKey().base32() + "/" + CountedNote.FILE);
+        List<RequestLedger.Counted> listed = listedCounts.get(name);
+        if (listed != null && !RequestLedger.Counted.digest(listed).equals(digest)) {
+            throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, list + " lists other requests for release "
+                    + "block " + name + " than its evidence counted (" + store.describe("quorum/" + name + ".json") + ")");
+        }
+        if (trustedState != null && boundEvidence.containsKey(name)) {
+            trustedState.checkCounted(release.publicKey(), name, digest, list);
+        }
+        return counts;
+    }
+
+    /**
+     * Refuses a release of the notes' log past their checkpoint that the store hides whole (neither manifest nor
+     * evidence): no note says what it counted, and a store that serves an older checkpoint would otherwise have it
+     * read as "counted nothing". A checkpoint's own block is requested by the publisher's key and names no manifest.
+     */
+    private void requireNotHiddenPastCheckpoint(Block block) throws IOException {
+        Checkpoint checkpoint = notesCheckpoint;
+        if (checkpoint == null || !block.publicKey().equals(checkpoint.block().publicKey())
+                || Long.compareUnsigned(block.counter(), checkpoint.size()) <= 0
+                || block.request().publicKey().equals(checkpoint.block().request().publicKey())
+                || hasObject(block.digest())) {
+            return;
+        }
+        throw new TrustRefusal(TrustRefusal.Cause.EVIDENCE_WITHHELD, "release block " + block.signatureBase32()
+                + " (counter " + Long.toUnsignedString(block.counter()) + ") comes after the store's newest checkpoint ("
+                + checkpoint.size() + " blocks), whose notes say nothing of it, and " + store.describe("object/"
+                + block.digest().base32()) + " and its evidence are not served: verify at an address that serves every "
+                + "release, or after the next publish (or 'buildchain checkpoint' on the publisher)");
     }
 
     /** What the note of counted requests lists for a release the store does not show; refused if it shows it. */

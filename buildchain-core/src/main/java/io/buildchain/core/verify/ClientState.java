@@ -23,6 +23,7 @@ import java.util.Map;
  * <li>{@code checkpoint SIGNER SIZE ROOT_HEX SIGNED_TIME}: the newest log checkpoint seen per signer key;
  * <li>{@code tail SIGNER PROJECT BRANCH COUNTER BLOCK VERSION SOURCE_TIME}: the newest tail seen per branch and key;
  * <li>{@code evidence SIGNER BLOCK DIGEST}: the evidence digest the publisher's note of that log bound to a release.
+ * <li>{@code counted SIGNER BLOCK DIGEST}: the digest of the requests a bound release's evidence counted, as recounted.
  * </ul>
  * Updates are merged into the file under a lock (read, keep the newer of each entry, write to a temporary file,
  * rename), so clients verifying at the same time lose nothing of each other's.
@@ -30,7 +31,7 @@ import java.util.Map;
 public final class ClientState {
     /** Fields after STORE and KIND, and how many of them name the entry (the rest is its value). */
     private enum Kind {
-        statement(1, 1), checkpoint(4, 1), tail(7, 3), evidence(3, 2);
+        statement(1, 1), checkpoint(4, 1), tail(7, 3), evidence(3, 2), counted(3, 2);
 
         final int fields;
         final int key;
@@ -46,7 +47,7 @@ public final class ClientState {
                 case checkpoint -> Long.parseLong(candidate[1]) > Long.parseLong(existing[1]);
                 case tail -> Long.compareUnsigned(Long.parseUnsignedLong(candidate[3]),
                         Long.parseUnsignedLong(existing[3])) >= 0;
-                default -> false; // statements and evidence are never replaced
+                default -> false; // statements, evidence and counts are never replaced
             };
         }
     }
@@ -146,7 +147,7 @@ public final class ClientState {
             }
         }
         if (kind == null || line.length != 2 + kind.fields) {
-            throw new FormatException(where + ": expected 'STORE statement|checkpoint|tail|evidence FIELDS...' ("
+            throw new FormatException(where + ": expected 'STORE statement|checkpoint|tail|evidence|counted FIELDS...' ("
                     + file + " is the client state: remove the line, or the file, to forget it)");
         }
         return line;

@@ -44,6 +44,8 @@ public final class TrustedSet {
     private final Map<String, Tail> tails = new LinkedHashMap<>();
     /** By signer key, then release block: the evidence digest its note bound. */
     private final Map<String, Map<String, String>> evidence = new HashMap<>();
+    /** By signer key, then release block: the digest of the requests its evidence counted, as last recounted. */
+    private final Map<String, Map<String, String>> counted = new HashMap<>();
     private final List<String[]> accepted = new ArrayList<>();
 
     TrustedSet(ClientState file, String store, Map<String, List<String[]>> entries) {
@@ -67,6 +69,9 @@ public final class TrustedSet {
             }
             for (String[] e : entries.getOrDefault("evidence", List.of())) {
                 evidence.computeIfAbsent(e[0], k -> new HashMap<>()).put(e[1], Digest.parse(e[2], where).base32());
+            }
+            for (String[] e : entries.getOrDefault("counted", List.of())) {
+                counted.computeIfAbsent(e[0], k -> new HashMap<>()).put(e[1], Digest.parse(e[2], where).base32());
             }
         } catch (IllegalArgumentException e) {
             throw new FormatException(where + ": an entry is not what this version wrote (" + e.getMessage()
@@ -227,6 +232,22 @@ public final class TrustedSet {
                 accepted.add(new String[] {"evidence", signer.base32(), block, digest.base32()});
             }
         });
+    }
+
+    /**
+     * Rule 5, for what a bound release's evidence counted ({@code requests}, a {@code RequestLedger.Counted#digest}):
+     * once recounted, from the evidence or from the publisher's note of counted requests for a release a store hides,
+     * it stays the same. Otherwise the publisher's key could sign a list that forgets a hidden release's requests, and
+     * requests held back before them would count again.
+     */
+    public void checkCounted(PublicKey signer, String block, Digest requests, String where) {
+        String seen = counted.getOrDefault(signer.base32(), Map.of()).get(block);
+        if (seen == null) {
+            accepted.add(new String[] {"counted", signer.base32(), block, requests.base32()});
+        } else if (!seen.equals(requests.base32())) {
+            throw new TrustRefusal(Cause.EVIDENCE_WITHHELD, where + " says release block " + block.substring(0, 16)
+                    + "… counted other requests than seen before " + where());
+        }
     }
 
     /** Writes what was accepted since this set was read, merged with what other clients wrote meanwhile. */

@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.log.Checkpoint;
+import io.buildchain.core.log.CountedNote;
+import io.buildchain.core.log.EvidenceNote;
 import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.publish.Publisher;
 import io.buildchain.core.quorum.Evidence;
 import io.buildchain.core.quorum.Quorum;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.testing.Network;
@@ -21,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,22 +114,113 @@ class ScopedEvidenceTest {
      */
     @Test
     void requestsOlderThanOnesAHiddenReleaseCountedCountZeroThroughTheJobView() throws Exception {
-        net = new Network(dir.resolve("held-back"), "a", "b", "c");
-        List<Submission> heldBack = net.round("r1", List.of());
-        secretRound = net.round("s1", List.of());
-        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
-                Optional.empty()));
-        // The signer signed only the carried builder's newer request: another builder's older one still gets signed.
-        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
-                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
-        net.store.putObject(unsigned.manifest());
-        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
+        releaseHeldBack(heldBackBeforeTheOtherRelease("held-back"));
 
         assertThatThrownBy(() -> jobView().read("quorum/" + secret.block().signatureBase32() + ".json", 1 << 20))
                 .isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> verify(jobView())).hasMessageContaining("quorum not met: 0 of your trusted builders");
         assertThatThrownBy(() -> verify(StoreReader.of(net.store.root())))
                 .hasMessageContaining("quorum not met: 0 of your trusted builders");
+    }
+
+    /**
+     * The publisher's request key (with the signer) signs a list that forgets what the other project's hidden release
+     * counted, so that requests held back before it count again: a client that recounted that release before refuses
+     * it, as it refused the hidden evidence before the list existed; so does any client shown the evidence beside it.
+     */
+    @Test
+    void aListThatForgetsWhatAHiddenReleaseCountedIsRefused() throws Exception {
+        List<Submission> heldBack = heldBackBeforeTheOtherRelease("forgetting");
+        // One builder's release of proj, which counts nothing the others held back: a client verifies it.
+        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(net.build("a", "r0",
+                Map.of("app.bin", "binary of r0"))), Optional.empty()));
+        ClientState seen = new ClientState(dir.resolve("seen"));
+        assertThat(verify(jobView(), seen, 1).quorum()).contains("1 of your 3");
+        ClientState seenWithoutRecount = new ClientState(dir.resolve("seen-without-recount"));
+        new ChainVerifier(jobView(), net.signerKey.publicKey()).verify("proj", "main",
+                new ChainVerifier.Options(false, null, 0, seenWithoutRecount));
+
+        releaseHeldBack(heldBack);
+        Path file = note(CountedNote.FILE);
+        PublicKey signer = net.signerKey.publicKey();
+        Checkpoint checkpoint = Checkpoint.parse(Files.readAllBytes(note("checkpoint")), signer, "checkpoint");
+        CountedNote honest = CountedNote.parse(Files.readAllBytes(file), checkpoint, "counted").orElseThrow();
+        Map<String, List<RequestLedger.Counted>> forgetful = new LinkedHashMap<>(honest.counted());
+        forgetful.put(secret.block().signatureBase32(), List.of());
+        Files.write(file, new CountedNote(honest.size(), honest.root(), forgetful).render(signer,
+                LogWriter.requestKey(net.store, net.log::add)));
+
+        assertThat(verify(jobView(), null, 2).quorum()).as("a first-time client has only the publisher's word")
+                .contains("2 of your 3");
+        for (ClientState state : List.of(seen, seenWithoutRecount)) {
+            assertThatThrownBy(() -> verify(jobView(), state, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+                assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
+                assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32()
+                        .substring(0, 16), "than seen before");
+            });
+        }
+        assertThatThrownBy(() -> verify(StoreReader.of(net.store.root()), null, 2)).isInstanceOfSatisfying(
+                TrustRefusal.class, e -> assertThat(e.getMessage()).contains("lists other requests",
+                        secret.block().signatureBase32()));
+    }
+
+    ChainVerifier.Report verify(StoreReader store, ClientState state, int quorum) throws IOException {
+        return new ChainVerifier(store, net.signerKey.publicKey()).verify("proj", "main",
+                new ChainVerifier.Options(false, net.trusted(), quorum, state));
+    }
+
+    /**
+     * A mirror serves the log as it was before the other project's release (an older, consistent checkpoint, notes and
+     * all), so that no note binds that release, and hides it whole as a job's view would: nothing signed says what it
+     * counted, so it is refused, not read as "counted nothing" (which let the held-back requests count, 2 of 3).
+     */
+    @Test
+    void aHiddenReleaseAfterTheServedCheckpointIsRefused() throws Exception {
+        net = new Network(dir.resolve("unbound"), "a", "b", "c");
+        List<Submission> heldBack = net.round("r1", List.of());
+        net.publisher().publish(new Publisher.Release("proj", "main", 1, net.trusted(), List.of(net.build("a", "r0",
+                Map.of("app.bin", "binary of r0"))), Optional.empty()));
+        Path log = LogWriter.directory(net.store, net.signerKey.publicKey());
+        Map<String, byte[]> before = new LinkedHashMap<>();
+        for (String name : List.of("checkpoint", "tree-size", EvidenceNote.FILE, CountedNote.FILE)) {
+            before.put(name, Files.readAllBytes(log.resolve(name)));
+        }
+        secretRound = net.round("s1", List.of());
+        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
+                Optional.empty()));
+        releaseHeldBack(heldBack);
+        for (Map.Entry<String, byte[]> file : before.entrySet()) {
+            Files.write(note(file.getKey()), file.getValue());
+        }
+
+        assertThatThrownBy(() -> verify(StoreReader.of(net.store.root()), null, 2))
+                .hasMessageContaining("quorum not met: 0 of your trusted builders");
+        assertThatThrownBy(() -> verify(jobView(), null, 2)).isInstanceOfSatisfying(TrustRefusal.class, e -> {
+            assertThat(e.cause()).isEqualTo(TrustRefusal.Cause.EVIDENCE_WITHHELD);
+            assertThat(e.getMessage()).doesNotContain("\n").contains(secret.block().signatureBase32(),
+                    "after the store's newest checkpoint");
+        });
+    }
+
+    /** Each builder signs a request and holds it back; then the other project's release counts newer ones. */
+    private List<Submission> heldBackBeforeTheOtherRelease(String name) throws IOException {
+        net = new Network(dir.resolve(name), "a", "b", "c");
+        List<Submission> heldBack = net.round("r1", List.of());
+        secretRound = net.round("s1", List.of());
+        secret = net.publisher().publish(new Publisher.Release("secret", "main", 2, net.trusted(), secretRound,
+                Optional.empty()));
+        return heldBack;
+    }
+
+    /**
+     * The signer signed only the carried builder's newer request: another builder's older one still gets signed, as a
+     * release of proj/main whose evidence records every held-back request.
+     */
+    private void releaseHeldBack(List<Submission> heldBack) throws IOException {
+        Submission unsigned = heldBack.stream().filter(s -> !secret.block().request().publicKey().equals(
+                SignedRequest.decode(s.request(), "r").publicKey())).findFirst().orElseThrow();
+        net.store.putObject(unsigned.manifest());
+        releaseWithoutLedger(unsigned, Evidence.of("proj", "main", Quorum.decide(heldBack, net.trusted(), 2), List.of()));
     }
 
     /** Signs {@code carried}'s request straight away and stores it as the tail of proj/main with {@code evidence}. */
@@ -161,6 +259,18 @@ class ScopedEvidenceTest {
                 + " no list, as before it existed").contains("3 of your 3");
         Files.writeString(counted, text);
         assertThat(verify(jobView()).quorum()).contains("3 of your 3");
+    }
+
+    /** The list of an older checkpoint vouches for nothing beside a newer one: a rolled-back list is refused. */
+    @Test
+    void aListRolledBackToAnOlderCheckpointIsRefused() throws Exception {
+        net.publish("r1", 2);
+        byte[] older = Files.readAllBytes(note(CountedNote.FILE));
+        assertThat(verify(jobView()).quorum()).contains("3 of your 3");
+        net.publish("r2", 2);
+        Files.write(note(CountedNote.FILE), older);
+        assertThatThrownBy(() -> verify(jobView())).isInstanceOfSatisfying(TrustRefusal.class, e -> assertThat(
+                e.getMessage()).contains(secret.block().signatureBase32(), "no note of counted requests lists"));
     }
 
     /** A store that shows a release but not its bound evidence is withholding it: refused, whatever the note lists. */
