@@ -44,6 +44,8 @@ class StalledSignerTest {
         final List<Block> signed = new ArrayList<>();
         final List<Block> undelivered = new ArrayList<>();
         int silences;
+        /** Refusals met with silence, as a serial node refuses (each costs all tries of the reply timeout). */
+        int silentRefusals;
         /** Thrown once, after the node signed the next builder request: the controller stopped meanwhile. */
         IOException lostOnTheLine;
 
@@ -70,6 +72,7 @@ class StalledSignerTest {
             try {
                 block = node.sign(request);
             } catch (SignerRefusedException e) {
+                silentRefusals++;
                 throw new SignerSilentException("no reply from the signer on /dev/pts/9 after 3 tries (a serial node "
                         + "is silent when it refuses: " + e.getMessage() + ")");
             }
@@ -182,5 +185,24 @@ class StalledSignerTest {
         assertThat(recount(net).release().block()).isEqualTo(signedMeanwhile);
         publish(net, new StalledNode(net, 0), "r3");
         assertThat(recount(net).chainLength()).isEqualTo(recount(net).release().block().counter());
+    }
+
+    /**
+     * A publish after a buildchainSign: the publisher's last own request is no longer the node's last, so asked again
+     * it meets silence for all tries (a minute with a Raspberry Pi's timeout) before the probe's new request goes.
+     */
+    @Test
+    void afterAnotherSigningTheKeyProbeDoesNotAskAStaleOwnRequestAgain() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        StalledNode node = new StalledNode(net, 0);
+        publish(net, node, "r1");
+        Submission alone = net.build("c", "signed alone", java.util.Map.of("app.bin", "c"));
+        Block signed = node.sign(SignedRequest.decode(alone.request(), "c"));
+        try (var lock = net.store.lock()) {
+            io.buildchain.core.root.KeyChangeGuard.admit(net.store, signed); // as buildchainSign stores its block
+        }
+        Publisher.Result next = publish(net, node, "r2");
+        assertThat(node.silentRefusals).isZero();
+        assertThat(recount(net).release().block()).isEqualTo(next.block());
     }
 }
