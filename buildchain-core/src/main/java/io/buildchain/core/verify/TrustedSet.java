@@ -236,8 +236,8 @@ public final class TrustedSet {
 
     /**
      * Rule 5, for what a bound release's evidence counted ({@code requests}, a {@code RequestLedger.Counted#digest}):
-     * once recounted, from the evidence or from the publisher's note of counted requests for a release a store hides,
-     * it stays the same. Otherwise the publisher's key could sign a list that forgets a hidden release's requests, and
+     * once seen in the publisher's note of counted requests, or recounted from the release's evidence, it stays the
+     * same. Otherwise the publisher's key could sign a list that forgets a hidden release's requests, and
      * requests held back before them would count again.
      */
     public void checkCounted(PublicKey signer, String block, Digest requests, String where) {
