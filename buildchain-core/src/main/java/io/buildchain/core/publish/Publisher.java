@@ -189,9 +189,11 @@ public final class Publisher {
                     block = send(pending, late);
                 } catch (SignerRefusedException | SignerSilentException e) {
                     if (lateAnswer(late, sent).isEmpty()) {
-                        // The signer answered our own request just now: its silence here is a refusal.
+                        // The signer answered our own request just now: its silence here is a refusal, or a stall
+                        // (a block it signs late, while the next request goes out, is still the release).
                         String why = Refusal.explain(store, vote.request(), keyLearned ? "the signer refused it (it "
-                                + "answered the publisher's own request just before)" : e.getMessage(), remedies);
+                                + "answered the publisher's own request just before; or it stalled, and a block it "
+                                + "signs late is still taken)" : e.getMessage(), remedies);
                         log.accept("request of " + builder + " not signed: " + why);
                         refusals.add(builder + ": " + why);
                         if (e instanceof SignerRefusedException || keyLearned) {
