@@ -18,11 +18,19 @@ public class Jenkins extends AbstractCIBase {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 
+    public static Jenkins getInstanceOrNull() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
     public hudson.model.Node getNode(String name) {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 
     public File getRootDir() {
+        throw new UnsupportedOperationException("jenkins-offline-api stub");
+    }
+
+    public boolean isTerminating() {
         throw new UnsupportedOperationException("jenkins-offline-api stub");
     }
 

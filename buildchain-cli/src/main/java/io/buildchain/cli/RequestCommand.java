@@ -93,7 +93,7 @@ final class RequestCommand implements Callable<Integer> {
                 env.put(BuildEnvironment.IMAGE_VARIABLE, image);
             }
             Map<String, String> fields = BuildEnvironment.selfReported(env,
-                    host != null ? host : InetAddress.getLocalHost().getHostName());
+                    host != null ? host : InetAddress.getLocalHost().getHostName(), Path.of("").toAbsolutePath());
             info = Optional.of(BuildInfo.of(parsed.digest(), builder.publicKey(), fields));
             SignedBuildInfo.sign(info.get(), builder).writeBeside(out);
             printed.println("buildinfo (self-reported) " + info.get().summary() + " -> "

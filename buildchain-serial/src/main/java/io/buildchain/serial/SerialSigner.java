@@ -28,7 +28,6 @@ public final class SerialSigner implements BlockSigner {
     private final PublicKey expectedKey;
     private final Duration timeout;
     private final Consumer<String> log;
-    private Consumer<Block> strays = block -> { };
 
     public SerialSigner(String port, int baud, PublicKey expectedKey, Duration timeout, Consumer<String> log) {
         this.port = port;
@@ -42,18 +41,19 @@ public final class SerialSigner implements BlockSigner {
         this(port, baud, expectedKey, SerialLine.TIMEOUT, log);
     }
 
-    /**
-     * Where the blocks go that arrive on the line answering other requests (an earlier request given up on while
-     * the node stalled, then signed): valid blocks of the signer's chain, which later blocks link through, so they
-     * are handed on to be stored instead of dropped. By default they are only logged.
-     */
-    public SerialSigner onStrayBlock(Consumer<Block> sink) {
-        this.strays = sink;
-        return this;
-    }
-
+    /** Signs; the blocks that arrive answering other requests are only logged. */
     @Override
     public Block sign(SignedRequest request) throws IOException {
+        return sign(request, block -> { });
+    }
+
+    /**
+     * Signs, handing {@code late} the blocks that arrive on the line answering other requests (an earlier request
+     * given up on while the node stalled, then signed): valid blocks of the signer's chain, which later blocks link
+     * through, so they are stored instead of dropped.
+     */
+    @Override
+    public Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
         try (SerialLine line = SerialLine.open(port, baud)) {
             String problem = null;
             boolean silent = true;
@@ -70,16 +70,16 @@ public final class SerialSigner implements BlockSigner {
                         + (attempt < TRIES ? ", then sending the request again" : ""));
                 // pihsm's client drains the line here. A busy or stalled node answers after the deadline: its block
                 // is read and used, not drained away (once signed, a block missing from the store breaks the chain).
-                ByteArrayOutputStream late = new ByteArrayOutputStream();
-                late.writeBytes(reply);
-                Block answer = lateReply(line, late, request);
-                strays(late.toByteArray(), request);
+                ByteArrayOutputStream tail = new ByteArrayOutputStream();
+                tail.writeBytes(reply);
+                Block answer = lateReply(line, tail, request);
+                strays(tail.toByteArray(), request, late);
                 if (answer != null) {
                     log.accept("late reply on " + port + " after try " + attempt + ": block "
                             + Long.toUnsignedString(answer.counter()) + " carries this request; using it");
                     return answer;
                 }
-                silent &= late.size() == reply.length;
+                silent &= tail.size() == reply.length;
             }
             if (silent) {
                 throw new SignerSilentException("no reply from the signer on " + port + " after " + TRIES
@@ -110,8 +110,8 @@ public final class SerialSigner implements BlockSigner {
         return null;
     }
 
-    /** Hands on each validly signed block in {@code seen} that answers another request than {@code request}. */
-    private void strays(byte[] seen, SignedRequest request) {
+    /** Hands {@code late} each validly signed block in {@code seen} that answers another request than {@code request}. */
+    private void strays(byte[] seen, SignedRequest request, Consumer<Block> late) {
         for (int i = 0; i + Block.SIZE <= seen.length; i++) {
             Block block;
             try {
@@ -123,7 +123,7 @@ public final class SerialSigner implements BlockSigner {
                     && (expectedKey == null || block.publicKey().equals(expectedKey))) {
                 log.accept("block " + Long.toUnsignedString(block.counter()) + " on " + port + " answers an earlier "
                         + "request; keeping it, as later blocks link through it");
-                strays.accept(block);
+                late.accept(block);
                 i += Block.SIZE - 1;
             }
         }

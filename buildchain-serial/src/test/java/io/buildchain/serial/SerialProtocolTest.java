@@ -163,8 +163,7 @@ class SerialProtocolTest {
                     }
                 });
                 resume.start();
-                Block block = client(signer.key.publicKey(), Duration.ofMillis(1500)).onStrayBlock(strays::add)
-                        .sign(second);
+                Block block = client(signer.key.publicKey(), Duration.ofMillis(1500)).sign(second, strays::add);
                 resume.join(30_000);
                 assertThat(block.carries(second)).isTrue();
                 assertThat(block.counter()).isEqualTo(2);

@@ -286,7 +286,8 @@ public final class Quickstart {
             SignedRequest request = new BuilderChain(node.resolve("state")).request(builder.getValue(), manifest.digest(),
                     System.currentTimeMillis() / 1000);
             AtomicFiles.write(work.resolve("request.bin"), request.bytes(), AtomicFiles.OWNER_WRITE_ALL_READ, true);
-            Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.selfReported(Map.of(), name));
+            Map<String, String> environment = new LinkedHashMap<>(BuildEnvironment.selfReported(Map.of(), name,
+                    Path.of("").toAbsolutePath()));
             if (!reproducible) {
                 // The odd build writes its files group-writable, as a build under umask 0002 does: record that.
                 environment.put("umask", "0002");

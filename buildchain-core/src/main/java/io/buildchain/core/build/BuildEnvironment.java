@@ -74,14 +74,16 @@ public final class BuildEnvironment {
      * the one the build's {@code JAVA_HOME}/{@code PATH} names), else this JVM's properties. No field is marked
      * measured inside the build.
      *
-     * @param env  the build's environment variables (TZ, LC_ALL/LANG, JAVA_HOME, PATH, {@value #IMAGE_VARIABLE})
-     * @param host the agent or host name
+     * @param env      the build's environment variables (TZ, LC_ALL/LANG, JAVA_HOME, PATH, {@value #IMAGE_VARIABLE})
+     * @param host     the agent or host name
+     * @param buildDir the directory the build ran in (a CI job's workspace), recorded as its build path
      */
-    public static Map<String, String> selfReported(Map<String, String> env, String host) throws IOException {
+    public static Map<String, String> selfReported(Map<String, String> env, String host, Path buildDir)
+            throws IOException {
         Map<String, String> merged = new HashMap<>(System.getenv());
         merged.putAll(env);
-        Map<String, String> fields = probeHere(merged).map(BuildEnvironment::parseProbe)
-                .orElseGet(() -> ofThisJvm(merged));
+        Map<String, String> fields = probeHere(merged, buildDir).map(BuildEnvironment::parseProbe)
+                .orElseGet(() -> ofThisJvm(merged, buildDir));
         image(merged).forEach(fields::put);
         fields.put("host", host);
         fields.values().removeIf(v -> v == null || v.isBlank());
@@ -127,9 +129,12 @@ public final class BuildEnvironment {
         return fields;
     }
 
-    /** The probe's output from {@code /bin/sh} with {@code env}, if there is such a shell and it answers in time. */
-    private static Optional<String> probeHere(Map<String, String> env) throws IOException {
-        if (!Files.isExecutable(Path.of("/bin/sh"))) {
+    /**
+     * The probe's output from {@code /bin/sh} with {@code env} in {@code buildDir}, if there is such a shell and it
+     * answers in time.
+     */
+    private static Optional<String> probeHere(Map<String, String> env, Path buildDir) throws IOException {
+        if (!Files.isExecutable(Path.of("/bin/sh")) || !Files.isDirectory(buildDir)) {
             return Optional.empty();
         }
         // Output to a file, so that a probe that hangs is stopped by the deadline instead of blocking a read.
@@ -137,7 +142,7 @@ public final class BuildEnvironment {
         try {
             ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", PROBE).redirectOutput(output.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(
-                            new java.io.File("/dev/null")));
+                            new java.io.File("/dev/null"))).directory(buildDir.toFile());
             builder.environment().clear();
             builder.environment().putAll(env);
             Process shell = builder.start();
@@ -165,7 +170,7 @@ public final class BuildEnvironment {
     }
 
     /** Where there is no POSIX shell: this JVM's own properties. */
-    private static Map<String, String> ofThisJvm(Map<String, String> env) {
+    private static Map<String, String> ofThisJvm(Map<String, String> env, Path buildDir) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("os", System.getProperty("os.name"));
         fields.put("arch", System.getProperty("os.arch"));
@@ -176,7 +181,7 @@ public final class BuildEnvironment {
         fields.put("tz", Optional.ofNullable(env.get("TZ")).filter(s -> !s.isBlank()).orElse(ZoneId.systemDefault().getId()));
         fields.put("locale", firstSet(env, "LC_ALL", "LANG").orElse("unset"));
         fields.put("user", System.getProperty("user.name"));
-        fields.put("build-path", System.getProperty("user.dir"));
+        fields.put("build-path", buildDir.toAbsolutePath().toString());
         return fields;
     }
 

@@ -28,9 +28,19 @@ public final class BuildNode {
     public static final String REQUEST_CHAIN_DIR = "requests";
 
     private final Path home;
+    private long resumeAfter;
 
     public BuildNode(Path home) {
         this.home = home;
+    }
+
+    /**
+     * Numbers the next request above {@code counter} if the node's own chain is behind it: the newest request of
+     * this node's key the publisher counted, so a node whose state was lost or restored is not refused as a replay.
+     */
+    public BuildNode resumingAfter(long counter) {
+        this.resumeAfter = counter;
+        return this;
     }
 
     /**
@@ -87,7 +97,7 @@ public final class BuildNode {
         Optional<BuilderAttestations> attestations = inToto
                 ? Optional.of(BuilderAttestations.make(manifest, outputDir, key, Optional.of(info))) : Optional.empty();
         SignedRequest request = new BuilderChain(home.resolve(REQUEST_CHAIN_DIR))
-                .request(key, manifest.digest(), requestTime);
+                .request(key, manifest.digest(), requestTime, resumeAfter);
         return new Output(manifest.render(), request.bytes(), key.publicKey().toString(),
                 manifest.digest().toString(), manifest.files().size(), created[0], buildinfo.bytes(),
                 buildinfo.signature(), attestations.map(BuilderAttestations::link).orElse(null),

@@ -3,10 +3,20 @@ package io.buildchain.core.chain;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.crypto.PublicKey;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /** Something that turns a builder's request into a signed block: a local key, or a signing node on a serial line. */
 public interface BlockSigner {
     Block sign(SignedRequest request) throws IOException;
+
+    /**
+     * Signs {@code request} as {@link #sign(SignedRequest)} does, handing {@code late} every valid block that arrives
+     * meanwhile for another request: the late answer to one given up on while the signing node stalled, signed since.
+     * Later blocks link through it, so the caller stores it. A signer that brings no such blocks just signs.
+     */
+    default Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
+        return sign(request);
+    }
 
     /** The key it will sign with, when known before signing (a local key, or the node's pinned key). */
     default java.util.Optional<PublicKey> key() {

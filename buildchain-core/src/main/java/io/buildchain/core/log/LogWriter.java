@@ -1,6 +1,7 @@
 package io.buildchain.core.log;
 
 import io.buildchain.core.BuildchainException;
+import io.buildchain.core.Remedies;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
@@ -52,12 +53,19 @@ public final class LogWriter {
     private final BlockSigner signer;
     private final Consumer<String> log;
     private final Clock clock;
+    private Remedies remedies = Remedies.COMMANDS;
 
     public LogWriter(Store store, BlockSigner signer, Consumer<String> log, Clock clock) {
         this.store = store;
         this.signer = signer;
         this.log = log;
         this.clock = clock;
+    }
+
+    /** Names {@code remedies} when the signer is silent to the request key (the command line's by default). */
+    public LogWriter advising(Remedies remedies) {
+        this.remedies = remedies;
+        return this;
     }
 
     /** Where the log of {@code signer}'s chain lives in a store. */
@@ -242,7 +250,9 @@ public final class LogWriter {
     public PublicKey learnKey() throws IOException {
         recover(true);
         Optional<byte[]> last = readJournal(lastRequest());
-        if (last.isPresent()) {
+        // Asked again only while it is the newest block's request: a node that signed anything since stays silent
+        // to it for all its tries (minutes with a Raspberry Pi's timeout) before the new request goes out.
+        if (last.isPresent() && answeredLast(last.get())) {
             try {
                 return ask(SignedRequest.decode(last.get(), "log-requests/last-request")).publicKey();
             } catch (SignerSilentException | SignerRefusedException e) {
@@ -255,6 +265,12 @@ public final class LogWriter {
         } catch (SignerSilentException e) {
             throw new SignerSilentException(e.getMessage() + allowHint());
         }
+    }
+
+    /** Whether the newest block of the store's signer chain answers {@code request}. */
+    private boolean answeredLast(byte[] request) throws IOException {
+        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
+        return head.isPresent() && head.get().carries(SignedRequest.decode(request, "log-requests/last-request"));
     }
 
     /** A new request of the publisher's own for {@code digest}, next on its request chain. */
@@ -298,8 +314,7 @@ public final class LogWriter {
 
     /** What to do when the signer is silent to the checkpoint request key: it may not be on its allow-list. */
     private String allowHint() throws IOException {
-        return "; a signer started with --allow must list the checkpoint request key " + requestKey().publicKey()
-                + " (buildchain log-key --store " + store.root() + ")";
+        return "; " + remedies.allowRequestKey(requestKey().publicKey(), store.root());
     }
 
     /** The own request sent and not yet answered (the journal's first state). */

@@ -1,5 +1,6 @@
 package io.buildchain.core.publish;
 
+import io.buildchain.core.Remedies;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.store.Store;
@@ -21,15 +22,14 @@ final class ChainCompleteness {
     private ChainCompleteness() {
     }
 
-    static void check(Store store, Block block) throws IOException {
+    static void check(Store store, Block block, Remedies remedies) throws IOException {
         try {
             new ChainVerifier(StoreReader.of(store.root()), block.publicKey()).walkChain(block);
         } catch (VerificationException e) {
             throw new ChainIncompleteException("block " + Long.toUnsignedString(block.counter()) + " "
                     + block.signatureBase32() + " is signed but not published: " + e.getMessage()
-                    + missingCounters(store, block) + "; bring the missing blocks in with 'buildchain import-blocks "
-                    + "--store " + store.root() + " FILE|DIR...' (the signer keeps every block in its state directory's "
-                    + "chain/), or sign with 'buildchain sign --store'; the next publish then finishes this release");
+                    + missingCounters(store, block) + "; " + remedies.missingBlocks(store.root())
+                    + "; the next publish then finishes this release");
         }
     }
 

@@ -2,6 +2,7 @@ package io.buildchain.core.publish;
 
 import io.buildchain.core.FormatException;
 import io.buildchain.core.Json;
+import io.buildchain.core.Remedies;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
@@ -26,6 +27,7 @@ import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.root.KeyChangeGuard;
 import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.BlockImport;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.core.verify.ChainVerifier;
@@ -36,6 +38,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,11 +59,18 @@ public final class Publisher {
     private final Store store;
     private final BlockSigner signer;
     private final Consumer<String> log;
+    private final Remedies remedies;
 
     public Publisher(Store store, BlockSigner signer, Consumer<String> log) {
+        this(store, signer, log, Remedies.COMMANDS);
+    }
+
+    /** @param remedies how refusals name the recoveries they ask for (a CI server's own ways, not commands) */
+    public Publisher(Store store, BlockSigner signer, Consumer<String> log, Remedies remedies) {
         this.store = store;
         this.signer = signer;
         this.log = log;
+        this.remedies = remedies;
     }
 
     /**
@@ -102,7 +112,7 @@ public final class Publisher {
         // Freshness is decided against the ledger as it stands under the lock: nothing counts twice.
         try (DirectoryLock lock = store.lock()) {
             store.cleanTmp();
-            LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC());
+            LogWriter logWriter = new LogWriter(store, signer, log, Clock.systemUTC()).advising(remedies);
             // A restarted signer (new key) signs nothing here until the root certified its key.
             if (signer.key().isPresent()) {
                 KeyChangeGuard.check(store, signer.key().get());
@@ -116,14 +126,17 @@ public final class Publisher {
             String shown = early.decision().met() ? early.decision().report() : "";
             shown.lines().forEach(log);
             // No builder's request reaches a signer whose key is not known to be accepted: ask with our own first.
+            // A journaled one was on the line when its publisher stopped; it goes first, as a node answers again
+            // only its very last request (a block by a key not accepted yet stays in the journal).
             boolean keyLearned = !signer.keyKnownBeforeSigning();
+            if (!keyLearned) {
+                logWriter.recover();
+            }
+            List<PendingRelease> unanswered = finishPendingReleases(release);
             if (keyLearned) {
                 log.accept("asking " + signer.describe() + " which key it signs with (a request of the publisher's own)");
                 logWriter.learnKey();
-            } else {
-                logWriter.recover();
             }
-            List<PendingRelease> unanswered = finishPendingReleases(release, keyLearned);
             ReleaseChoice choice = choose(release);
             retry = alreadyPublished(release, choice);
             if (retry.isPresent()) {
@@ -158,6 +171,8 @@ public final class Publisher {
             store.views().prepare(chosen.digest(), chosen.manifest());
             Evidence evidence = Evidence.of(release.project(), release.branch(), decision, divergence);
             List<String> refusals = new ArrayList<>();
+            // Requests of this release sent and not answered: a stalled node signs them late, while the next goes out.
+            List<PendingRelease> sent = new ArrayList<>();
             // Every agreeing request signs the same manifest: if the signer refuses one, another may do.
             for (Vote vote : decision.agreeing()) {
                 PendingRelease pending = PendingRelease.journaled(release.project(), release.branch(),
@@ -168,24 +183,48 @@ public final class Publisher {
                     decision.report().lines().forEach(log); // finishing an interrupted release changed the vote
                 }
                 log.accept("signing " + builder + "'s request with " + signer.describe());
-                Block block;
+                List<Block> late = new ArrayList<>();
+                Block block = null;
                 try {
-                    block = send(pending);
+                    block = send(pending, late);
                 } catch (SignerRefusedException | SignerSilentException e) {
-                    // The signer answered our own request just now: its silence here is a refusal.
-                    String why = Refusal.explain(store, vote.request(), keyLearned ? "the signer refused it (it "
-                            + "answered the publisher's own request just before)" : e.getMessage());
-                    log.accept("request of " + builder + " not signed: " + why);
-                    refusals.add(builder + ": " + why);
-                    if (e instanceof SignerRefusedException || keyLearned) {
-                        deletePending(pending);
+                    if (lateAnswer(late, sent).isEmpty()) {
+                        // The signer answered our own request just now: its silence here is a refusal, or a stall
+                        // (a block it signs late, while the next request goes out, is still the release).
+                        String why = Refusal.explain(store, vote.request(), keyLearned ? "the signer refused it (it "
+                                + "answered the publisher's own request just before; or it stalled, and a block it "
+                                + "signs late is still taken)" : e.getMessage(), remedies);
+                        log.accept("request of " + builder + " not signed: " + why);
+                        refusals.add(builder + ": " + why);
+                        if (e instanceof SignerRefusedException || keyLearned) {
+                            deletePending(pending);
+                        }
+                        sent.add(pending);
+                        // A silent signer may have signed and lost the reply: the journal stays until it answers another.
+                        continue;
                     }
-                    // A silent signer may have signed and lost the reply: the journal stays until it answers another.
-                    continue;
                 }
-                Result result = new Result(decision, block, finish(pending.withBlock(block), block, release),
-                        choice.taken(), false);
-                logWriter.extend(block);
+                Block newest = block;
+                Optional<PendingRelease> earlier = lateAnswer(late, sent);
+                if (earlier.isEmpty()) {
+                    pending = pending.withBlock(block);
+                } else {
+                    // The reply to a request of this release sent before, late: that block is the release. One for
+                    // this request is only a link of the chain (its request is in the release's evidence).
+                    pending = earlier.get();
+                    block = Block.decode(HexFormat.of().parseHex(pending.block()), "late reply");
+                    writePending(pending);
+                    if (newest != null) {
+                        BlockImport.put(store, newest);
+                    }
+                    log.accept("block " + Long.toUnsignedString(block.counter()) + " answers the request sent before for "
+                            + "this release: it is the release" + (newest == null ? "" : "; block "
+                            + Long.toUnsignedString(newest.counter()) + " for " + builder + "'s request is only a link "
+                            + "of the chain"));
+                    newest = newest == null ? block : newest;
+                }
+                Result result = new Result(decision, block, finish(pending, block, release), choice.taken(), false);
+                logWriter.extend(newest);
                 abandon(unanswered, release);
                 return result;
             }
@@ -197,7 +236,8 @@ public final class Publisher {
 
     /** The one release among the submissions this publish is about, decided against the ledger as it is now. */
     private ReleaseChoice choose(Release release) throws IOException {
-        return ReleaseChoice.choose(release.submissions(), release.trusted(), release.quorum(), RequestLedger.read(store),
+        return ReleaseChoice.choose(release.submissions(), release.trusted(), release.quorum(),
+                RequestLedger.read(store).advising(remedies),
                 release.allowOlderSource() ? OptionalLong.empty() : tailSourceTime(release.project(), release.branch()));
     }
 
@@ -210,20 +250,46 @@ public final class Publisher {
                 "tail manifest").time());
     }
 
-    /** Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. */
-    private Block send(PendingRelease pending) throws IOException {
+    /**
+     * Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. Blocks
+     * the line brings meanwhile for other requests are stored (later blocks link through them) and added to
+     * {@code late}.
+     */
+    private Block send(PendingRelease pending, List<Block> late) throws IOException {
         writePending(pending.at(PendingRelease.Step.SENT));
         SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
         Block block;
         try {
-            block = signer.sign(request);
+            block = signer.sign(request, other -> {
+                if (late.stream().noneMatch(seen -> Arrays.equals(seen.bytes(), other.bytes()))) {
+                    late.add(other);
+                }
+            });
         } catch (UnexpectedKeyException e) {
             // A block of a key not accepted yet is still a block of the signer's chain: kept until it is certified.
             writePending(pending.withBlock(e.block()));
             throw e;
+        } finally {
+            for (Block other : late) {
+                if (BlockImport.put(store, other)) {
+                    log.accept("stored block " + Long.toUnsignedString(other.counter()) + " " + other.signatureBase32()
+                            + ", signed for an earlier request");
+                }
+            }
         }
         writePending(pending.withBlock(block));
         return block;
+    }
+
+    /**
+     * The journal of the request in {@code sent} that a block in {@code late} answers, with that block (the earliest
+     * such block): a stalled node's late reply to a request of this release given up on before.
+     */
+    private static Optional<PendingRelease> lateAnswer(List<Block> late, List<PendingRelease> sent) {
+        return late.stream().sorted(java.util.Comparator.comparingLong(b -> b.counter() ^ Long.MIN_VALUE))
+                .flatMap(block -> sent.stream().filter(p -> block.carries(SignedRequest.decode(
+                        HexFormat.of().parseHex(p.request()), "journal"))).map(p -> p.withBlock(block)))
+                .findFirst();
     }
 
     /**
@@ -303,10 +369,9 @@ public final class Publisher {
      * again, with new requests), and one whose chain is not whole yet waits, so neither keeps later releases from
      * being published.
      *
-     * @param keyLearned the signer just answered the publisher's own request, so its silence is a refusal
      * @return the journals the signer did not answer, when its silence may mean it is down
      */
-    private List<PendingRelease> finishPendingReleases(Release release, boolean keyLearned) throws IOException {
+    private List<PendingRelease> finishPendingReleases(Release release) throws IOException {
         List<PendingRelease> unanswered = new ArrayList<>();
         Path pendingDir = store.root().resolve("pending");
         if (!Files.isDirectory(pendingDir)) {
@@ -325,15 +390,10 @@ public final class Publisher {
             try {
                 resume(pending, release, entry.toString());
             } catch (SignerRefusedException e) {
-                abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage()));
+                abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage(), remedies));
             } catch (SignerSilentException e) {
-                if (keyLearned) {
-                    abandonJournal(pending, what, Refusal.explain(store, request, "the signer refused it (it answered "
-                            + "the publisher's own request just before)"));
-                } else {
-                    log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
-                    unanswered.add(pending);
-                }
+                log.accept("no answer for " + what + "; it is abandoned if the signer signs this release");
+                unanswered.add(pending);
             } catch (ChainIncompleteException e) {
                 log.accept("leaving " + what + " waiting: " + e.getMessage());
             }
@@ -344,7 +404,7 @@ public final class Publisher {
     /** Finishes one journal from its step: a block already received is used, else the request is sent (again). */
     private void resume(PendingRelease pending, Release release, String where) throws IOException {
         if (pending.block() == null) {
-            Block block = send(pending);
+            Block block = send(pending, new ArrayList<>());
             finish(pending.withBlock(block), block, release);
             return;
         }
@@ -358,7 +418,7 @@ public final class Publisher {
             // The root has since succeeded or revoked that block's key: the current signer signs the request anew.
             log.accept("the journaled block of " + pending.project() + "/" + pending.branch() + " is by a key this "
                     + "store no longer accepts (" + e.getMessage() + "); asking the current signer again");
-            Block again = send(pending.at(PendingRelease.Step.SENT));
+            Block again = send(pending.at(PendingRelease.Step.SENT), new ArrayList<>());
             finish(pending.withBlock(again), again, release);
         }
     }
@@ -373,7 +433,8 @@ public final class Publisher {
         for (PendingRelease pending : unanswered) {
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
             log.accept("abandoning the interrupted release of " + pending.project() + "/" + pending.branch() + ": "
-                    + Refusal.explain(store, request, "the signer signs other requests but does not answer this one")
+                    + Refusal.explain(store, request, "the signer signs other requests but does not answer this one",
+                            remedies)
                     + "; its builders can submit it again as a new release");
             // A journal of this release's branch was replaced by this release's own, which is finished.
             if (!pending.project().equals(release.project()) || !pending.branch().equals(release.branch())) {
@@ -407,7 +468,7 @@ public final class Publisher {
         }
         store.putEvidence(block, evidence.toJson());
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
-        ChainCompleteness.check(store, block);
+        ChainCompleteness.check(store, block, remedies);
         writePending(pending.at(PendingRelease.Step.STORED));
         recount(block, release, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());

@@ -1,5 +1,6 @@
 package io.buildchain.core.publish;
 
+import io.buildchain.core.Remedies;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
@@ -18,15 +19,15 @@ final class Refusal {
     private Refusal() {
     }
 
-    static String explain(Store store, SignedRequest request, String signerSaid) throws IOException {
+    static String explain(Store store, SignedRequest request, String signerSaid, Remedies remedies)
+            throws IOException {
         PublicKey builder = request.publicKey();
         String counter = Long.toUnsignedString(request.counter());
         OptionalLong newest = newestCounterInStore(store, builder);
         if (newest.isPresent() && Long.compareUnsigned(request.counter(), newest.getAsLong()) <= 0) {
             return "stale counter: builder " + builder + " sent request counter " + counter + ", but the store already "
                     + "holds its request " + Long.toUnsignedString(newest.getAsLong()) + " (was its state directory lost?); "
-                    + "on that builder run 'buildchain request --resume-after " + Long.toUnsignedString(newest.getAsLong())
-                    + " ...' and submit again (signer said: " + signerSaid + ")";
+                    + remedies.resumeAfter(newest.getAsLong()) + " (signer said: " + signerSaid + ")";
         }
         if (signerSaid.contains("allow-list")) {
             return "key not allowed: builder " + builder + " is not on the signer's allow-list; add it there, or leave "

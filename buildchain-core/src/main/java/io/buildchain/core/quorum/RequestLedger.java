@@ -2,6 +2,7 @@ package io.buildchain.core.quorum;
 
 import io.buildchain.core.BuildchainException;
 import io.buildchain.core.FormatException;
+import io.buildchain.core.Remedies;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.crypto.PublicKey;
@@ -33,9 +34,16 @@ public final class RequestLedger implements Freshness {
     private static final String LAYOUT = "BUILDER_KEY COUNTER TIMESTAMP";
     private static final int EVIDENCE_MAX = 16 << 20;
     private final Map<PublicKey, long[]> newest;
+    private Remedies remedies = Remedies.COMMANDS;
 
     private RequestLedger(Map<PublicKey, long[]> newest) {
         this.newest = newest;
+    }
+
+    /** Names {@code remedies} in the replayed-request refusals (the command line's by default). */
+    public RequestLedger advising(Remedies remedies) {
+        this.remedies = remedies;
+        return this;
     }
 
     /** A ledger that has counted nothing yet. */
@@ -173,6 +181,12 @@ public final class RequestLedger implements Freshness {
         TextRecords.write(file(store), records, AtomicFiles.OWNER_WRITE_ALL_READ);
     }
 
+    /** The newest counter of {@code key} counted here, 0 if none. */
+    public long newestCounter(PublicKey key) {
+        long[] seen = newest.get(key);
+        return seen == null ? 0 : seen[0];
+    }
+
     @Override
     public Optional<String> staleness(SignedRequest request) {
         long[] seen = newest.get(request.publicKey());
@@ -182,8 +196,7 @@ public final class RequestLedger implements Freshness {
         return Optional.of("replayed request: counter " + Long.toUnsignedString(request.counter())
                 + " of this builder key is not newer than counter " + Long.toUnsignedString(seen[0])
                 + " (request time " + Long.toUnsignedString(seen[1]) + "), already counted here; a builder signs a new"
-                + " request for every release (one that lost its --state resumes with 'buildchain request --resume-after "
-                + Long.toUnsignedString(seen[0]) + "')");
+                + " request for every release (for one that lost its state: " + remedies.resumeAfter(seen[0]) + ")");
     }
 
     private static List<Path> list(Path dir) throws IOException {

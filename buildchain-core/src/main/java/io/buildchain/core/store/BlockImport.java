@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  * decided by the publisher's chain check against the tail's signer key.
  */
 public final class BlockImport {
+    /** Blocks taken from one paste: a long chain's gap is brought in in parts. */
+    static final int MAX_PASTED = 4096;
+
     private BlockImport() {
     }
 
@@ -62,6 +65,45 @@ public final class BlockImport {
             }
         }
         return new Counts(imported, present);
+    }
+
+    /**
+     * Imports blocks pasted as text (a CI server's settings page, where users have no shell on the controller): each
+     * whitespace-separated token is one block file, base64-encoded. The whole paste is checked before anything is
+     * stored.
+     */
+    public static Counts pasted(Store store, String text) throws IOException {
+        String[] tokens = text == null ? new String[0] : text.strip().split("\\s+");
+        if (tokens.length == 0 || tokens[0].isEmpty()) {
+            throw new FormatException("no block given: paste each block file of the signer's chain/ base64-encoded, "
+                    + "one per line");
+        }
+        if (tokens.length > MAX_PASTED) {
+            throw new FormatException(tokens.length + " blocks pasted: at most " + MAX_PASTED + " at a time");
+        }
+        List<Block> blocks = new java.util.ArrayList<>();
+        for (int i = 0; i < tokens.length; i++) {
+            String what = "pasted block " + (i + 1);
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getDecoder().decode(tokens[i]);
+            } catch (IllegalArgumentException e) {
+                throw new FormatException(what + " is not base64: " + e.getMessage());
+            }
+            if (bytes.length != Block.SIZE) {
+                throw new FormatException(what + ": a block is " + Block.SIZE + " bytes, this one has " + bytes.length);
+            }
+            Block block = Block.decode(bytes, what);
+            block.verifySignature(what);
+            blocks.add(block);
+        }
+        int imported = 0;
+        try (DirectoryLock lock = store.lock()) {
+            for (Block block : blocks) {
+                imported += put(store, block) ? 1 : 0;
+            }
+        }
+        return new Counts(imported, blocks.size() - imported);
     }
 
     /**

@@ -99,6 +99,11 @@ public final class CachingStoreReader implements StoreReader {
     }
 
     @Override
+    public boolean serves(String path, long maxBytes) throws IOException {
+        return origin.serves(path, maxBytes);
+    }
+
+    @Override
     public String describe(String path) {
         return origin.describe(path);
     }

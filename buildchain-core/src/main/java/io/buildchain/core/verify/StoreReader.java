@@ -46,6 +46,18 @@ public interface StoreReader {
     String describe(String path);
 
     /** The store's directory when it is local (so it can be listed), empty over HTTP. */
+    /**
+     * Whether the store itself serves {@code path} now: a local cache in front of it answers for the store, not
+     * from copies of other stores' files (a client that fetched job A's manifest is not shown it by job B's view).
+     */
+    default boolean serves(String path, long maxBytes) throws IOException {
+        try (InputStream in = open(path, maxBytes)) {
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
     default java.util.Optional<Path> directory() {
         return java.util.Optional.empty();
     }

@@ -26,10 +26,11 @@ class BuildEnvironmentTest {
     @Test
     void selfReportedEnvironmentIsWhatTheBuildsShellSeesAndNothingIsMarkedMeasured() throws Exception {
         Map<String, String> env = BuildEnvironment.selfReported(Map.of("TZ", "Europe/Paris", "LANG", "C.UTF-8",
-                BuildEnvironment.IMAGE_VARIABLE, "maven:3.9.9@sha256:" + "0f".repeat(32)), "agent-a");
+                BuildEnvironment.IMAGE_VARIABLE, "maven:3.9.9@sha256:" + "0f".repeat(32)), "agent-a", dir);
+        // The build path is the directory the build ran in (a job's workspace), not this JVM's working directory.
         assertThat(env).containsEntry("os", "Linux").containsEntry("tz", "Europe/Paris").containsEntry("locale", "C.UTF-8")
                 .containsEntry("host", "agent-a").containsEntry("image-digest", "sha256:" + "0f".repeat(32))
-                .containsEntry("kernel", sh("uname -r").strip()).containsEntry("build-path", sh("pwd").strip())
+                .containsEntry("kernel", sh("uname -r").strip()).containsEntry("build-path", dir.toRealPath().toString())
                 .doesNotContainKey(BuildInfo.MEASURED);
         // The JVM's umask is its parent's: the shell started from it reports the same.
         assertThat(env.get("umask")).isEqualTo(sh("umask").strip());
@@ -46,7 +47,7 @@ class BuildEnvironmentTest {
         Files.writeString(javaBin, "#!/bin/sh\necho '    java.vendor = Test Vendor' >&2\n"
                 + "echo '    java.version = 99.0.1' >&2\necho \"    java.home = $0\" >&2\n");
         Files.setPosixFilePermissions(javaBin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = BuildEnvironment.selfReported(Map.of("JAVA_HOME", fakeHome.toString()), "a");
+        Map<String, String> env = BuildEnvironment.selfReported(Map.of("JAVA_HOME", fakeHome.toString()), "a", dir);
         assertThat(env).containsEntry("jdk-version", "99.0.1").containsEntry("jdk-vendor", "Test Vendor")
                 .containsEntry("java-home", javaBin.toString());
     }

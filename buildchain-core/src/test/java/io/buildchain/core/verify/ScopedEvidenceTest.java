@@ -291,7 +291,7 @@ class ScopedEvidenceTest {
     }
 
     /** A store reader over {@link StoreRoutes}, as a client reads {@code JOB_URL/buildchain/}: a page is a 404. */
-    private record RoutedReader(StoreRoutes routes) implements StoreReader {
+    record RoutedReader(StoreRoutes routes) implements StoreReader {
         @Override
         public InputStream open(String path, long maxBytes) throws IOException {
             if (!(routes.resolve(path) instanceof StoreRoutes.StoreFile file)) {

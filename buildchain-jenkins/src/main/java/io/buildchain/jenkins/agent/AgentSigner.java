@@ -36,6 +36,33 @@ public final class AgentSigner implements BlockSigner {
     /** The agents carrying the signer label, asked afresh each time. */
     public interface Agents {
         List<Agent> now();
+
+        /** Whether the controller is shutting down (its agents' channels close then, whatever they were doing). */
+        default boolean controllerStopping() {
+            return false;
+        }
+    }
+
+    /**
+     * The controller stopped while the signing node was signing: Pipeline saved the step as running before the
+     * channels closed, and a step left unfinished now is resumed after the restart, where the journaled request is
+     * sent again (the node answers it with the block it made).
+     */
+    public static final class ControllerStopping extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ControllerStopping(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        /**
+         * Keeps the step unfinished until the stopping controller's JVM exits (its threads are daemons), at most
+         * {@code bound}; then it fails as a lost agent does.
+         */
+        public <T> T awaitExit(Duration bound) throws InterruptedException {
+            Thread.sleep(bound.toMillis());
+            throw new BuildchainException(getMessage());
+        }
     }
 
     private final String label;
@@ -46,7 +73,6 @@ public final class AgentSigner implements BlockSigner {
     private final Duration agentWait;
     private final TaskListener listener;
     private final Agents agents;
-    private java.util.function.Consumer<Block> strays = block -> { };
     /** The agent chosen by the last {@link #sign}, or null before. */
     private String agentName;
 
@@ -56,7 +82,33 @@ public final class AgentSigner implements BlockSigner {
      */
     public AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, Duration agentWait,
             TaskListener listener) {
-        this(label, port, baud, pinned, timeout, agentWait, listener, () -> labelled(label));
+        this(label, port, baud, pinned, timeout, agentWait, listener, new Agents() {
+            @Override
+            public List<Agent> now() {
+                return labelled(label);
+            }
+
+            @Override
+            public boolean controllerStopping() {
+                jenkins.model.Jenkins controller = jenkins.model.Jenkins.getInstanceOrNull();
+                return controller == null || controller.isTerminating() || jvmStopping();
+            }
+        });
+    }
+
+    /**
+     * Whether this JVM runs its shutdown hooks: on SIGTERM the web server stops (closing the WebSocket agents'
+     * channels) before Jenkins marks itself terminating.
+     */
+    static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     AgentSigner(String label, String port, int baud, PublicKey pinned, Duration timeout, Duration agentWait,
@@ -71,14 +123,14 @@ public final class AgentSigner implements BlockSigner {
         this.agents = agents;
     }
 
-    /** Where the blocks go that the line brought answering earlier requests (they are stored, not dropped). */
-    public AgentSigner onStrayBlock(java.util.function.Consumer<Block> sink) {
-        this.strays = sink;
-        return this;
-    }
-
     @Override
     public Block sign(SignedRequest request) throws IOException {
+        return sign(request, block -> { });
+    }
+
+    /** Signs on the agent; {@code late} gets the blocks the line brought answering earlier requests. */
+    @Override
+    public Block sign(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
         Agent agent = awaitAgent();
         agentName = agent.name();
         // A signing node is silent until it answers: say how long a stalled one is waited for (the reply timeout
@@ -97,6 +149,10 @@ public final class AgentSigner implements BlockSigner {
                 if (e instanceof BuildchainException || !disconnected(e, agent.name())) {
                     throw e;
                 }
+                if (agents.controllerStopping()) {
+                    throw new ControllerStopping("the controller stopped while the signing node was signing on "
+                            + agentName + ": the request is journaled and sent again when the build resumes", e);
+                }
                 // Remoting's 50-line ClosedChannelException says only this.
                 throw new BuildchainException("the signer agent " + agentName + " disconnected while the signing node "
                         + "was signing (" + e.getClass().getSimpleName() + "): nothing was published; when " + agentName
@@ -107,7 +163,7 @@ public final class AgentSigner implements BlockSigner {
         for (byte[] stray : reply.strays()) {
             Block block = Block.decode(stray, "block from the signer agent");
             block.verifySignature("block from the signer agent");
-            strays.accept(block);
+            late.accept(block);
         }
         return BlockSigner.checkReply(reply.block(), request, pinned);
     }
@@ -144,6 +200,12 @@ public final class AgentSigner implements BlockSigner {
             }
         }
         return agents.now().stream().noneMatch(a -> a.name().equals(name) && a.channel() != null);
+    }
+
+    /** A signing node's key is born at its start, as for the serial client on a line of our own. */
+    @Override
+    public boolean keyKnownBeforeSigning() {
+        return false;
     }
 
     @Override

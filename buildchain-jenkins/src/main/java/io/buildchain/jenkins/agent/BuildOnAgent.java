@@ -34,6 +34,8 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
     private boolean inToto;
     private final TreeMap<String, String> environment;
     private final String agentName;
+    private final String buildPath;
+    private long resumeAfter;
 
     /** What one build produced: the manifest, the signed request, the builder key that signed it and the buildinfo. */
     public static final class Reply implements java.io.Serializable {
@@ -109,15 +111,18 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
      * @param environment     the build's environment variables that describe it (TZ, LANG, LC_ALL,
      *                        {@value BuildEnvironment#IMAGE_VARIABLE}, {@value BuildEnvironment#PROBE_VARIABLE})
      * @param agentName       the agent's name, recorded as the host
+     * @param buildPath       the directory the build ran in on the agent (the step's workspace), recorded as its
+     *                        build path
      */
     public BuildOnAgent(String builderHome, Long time, String sourceDateEpoch, long requestTime,
-            Map<String, String> environment, String agentName) {
+            Map<String, String> environment, String agentName, String buildPath) {
         this.builderHome = builderHome;
         this.time = time;
         this.sourceDateEpoch = sourceDateEpoch;
         this.requestTime = requestTime;
         this.environment = new TreeMap<>(environment);
         this.agentName = agentName;
+        this.buildPath = buildPath;
     }
 
     /** The variables of a build's environment that {@link BuildOnAgent} reads. */
@@ -131,6 +136,12 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
             }
         }
         return picked;
+    }
+
+    /** Numbers the request above {@code counter} if the agent's chain is behind it (see {@link BuildNode#resumingAfter}). */
+    public BuildOnAgent resumingAfter(long counter) {
+        this.resumeAfter = counter;
+        return this;
     }
 
     /** Also writes the release record: project, branch, version, revision (or null). */
@@ -154,8 +165,8 @@ public final class BuildOnAgent extends MasterToSlaveFileCallable<BuildOnAgent.R
         // Inside a container the agent JVM is not the build's: the probe, run where the build ran, says what was.
         String probe = environment.get(BuildEnvironment.PROBE_VARIABLE);
         Map<String, String> fields = probe != null ? BuildEnvironment.fromProbe(probe, environment, agentName)
-                : BuildEnvironment.selfReported(environment, agentName);
-        return new Reply(new BuildNode(Path.of(builderHome)).build(dir, sourceTime, requestTime, fields, r[0], r[1],
-                r[2], r[3], inToto));
+                : BuildEnvironment.selfReported(environment, agentName, Path.of(buildPath));
+        return new Reply(new BuildNode(Path.of(builderHome)).resumingAfter(resumeAfter).build(dir, sourceTime,
+                requestTime, fields, r[0], r[1], r[2], r[3], inToto));
     }
 }

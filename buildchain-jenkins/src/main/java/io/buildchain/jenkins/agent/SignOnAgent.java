@@ -26,7 +26,7 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         private static final long serialVersionUID = 1L;
         private final byte[] block;
         private final String[] log;
-        /** Blocks that arrived answering earlier requests (see {@link SerialSigner#onStrayBlock}). */
+        /** Blocks that arrived answering earlier requests (see {@link SerialSigner#sign(SignedRequest, java.util.function.Consumer)}). */
         private final byte[][] strays;
 
         Reply(byte[] block, List<String> log, List<byte[]> strays) {
@@ -65,9 +65,8 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         List<String> log = new ArrayList<>();
         PublicKey pinned = expectedKey == null ? null : PublicKey.parse(expectedKey, "pinned signer key");
         List<byte[]> strays = new ArrayList<>();
-        SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add)
-                .onStrayBlock(block -> strays.add(block.bytes()));
-        byte[] block = signer.sign(SignedRequest.decode(request, "request")).bytes();
+        SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add);
+        byte[] block = signer.sign(SignedRequest.decode(request, "request"), late -> strays.add(late.bytes())).bytes();
         return new Reply(block, log, strays);
     }
 }

@@ -250,24 +250,36 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         }
         // Every caller signs with the store lock held (publish, buildchainSign, the log's checkpoints): a block the
         // line brought for an earlier request goes straight into the store, where later blocks link through it.
+        // The publisher takes such blocks itself (one may be the answer to its own earlier request).
         AgentSigner agent = new AgentSigner(signerLabel, serialPort, baud, pinned,
-                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener).onStrayBlock(block -> {
-                    try {
-                        if (BlockImport.put(JenkinsPaths.store(), block)) {
-                            listener.getLogger().println("buildchain: stored block "
-                                    + Long.toUnsignedString(block.counter()) + " " + block.signatureBase32()
-                                    + ", signed for an earlier request");
-                        }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                Duration.ofSeconds(signerTimeout), Duration.ofSeconds(agentWait), listener);
+        java.util.function.Consumer<Block> store = block -> {
+            try {
+                if (BlockImport.put(JenkinsPaths.store(), block)) {
+                    listener.getLogger().println("buildchain: stored block " + Long.toUnsignedString(block.counter())
+                            + " " + block.signatureBase32() + ", signed for an earlier request");
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
         return new BlockSigner() {
             @Override
             public Block sign(SignedRequest request) throws IOException {
-                Block block = agent.sign(request);
+                return sign(request, store);
+            }
+
+            @Override
+            public Block sign(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
+                Block block = agent.sign(request, late);
                 lastSignerKey = block.publicKey();
                 return block;
+            }
+
+            /** The node may have restarted with a new key: the publisher asks with its own request first. */
+            @Override
+            public boolean keyKnownBeforeSigning() {
+                return agent.keyKnownBeforeSigning();
             }
 
             @Override
@@ -295,6 +307,19 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         try {
             List<RootStatement> statements = RootStatement.parseAll(text.getBytes(StandardCharsets.US_ASCII), "pasted");
             return FormValidation.ok(String.join("; ", RootStatements.add(JenkinsPaths.store(), statements)));
+        } catch (IOException | BuildchainException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    /** Brings in blocks of the signer's chain the store lacks, pasted base64 from the signing node's chain/. */
+    @POST
+    public FormValidation doImportBlocks(@QueryParameter String importBlocks) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            BlockImport.Counts counts = BlockImport.pasted(JenkinsPaths.store(), importBlocks);
+            return FormValidation.ok(counts.imported() + " block(s) added to the controller's store, "
+                    + counts.alreadyThere() + " already there; the next publish finishes a release that waited for them");
         } catch (IOException | BuildchainException e) {
             return FormValidation.error(e.getMessage());
         }

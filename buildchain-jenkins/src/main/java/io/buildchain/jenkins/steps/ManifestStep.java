@@ -11,6 +11,7 @@ import io.buildchain.core.build.BuildInfo;
 import io.buildchain.core.ci.RunRecord;
 import io.buildchain.core.ci.StepArguments;
 import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.quorum.RequestLedger;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.agent.BuildOnAgent;
@@ -172,7 +173,12 @@ public class ManifestStep extends Step {
             try {
                 BuildOnAgent build = new BuildOnAgent(agentRoot.child("buildchain").getRemote(), time,
                         env == null ? null : env.get("SOURCE_DATE_EPOCH"), System.currentTimeMillis() / 1000,
-                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName);
+                        env == null ? Map.of() : BuildOnAgent.describingVariables(env), nodeName, workspace.getRemote());
+                // An agent whose builder state was restored goes on above what this controller counted of its key.
+                Optional<PublicKey> seen = JenkinsPaths.seenBuilders().keyOf(nodeName);
+                if (seen.isPresent()) {
+                    build.resumingAfter(RequestLedger.read(JenkinsPaths.store()).newestCounter(seen.get()));
+                }
                 if (release != null) {
                     String version = release[2] != null ? release[2] : env == null ? null : env.get("BUILD_NUMBER");
                     if (version == null) {

@@ -18,6 +18,7 @@ import io.buildchain.core.publish.QuorumNotMetException;
 import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
+import io.buildchain.jenkins.agent.AgentSigner;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,13 @@ public class PublishStep extends Step {
 
         @Override
         protected String run() throws Exception {
-            return Refusals.oneLine("buildchainPublish", this::publish);
+            try {
+                return Refusals.oneLine("buildchainPublish", this::publish);
+            } catch (AgentSigner.ControllerStopping e) {
+                // Finishing the step now would fail the build saved for the resume: it stays running until the JVM exits.
+                getContext().get(TaskListener.class).getLogger().println("buildchain: " + e.getMessage());
+                return e.awaitExit(java.time.Duration.ofMinutes(10));
+            }
         }
 
         /**
@@ -168,7 +175,7 @@ public class PublishStep extends Step {
             List<Submission> submissions = votes.stream().map(RunRecord.Entry::submission).toList();
             Store store = JenkinsPaths.store();
             Publisher publisher = new Publisher(store, config.signer(listener),
-                    line -> listener.getLogger().println("buildchain: " + line));
+                    line -> listener.getLogger().println("buildchain: " + line), Refusals.REMEDIES);
             Optional<Block> published = publisher.published(new Publisher.Release(project, branch, k, trusted,
                     submissions, Optional.empty(), allowOlderSource));
             if (published.isPresent()) {

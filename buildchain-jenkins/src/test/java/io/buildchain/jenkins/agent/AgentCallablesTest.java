@@ -40,7 +40,7 @@ class AgentCallablesTest {
             Path dist = Files.createDirectories(dir.resolve("agent-" + agent + "/dist"));
             Files.writeString(dist.resolve("hello"), "hello");
             BuildOnAgent callable = new BuildOnAgent(dir.resolve("agent-" + agent + "/home").toString(), 1600000000L,
-                    null, 1700000000L, Map.of(), "agent-" + agent);
+                    null, 1700000000L, Map.of(), "agent-" + agent, dir.resolve("agent-" + agent).toString());
             callable.withRelease("hello", "main", "42", "abc123");
             manifests[agent] = overTheChannel(overTheChannel(callable).invoke(dist.toFile(), null)).manifest();
         }
@@ -67,7 +67,8 @@ class AgentCallablesTest {
         String agentHome = dir.resolve("agent-root/buildchain").toString();
 
         BuildOnAgent.Reply first = overTheChannel(new BuildOnAgent(agentHome, null, null, 1700000000L,
-                Map.of("TZ", "Europe/Paris", BuildEnvironment.IMAGE_VARIABLE, "alpine:3"), "linux-a"))
+                Map.of("TZ", "Europe/Paris", BuildEnvironment.IMAGE_VARIABLE, "alpine:3"), "linux-a",
+                workspace.toString()))
                 .invoke(workspace.resolve("dist").toFile(), null);
         first = overTheChannel(first);
         Manifest manifest = Manifest.parseCanonical(first.manifest(), "manifest");
@@ -81,6 +82,9 @@ class AgentCallablesTest {
         info.verify(first.buildinfo().signature(), request.publicKey(), manifest.digest(), "buildinfo");
         assertThat(info.environment()).containsEntry("tz", "Europe/Paris").containsEntry("image", "alpine:3")
                 .containsEntry("host", "linux-a").containsEntry("jdk-version", System.getProperty("java.version"));
+        // The build path is the workspace the build ran in, not the agent JVM's working directory (a real Jenkins
+        // recorded its agents' start directory, the same for every agent and every job).
+        assertThat(info.environment()).containsEntry("build-path", workspace.toString());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 dir.resolve("agent-root/buildchain/builder.key")))).isEqualTo("rw-------");
 
@@ -88,26 +92,34 @@ class AgentCallablesTest {
         // step's time argument win over it.
         String commitTime = gitOutput(workspace, "log", "-1", "--format=%ct").strip();
         assertThat(manifest.time()).isEqualTo(Long.parseLong(commitTime));
-        BuildOnAgent.Reply withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L, Map.of(), "linux-a")
-                .invoke(workspace.resolve("dist").toFile(), null);
+        BuildOnAgent.Reply withEpoch = new BuildOnAgent(agentHome, null, "1234", 1700000001L, Map.of(), "linux-a",
+                workspace.toString()).invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withEpoch.manifest(), "m").time()).isEqualTo(1234L);
-        BuildOnAgent.Reply withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L, Map.of(), "linux-a")
-                .invoke(workspace.resolve("dist").toFile(), null);
+        BuildOnAgent.Reply withTime = new BuildOnAgent(agentHome, 99L, "1234", 1700000002L, Map.of(), "linux-a",
+                workspace.toString()).invoke(workspace.resolve("dist").toFile(), null);
         assertThat(Manifest.parseCanonical(withTime.manifest(), "m").time()).isEqualTo(99L);
         assertThat(withTime.keyCreated()).isFalse();
         assertThat(withTime.builderKey()).isEqualTo(first.builderKey());
         assertThat(SignedRequest.decode(withTime.request(), "r").counter()).isEqualTo(request.counter() + 2);
+        // An agent whose builder state is behind what the controller counted of its key (restored from a backup)
+        // numbers its request above that, instead of being refused as a replay (advice was 'request --resume-after').
+        BuildOnAgent.Reply resumed = new BuildOnAgent(agentHome, 99L, null, 1700000002L, Map.of(), "linux-a",
+                workspace.toString()).resumingAfter(41).invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(SignedRequest.decode(resumed.request(), "r").counter()).isEqualTo(42);
+        BuildOnAgent.Reply ahead = new BuildOnAgent(agentHome, 99L, null, 1700000002L, Map.of(), "linux-a",
+                workspace.toString()).resumingAfter(5).invoke(workspace.resolve("dist").toFile(), null);
+        assertThat(SignedRequest.decode(ahead.request(), "r").counter()).isEqualTo(43);
 
         // Inside a container, the probe's view of the build's environment is recorded instead of the agent JVM's.
         BuildOnAgent.Reply inContainer = new BuildOnAgent(agentHome, 99L, null, 1700000003L, Map.of(
                 BuildEnvironment.PROBE_VARIABLE, "os Linux\njdk-vendor Eclipse Adoptium\njdk-version 25.0.1\n",
-                BuildEnvironment.IMAGE_VARIABLE, "maven@sha256:" + "cd".repeat(32)), "linux-a")
+                BuildEnvironment.IMAGE_VARIABLE, "maven@sha256:" + "cd".repeat(32)), "linux-a", workspace.toString())
                 .invoke(workspace.resolve("dist").toFile(), null);
         assertThat(BuildInfo.parse(inContainer.buildinfo().bytes(), "b").environment()).containsEntry("jdk-version", "25.0.1")
                 .containsEntry("image-digest", "sha256:" + "cd".repeat(32)).doesNotContainKey("umask");
 
-        assertThatThrownBy(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "a").invoke(dir.resolve("nowhere").toFile(),
-                null)).hasMessageContaining("not in a git checkout");
+        assertThatThrownBy(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "a", workspace.toString())
+                .invoke(dir.resolve("nowhere").toFile(), null)).hasMessageContaining("not in a git checkout");
     }
 
     @Test

@@ -10,6 +10,12 @@ import io.buildchain.core.BuildchainException;
 import io.buildchain.core.build.BuildNode;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.Store;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
 import io.buildchain.serial.RunningSigner;
 import io.buildchain.serial.SocatPtyPair;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +59,16 @@ class AgentSignerTest {
             return callable.call();
         }
     };
+
+    /** A channel whose every call fails with {@code failure}, as a channel closing under the call does. */
+    static VirtualChannel failing(IOException failure) {
+        return new VirtualChannel() {
+            @Override
+            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
+                throw failure;
+            }
+        };
+    }
 
     SignedRequest request() throws IOException {
         Path dist = Files.createDirectories(dir.resolve("dist"));
@@ -119,12 +135,8 @@ class AgentSignerTest {
     @Test
     void theSignerAgentDisconnectingMidSigningIsOneLine() throws Exception {
         SignedRequest request = request();
-        VirtualChannel closing = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw new IOException("Channel \"signer-1\": Remote call failed", new ClosedChannelException());
-            }
-        };
+        VirtualChannel closing = failing(new IOException("Channel \"signer-1\": Remote call failed",
+                new ClosedChannelException()));
         assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(
                 new AgentSigner.Agent("signer-1", closing))).sign(request))
                 .isExactlyInstanceOf(BuildchainException.class).hasMessage("the signer agent signer-1 disconnected "
@@ -133,12 +145,7 @@ class AgentSignerTest {
 
         // Without a recognisable cause: the agent is gone from the list of online agents by the time it is asked.
         AtomicInteger asked = new AtomicInteger();
-        VirtualChannel terminated = new VirtualChannel() {
-            @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw new IOException("Unexpected termination of the channel");
-            }
-        };
+        VirtualChannel terminated = failing(new IOException("Unexpected termination of the channel"));
         assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(new AgentSigner.Agent("signer-1",
                 asked.incrementAndGet() == 1 ? terminated : null))).sign(request))
                 .isExactlyInstanceOf(BuildchainException.class).hasMessageStartingWith("the signer agent signer-1 "
@@ -146,13 +153,116 @@ class AgentSignerTest {
 
         // A failure of the signing itself, with the agent still online, is not called a disconnect.
         IOException serial = new IOException("/dev/ttyUSB0: read failed (error 5)");
-        VirtualChannel failing = new VirtualChannel() {
+        assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(
+                new AgentSigner.Agent("signer-1", failing(serial)))).sign(request)).isSameAs(serial);
+    }
+
+    /**
+     * A real Jenkins closes every agent channel when it stops, after Pipeline saved the running steps: a publish whose
+     * request was on the serial line then failed the build in one line ("the signer agent signer1 disconnected ...")
+     * instead of pausing for the resume as a publish waiting for the agent does.
+     */
+    @Test
+    void theControllerStoppingMidSigningLeavesTheStepToResume() throws Exception {
+        SignedRequest request = request();
+        VirtualChannel closing = failing(new IOException("Channel \"signer-1\": Remote call failed",
+                new ClosedChannelException()));
+        AgentSigner.Agents stopping = new AgentSigner.Agents() {
             @Override
-            public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException {
-                throw serial;
+            public List<AgentSigner.Agent> now() {
+                return List.of(new AgentSigner.Agent("signer-1", closing));
+            }
+
+            @Override
+            public boolean controllerStopping() {
+                return true;
             }
         };
-        assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, () -> List.of(
-                new AgentSigner.Agent("signer-1", failing))).sign(request)).isSameAs(serial);
+        assertThatThrownBy(() -> signer("/dev/pts/3", Duration.ZERO, stopping).sign(request))
+                .isExactlyInstanceOf(AgentSigner.ControllerStopping.class).hasMessage("the controller stopped while "
+                        + "the signing node was signing on signer-1: the request is journaled and sent again when the "
+                        + "build resumes")
+                .satisfies(e -> {
+                    long start = System.nanoTime();
+                    // The step waits for the JVM to exit; should it outlive the bound, it fails as a lost agent does.
+                    assertThatThrownBy(() -> ((AgentSigner.ControllerStopping) e).awaitExit(Duration.ofMillis(300)))
+                            .isExactlyInstanceOf(BuildchainException.class).hasMessage(e.getMessage());
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                });
+        // A real SIGTERM stops the web server, closing the WebSocket agents' channels, before Jenkins marks itself
+        // terminating: the JVM running its shutdown hooks counts as stopping too (it does not while tests run).
+        assertThat(AgentSigner.jvmStopping()).isFalse();
+    }
+
+    /**
+     * The signing node stalls longer than all tries for the first builder's request (the line is stopped), and comes
+     * back while the second builder's request is being sent: in a real Jenkins the late block carrying the first
+     * request was stored only as a chain link, the second request was signed too, and the recount refused to move
+     * the tail ("the recount users run ... rejects it"), losing the release. Now the late block is the release.
+     */
+    @Test
+    void aSignerStalledPastAllTriesPublishesTheReleaseOnceFromItsLateBlock() throws Exception {
+        Store store = Store.open(dir.resolve("store"));
+        List<Submission> submissions = new java.util.ArrayList<>();
+        java.util.Map<io.buildchain.core.crypto.PublicKey, String> labels = new java.util.LinkedHashMap<>();
+        for (String builder : List.of("a1", "a2")) {
+            Path dist = Files.createDirectories(dir.resolve(builder).resolve("dist"));
+            Files.writeString(dist.resolve("hello"), "hello");
+            BuildNode.Output output = new BuildNode(dir.resolve(builder).resolve("home")).build(dist, 1L, 2L,
+                    java.util.Map.of());
+            submissions.add(new Submission(builder, output.manifest(), output.request(), java.util.Optional.of(dist)));
+            labels.put(SignedRequest.decode(output.request(), "request").publicKey(), builder);
+        }
+        try (SocatPtyPair pty = SocatPtyPair.start(dir);
+                RunningSigner node = new RunningSigner(pty.signerEnd, dir.resolve("signer-state"), null)) {
+            AtomicInteger calls = new AtomicInteger();
+            VirtualChannel line = new VirtualChannel() {
+                @Override
+                public <V, T extends Throwable> V call(Callable<V, T> callable) throws T {
+                    int call = calls.incrementAndGet(); // 1 the key probe, 2 a1's request, 3 a2's, 4 the checkpoint
+                    if (call == 2) {
+                        signal(pty, "STOP");
+                    } else if (call == 3) {
+                        new Thread(() -> {
+                            try {
+                                Thread.sleep(300);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            signal(pty, "CONT");
+                        }).start();
+                    }
+                    return callable.call();
+                }
+            };
+            AgentSigner signer = new AgentSigner("buildchain-signer", pty.clientEnd.toString(), 57600, null,
+                    Duration.ofMillis(300), Duration.ZERO, listener, () -> List.of(new AgentSigner.Agent("signer-1",
+                            line)));
+            Publisher.Result result;
+            try {
+                result = new Publisher(store, signer, l -> listener.getLogger().println("buildchain: " + l))
+                        .publish(new Publisher.Release("proj", "main", 2, KeyList.of(labels), submissions,
+                                java.util.Optional.empty()));
+            } finally {
+                signal(pty, "CONT");
+            }
+            assertThat(calls.get()).as("probe, a1, a2, checkpoint: no further request").isEqualTo(4);
+            assertThat(result.block().counter()).isEqualTo(2);
+            assertThat(result.block().carries(SignedRequest.decode(submissions.get(0).request(), "a1"))).isTrue();
+            assertThat(logged()).contains("buildchain: block 2 answers the request sent before for this release: it is "
+                    + "the release; block 3 for a2's request is only a link of the chain");
+            ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), node.key.publicKey());
+            assertThat(verifier.verify("proj", "main", new ChainVerifier.Options(true, KeyList.of(labels), 2, null))
+                    .release().block()).isEqualTo(result.block());
+        }
+    }
+
+    static void signal(SocatPtyPair pty, String name) {
+        try {
+            assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pty.relay().pid())).start().waitFor())
+                    .isZero();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -44,7 +44,7 @@ class InTotoOnAgentTest {
         Path dist = Files.createDirectories(dir.resolve(agent + "/workspace/dist"));
         Files.writeString(dist.resolve("app.jar"), jar);
         BuildOnAgent callable = new BuildOnAgent(dir.resolve(agent + "/root/buildchain").toString(), 1700000000L, null,
-                1700000100L, Map.of(), agent).withRelease("hello", "main", "7", revision).withInToto(inToto);
+                1700000100L, Map.of(), agent, dist.toString()).withRelease("hello", "main", "7", revision).withInToto(inToto);
         return AgentCallablesTest.overTheChannel(AgentCallablesTest.overTheChannel(callable).invoke(dist.toFile(), null));
     }
 

@@ -64,24 +64,24 @@ class RemotingClassFilterIT {
         Path dist = Files.createDirectories(dir.resolve("workspace/dist"));
         Files.writeString(dist.resolve("hello"), "hello");
         String agentHome = dir.resolve("agent-root/buildchain").toString();
-        BuildOnAgent withTime = new BuildOnAgent(agentHome, 1700000000L, "1234", 1700000001L, Map.of("TZ", "UTC"), "agent-a");
+        BuildOnAgent withTime = new BuildOnAgent(agentHome, 1700000000L, "1234", 1700000001L, Map.of("TZ", "UTC"), "agent-a", agentHome);
         crosses(withTime);
-        crosses(new BuildOnAgent(agentHome, null, null, 1700000002L, Map.of(), "agent-a"));
-        crosses(new BuildOnAgent(agentHome, null, null, 1700000003L, Map.of(), "agent-a").withRelease("hello", "main", "42", "abc123"));
+        crosses(new BuildOnAgent(agentHome, null, null, 1700000002L, Map.of(), "agent-a", agentHome));
+        crosses(new BuildOnAgent(agentHome, null, null, 1700000003L, Map.of(), "agent-a", agentHome).withRelease("hello", "main", "42", "abc123"));
         BuildOnAgent.Reply built = withTime.invoke(dist.toFile(), null);
         crosses(built);
         // With inToto the link and provenance cross back beside the request.
         Path release = Files.createDirectories(dir.resolve("workspace/release"));
         Files.writeString(release.resolve("hello"), "hello");
-        BuildOnAgent inToto = new BuildOnAgent(agentHome, 1L, null, 1700000004L, Map.of(), "agent-a")
+        BuildOnAgent inToto = new BuildOnAgent(agentHome, 1L, null, 1700000004L, Map.of(), "agent-a", agentHome)
                 .withRelease("hello", "main", "42", "ab".repeat(20)).withInToto(true);
         crosses(inToto);
         BuildOnAgent.Reply withLink = inToto.invoke(release.toFile(), null);
         assertThat(withLink.attestations()).isPresent();
         crosses(withLink);
-        crosses(thrown(() -> new BuildOnAgent(agentHome, 1L, null, 1700000005L, Map.of(), "agent-a")
+        crosses(thrown(() -> new BuildOnAgent(agentHome, 1L, null, 1700000005L, Map.of(), "agent-a", agentHome)
                 .withRelease("hello", "main", "42", "v42").withInToto(true).invoke(release.toFile(), null)));
-        crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "agent-a").invoke(dir.resolve("nowhere").toFile(),
+        crosses(thrown(() -> new BuildOnAgent(agentHome, null, null, 1L, Map.of(), "agent-a", agentHome).invoke(dir.resolve("nowhere").toFile(),
                 null)));
 
         SignOnAgent sign = new SignOnAgent(dir.resolve("no-such-port").toString(), SerialLine.DEFAULT_BAUD,
@@ -117,7 +117,7 @@ class RemotingClassFilterIT {
         Files.writeString(dist.resolve("hello"), "hello");
         crosses(new BuildNode(dir.resolve("home")).build(dist, 1L, 2L, Map.of("host", "h")));
         rule.contributed.put(BuildOnAgent.class.getName(), false);
-        assertThatThrownBy(() -> crosses(new BuildOnAgent("h", null, null, 1L, Map.of(), "h")))
+        assertThatThrownBy(() -> crosses(new BuildOnAgent("h", null, null, 1L, Map.of(), "h", "h")))
                 .hasMessageStartingWith("Rejected: " + BuildOnAgent.class.getName());
     }
 

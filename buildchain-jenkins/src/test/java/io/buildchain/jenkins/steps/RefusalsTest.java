@@ -7,9 +7,29 @@ import hudson.AbortException;
 import io.buildchain.core.FormatException;
 import io.buildchain.core.VerificationException;
 import io.buildchain.core.root.TrustRefusal;
+import io.buildchain.core.build.BuildNode;
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.crypto.KeyList;
+import io.buildchain.core.crypto.PublicKey;
+import io.buildchain.core.crypto.SigningKey;
+import io.buildchain.core.publish.Publisher;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.BlockImport;
+import io.buildchain.core.store.Store;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Expected refusals end a step with one line (AbortException: no stack trace in the build log). */
 class RefusalsTest {
@@ -95,5 +115,54 @@ class RefusalsTest {
         assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", true, "/h", "x")).contains("created now", "trusted as");
         assertThat(ManifestStep.builderKeyLine("linux-a", "KEY", false, "/h", null)).contains("kept under",
                 "not trusted yet");
+    }
+
+    /**
+     * A real Jenkins advised 'buildchain import-blocks --store .../jenkins-home/buildchain/store' for a chain gap: in
+     * Jenkins the missing blocks are pasted on the settings page, and the next publish then finishes the release.
+     */
+    @Test
+    void aChainGapAdvisesTheImportBlocksFormWhichFillsIt(@TempDir Path dir) throws Exception {
+        Store store = Store.open(dir.resolve("store"));
+        LocalSigner node = new LocalSigner(SigningKey.generate(new java.security.SecureRandom()),
+                dir.resolve("signer-state"), null, Clock.systemUTC());
+        List<Submission> round = new ArrayList<>();
+        Map<PublicKey, String> labels = new LinkedHashMap<>();
+        for (String builder : List.of("a1", "a2", "a3")) {
+            Path dist = Files.createDirectories(dir.resolve(builder).resolve("dist"));
+            Files.writeString(dist.resolve("hello"), "hello");
+            BuildNode.Output output = new BuildNode(dir.resolve(builder).resolve("home")).build(dist, 1L, 2L, Map.of());
+            round.add(new Submission(builder, output.manifest(), output.request(), Optional.of(dist)));
+            labels.put(SignedRequest.decode(output.request(), "request").publicKey(), builder);
+        }
+        // a3's request was signed, and its block never reached the controller's store
+        Block lost = node.sign(SignedRequest.decode(round.remove(2).request(), "a3"));
+        Publisher publisher = new Publisher(store, node, line -> { }, Refusals.REMEDIES);
+        Publisher.Release release = new Publisher.Release("proj", "main", 2, KeyList.of(labels), round,
+                Optional.empty());
+        assertThatThrownBy(() -> Refusals.oneLine("buildchainPublish", () -> publisher.publish(release)))
+                .isExactlyInstanceOf(AbortException.class).message()
+                .contains("is signed but not published: chain broken", "(signer counters with no block in the store: 1)",
+                        "paste the missing block files, base64, one per line, under Manage Jenkins > System > Build "
+                                + "chain > \"Import blocks\"")
+                .doesNotContain("buildchain import-blocks", "buildchain sign", "--store");
+
+        BlockImport.Counts counts = BlockImport.pasted(store, "\n" + Base64.getEncoder().encodeToString(lost.bytes())
+                + "\r\n");
+        assertThat(counts.imported()).isOne();
+        assertThat(publisher.publish(release).block().counter()).isEqualTo(2);
+        assertThatThrownBy(() -> BlockImport.pasted(store, "AAAA")).hasMessage("pasted block 1: a block is 400 bytes, "
+                + "this one has 3");
+        assertThatThrownBy(() -> BlockImport.pasted(store, " ")).hasMessageStartingWith("no block given");
+    }
+
+    /** The replayed-request and stale-counter advice named 'buildchain request --resume-after' inside Jenkins. */
+    @Test
+    void theStaleCounterAdviceIsTheJobRunAgain() {
+        assertThat(Refusals.REMEDIES.resumeAfter(7)).isEqualTo("run the job again: buildchainManifest numbers each "
+                + "agent's next request above the newest one this controller counted of its key (7)")
+                .doesNotContain("buildchain request", "--resume-after");
+        assertThat(Refusals.REMEDIES.allowRequestKey(SigningKey.generate(new java.security.SecureRandom())
+                .publicKey(), Path.of("/j/buildchain/store"))).doesNotContain("log-key", "--store");
     }
 }

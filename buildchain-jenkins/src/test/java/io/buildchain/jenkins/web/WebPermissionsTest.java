@@ -41,6 +41,7 @@ class WebPermissionsTest {
         // "Trust this key" and "Add a certificate" change what the publisher trusts: Overall/Administer, POST + crumb.
         expected.put("web/BuilderKeyAction.doTrust", "POST " + Set.of(ADMINISTER));
         expected.put("config/BuildchainConfiguration.doAddRootStatement", "POST " + Set.of(ADMINISTER));
+        expected.put("config/BuildchainConfiguration.doImportBlocks", "POST " + Set.of(ADMINISTER));
         for (String field : new String[] {"RootKey", "SignerLabel", "SerialPort", "Baud", "SignerTimeout",
             "AgentWait", "SignerKey", "TrustedBuilderKeys", "DefaultQuorum"}) {
             expected.put("config/BuildchainConfiguration.doCheck" + field, "POST " + Set.of(ADMINISTER));

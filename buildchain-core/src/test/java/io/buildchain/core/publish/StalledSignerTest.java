@@ -1,0 +1,208 @@
+package io.buildchain.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerRefusedException;
+import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.BlockImport;
+import io.buildchain.core.testing.Network;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A signing node that stalls longer than all tries for one request, then signs everything that reached it: the
+ * request given up on is signed late, its block arriving on the line while the next agreeing builder's request is
+ * being sent (seen in a real Jenkins with the node stopped for 80 s: that release was lost, as the publisher signed
+ * the second request too and the recount rightly refused to count the first builder again).
+ */
+class StalledSignerTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * The node as the publisher meets it over a serial line: it signs every request that reaches it, but the replies to
+     * the first {@code silences} builder requests come only during the next call, twice (the node answers each resent
+     * copy with the same block). A caller that does not take late blocks gets them stored, as the Jenkins plugin
+     * stored them before.
+     */
+    static final class StalledNode implements BlockSigner {
+        final Network net;
+        final LocalSigner node;
+        final List<Block> signed = new ArrayList<>();
+        final List<Block> undelivered = new ArrayList<>();
+        int silences;
+        /** Refusals met with silence, as a serial node refuses (each costs all tries of the reply timeout). */
+        int silentRefusals;
+        /** Thrown once, after the node signed the next builder request: the controller stopped meanwhile. */
+        IOException lostOnTheLine;
+
+        StalledNode(Network net, int silences) {
+            this.net = net;
+            this.node = net.signer();
+            this.silences = silences;
+        }
+
+        @Override
+        public Block sign(SignedRequest request) throws IOException {
+            return sign(request, late -> {
+                try {
+                    BlockImport.put(net.store, late);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
+            Block block;
+            try {
+                block = node.sign(request);
+            } catch (SignerRefusedException e) {
+                silentRefusals++;
+                throw new SignerSilentException("no reply from the signer on /dev/pts/9 after 3 tries (a serial node "
+                        + "is silent when it refuses: " + e.getMessage() + ")");
+            }
+            signed.add(block);
+            if (lostOnTheLine != null && net.trusted().contains(request.publicKey())) {
+                IOException lost = lostOnTheLine;
+                lostOnTheLine = null;
+                throw lost;
+            }
+            for (Block earlier : undelivered) {
+                late.accept(earlier);
+                late.accept(earlier);
+            }
+            undelivered.clear();
+            if (silences > 0 && net.trusted().contains(request.publicKey())) {
+                silences--;
+                undelivered.add(block);
+                throw new SignerSilentException("no reply from the signer on /dev/pts/9 after 3 tries (is it running?)");
+            }
+            return block;
+        }
+
+        /** As a serial node: the publisher learns its key first. */
+        @Override
+        public boolean keyKnownBeforeSigning() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "a stalled node";
+        }
+    }
+
+    ChainVerifier.Report recount(Network net) throws IOException {
+        return new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey()).verify("proj", "main",
+                new ChainVerifier.Options(true, net.trusted(), 2, null));
+    }
+
+    Publisher.Result publish(Network net, BlockSigner signer, String release) throws IOException {
+        List<Submission> round = net.round(release, List.of());
+        return new Publisher(net.store, signer, net.log::add).publish(new Publisher.Release("proj", "main", 2,
+                net.trusted(), round, Optional.empty()));
+    }
+
+    @Test
+    void theLateBlockOfTheFirstRequestIsTheReleaseAndTheSecondIsOnlyALink() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        StalledNode node = new StalledNode(net, 1);
+        Publisher.Result result = publish(net, node, "r1");
+
+        // probe (1), a's request given up on and signed late (2), b's request (3), the log checkpoint (4)
+        assertThat(node.signed).extracting(Block::counter).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(result.block().counter()).isEqualTo(2);
+        assertThat(result.block().request().publicKey()).isEqualTo(net.builders.get("a").publicKey());
+        assertThat(net.store.tail("proj", "main")).contains(result.block());
+        assertThat(net.store.blockPath(node.signed.get(2).signature())).exists();
+        assertThat(net.store.evidencePath(node.signed.get(2))).doesNotExist();
+        assertThat(net.log).anyMatch(line -> line.equals("block 2 answers the request sent before for this release: "
+                + "it is the release; block 3 for b's request is only a link of the chain"));
+        // The users' recount accepts it, and the next release is counted normally after the extra link.
+        assertThat(recount(net).release().block()).isEqualTo(result.block());
+        Publisher.Result next = publish(net, net.signer(), "r2");
+        assertThat(recount(net).release().block()).isEqualTo(next.block());
+        assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
+    }
+
+    /** The late block comes while the second request is still unanswered: no third request goes out. */
+    @Test
+    void aLateBlockAloneFinishesTheReleaseWithoutAskingAnotherBuilder() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        StalledNode node = new StalledNode(net, 2);
+        Publisher.Result result = publish(net, node, "r1");
+
+        assertThat(result.block().request().publicKey()).isEqualTo(net.builders.get("a").publicKey());
+        assertThat(node.signed).as("probe, a (late), b (late, during the checkpoint), checkpoint: c's request never "
+                + "sent").extracting(b -> b.request().publicKey()).doesNotContain(net.builders.get("c").publicKey())
+                .hasSize(4);
+        assertThat(net.store.blockPath(node.signed.get(2).signature())).exists();
+        assertThat(net.log).anyMatch(line -> line.equals("block 2 answers the request sent before for this release: "
+                + "it is the release"));
+        assertThat(recount(net).release().block()).isEqualTo(result.block());
+        Publisher.Result next = publish(net, net.signer(), "r2");
+        assertThat(recount(net).release().block()).isEqualTo(next.block());
+    }
+
+    /**
+     * The controller stopped while a builder's request was on the line; the node signed it meanwhile. The resumed
+     * publish sends that journaled request again before its key probe: the node answers again only its very last
+     * request, so a probe first would leave that block out of the store for good (a real Jenkins build failed there).
+     */
+    @Test
+    void aRequestOnTheLineWhenThePublisherStoppedIsAskedForBeforeTheKeyProbe() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        publish(net, new StalledNode(net, 0), "r1");
+        List<Submission> round = net.round("r2", List.of());
+        StalledNode stopping = new StalledNode(net, 0);
+        IOException stopped = new IOException("the controller stopped while the signing node was signing");
+        stopping.lostOnTheLine = stopped;
+        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add)
+                .publish(release)).isSameAs(stopped);
+        Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
+
+        StalledNode resumed = new StalledNode(net, 0);
+        Publisher.Result result = new Publisher(net.store, resumed, net.log::add).publish(release);
+        assertThat(result.block()).isEqualTo(signedMeanwhile);
+        assertThat(resumed.signed.get(0)).as("the first request after the restart is the journaled one")
+                .isEqualTo(signedMeanwhile);
+        assertThat(recount(net).release().block()).isEqualTo(signedMeanwhile);
+        publish(net, new StalledNode(net, 0), "r3");
+        assertThat(recount(net).chainLength()).isEqualTo(recount(net).release().block().counter());
+    }
+
+    /**
+     * A publish after a buildchainSign: the publisher's last own request is no longer the node's last, so asked again
+     * it meets silence for all tries (a minute with a Raspberry Pi's timeout) before the probe's new request goes.
+     */
+    @Test
+    void afterAnotherSigningTheKeyProbeDoesNotAskAStaleOwnRequestAgain() throws Exception {
+        Network net = new Network(dir, "a", "b", "c");
+        StalledNode node = new StalledNode(net, 0);
+        publish(net, node, "r1");
+        Submission alone = net.build("c", "signed alone", java.util.Map.of("app.bin", "c"));
+        Block signed = node.sign(SignedRequest.decode(alone.request(), "c"));
+        try (var lock = net.store.lock()) {
+            io.buildchain.core.root.KeyChangeGuard.admit(net.store, signed); // as buildchainSign stores its block
+        }
+        Publisher.Result next = publish(net, node, "r2");
+        assertThat(node.silentRefusals).isZero();
+        assertThat(recount(net).release().block()).isEqualTo(next.block());
+    }
+}
