@@ -111,6 +111,8 @@ class RandomReleasesIT {
         // In the end the gaps are filled and one more release of each project goes through.
         Cli.ok(dir, "import-blocks", "--store", "store", "signer-state/chain");
         for (String project : PROJECTS) {
+            // A round of its own: the last step's round in the same shape would be the same manifest, "already published".
+            round++;
             publishChecked(project, false);
             verifyNotOlder(project, "final publish");
         }
@@ -130,7 +132,8 @@ class RandomReleasesIT {
             assertThat(mayHaveGap).as("publish of %s failed with no gap possible: %s", project, err).isTrue();
             assertThat(err).contains("is signed but not published", "import-blocks");
         } else {
-            assertThat(verifyNotOlder(project, "publish")).as(err).isGreaterThan(before);
+            String out = Files.readString(dir.resolve("publish.out"));
+            assertThat(verifyNotOlder(project, "publish")).as("%s%s", out, err).isGreaterThan(before);
         }
     }
 
@@ -175,7 +178,7 @@ class RandomReleasesIT {
             List<Path> built = request(node, "r" + round, files);
             args.add(built.get(0) + ":" + built.get(1) + ":" + built.get(2));
         }
-        return Cli.builder(dir, Map.of(), args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        return Cli.builder(dir, Map.of(), args.toArray(String[]::new)).redirectOutput(dir.resolve("publish.out").toFile())
                 .start();
     }
 
