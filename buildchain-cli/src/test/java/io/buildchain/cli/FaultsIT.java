@@ -122,6 +122,141 @@ class FaultsIT {
     }
 
     /**
+     * 2c. The publisher killed with a builder's request on the line (the signer stopped meanwhile, then going on and
+     * signing it with nobody listening): the next publish learns the key with its own request first, and only then
+     * asks for the journaled request, which the running signer answers with the block it made.
+     */
+    @Test
+    void case2cAPublisherKilledWithARequestOnTheLineLearnsTheKeyBeforeAskingForIt() throws Exception {
+        try (FaultRig rig = new FaultRig(dir, "a", "b")) {
+            List<FaultRig.Build> stopped = publisherKilledWithARequestOnTheLine(rig);
+            String onTheLine = "builder " + rig.builders.get("a").publicKey() + " request "
+                    + Long.toUnsignedString(stopped.get(0).request().counter()) + " ";
+            awaitTrue(() -> rig.signerLog().contains(onTheLine));
+            int mark = signerLines(rig).size();
+
+            Cli.Result resumed = rig.publish("p", 2, stopped);
+            assertThat(resumed.exit()).as(resumed.err()).isZero();
+            List<String> after = signerLines(rig).subList(mark, signerLines(rig).size());
+            assertThat(after.get(0)).as("the first request after the stop is the publisher's own key probe")
+                    .doesNotContain("builder " + rig.builders.get("a").publicKey())
+                    .doesNotContain("builder " + rig.builders.get("b").publicKey());
+            assertThat(after).anyMatch(line -> line.contains("repeated block") && line.contains(onTheLine));
+            assertThat(rig.signerLog().lines().filter(l -> l.contains("signed block") && l.contains(onTheLine)))
+                    .as("the request on the line is signed once").hasSize(1);
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--key", "signer-1.pub", "--store", "store", "-p", "p", "-b",
+                    "main", "--quorum", "2", "--trust", "trusted", "--no-last-seen");
+            try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
+                assertThat(evidence.count()).as("one evidence file per release: no duplicate").isEqualTo(2);
+            }
+        }
+    }
+
+    /**
+     * 2d. The same kill point, then the signer restarted (a new key): the journaled builder request does not reach
+     * the new key before the root certified it; once it did, the release is published under the new key and the
+     * next one follows.
+     */
+    @Test
+    void case2dAJournaledRequestWaitsUntilTheRestartedSignersKeyIsCertified() throws Exception {
+        try (FaultRig rig = new FaultRig(dir, "a", "b")) {
+            List<FaultRig.Build> stopped = publisherKilledWithARequestOnTheLine(rig);
+            String oldKey = rig.signerKey;
+            rig.killSigner();
+            String newKey = rig.startSigner();
+            // As a publish set up before the restart runs: pinned to the old key.
+            List<String> pinnedOld = new ArrayList<>(rig.publishArgs("p", 2,
+                    stopped.stream().map(FaultRig.Build::argument).toList()));
+            pinnedOld.set(pinnedOld.indexOf("--expect-key") + 1, oldKey);
+            Cli.Result refused = Cli.run(dir, pinnedOld.toArray(String[]::new));
+            assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+            assertThat(refused.err()).contains("signs with key " + newKey, "did the signing node restart?");
+            for (String builder : rig.builders.keySet()) {
+                assertThat(rig.signerLog()).as("the new key signed no builder's request before it was accepted")
+                        .doesNotContain("builder " + rig.builders.get(builder).publicKey());
+            }
+
+            rig.certifySigners();
+            // The journal is finished first (signed by the new key), so the release itself is then already published.
+            Cli.Result published = rig.publish("p", 2, stopped);
+            assertThat(published.exit()).as(published.err()).isZero();
+            assertThat(published.err()).contains("finishing the interrupted release of p/main");
+            assertThat(published.out()).contains("already published as block 2 ");
+            Cli.Result next = rig.publish("p", 2, rig.buildAll("3.0"));
+            assertThat(next.exit()).as(next.err()).isZero();
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b",
+                    "main", "--quorum", "2", "--trust", "trusted", "--no-last-seen");
+            try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
+                assertThat(evidence.count()).as("one evidence file per release: no duplicate").isEqualTo(3);
+            }
+        }
+    }
+
+    /**
+     * Publishes release 1.0, then kills a publish of the next release while a builder's request is on the line: the
+     * signer is stopped as soon as it answered the key probe, the publisher killed once its journal says SENT, and
+     * the signer let go on. Retried on a new release when the stop comes too late (fails if it never comes in time).
+     *
+     * @return the builds of the release whose publisher was killed
+     */
+    static List<FaultRig.Build> publisherKilledWithARequestOnTheLine(FaultRig rig) throws Exception {
+        rig.startSigner();
+        Cli.ok(rig.dir, rig.publishArgs("p", 2, rig.buildAll("1.0").stream().map(FaultRig.Build::argument).toList())
+                .toArray(String[]::new));
+        Path journal = rig.dir.resolve("store/pending/p/main.json");
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            List<FaultRig.Build> builds = rig.buildAll("2." + attempt);
+            int mark = signerLines(rig).size();
+            Process publishing = Cli.builder(rig.dir, Map.of(), rig.publishArgs("p", 2,
+                    builds.stream().map(FaultRig.Build::argument).toList()).toArray(String[]::new))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            awaitTrue(() -> signerLines(rig).size() > mark || !publishing.isAlive());
+            signal("STOP", rig.signer);
+            awaitTrue(() -> !publishing.isAlive() || Files.exists(journal) && Files.readString(journal)
+                    .contains("\"SENT\""));
+            boolean caught = publishing.isAlive();
+            if (caught) {
+                Thread.sleep(300); // the request is written right after the journal says SENT
+                publishing.destroyForcibly();
+                assertThat(publishing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            signal("CONT", rig.signer);
+            System.out.println("FaultsIT: attempt " + attempt + (caught ? ": the publisher was killed at step SENT"
+                    : ": the request was answered before the stop"));
+            if (caught) {
+                String onTheLine = "builder " + rig.builders.get("a").publicKey() + " request "
+                        + Long.toUnsignedString(builds.get(0).request().counter()) + " ";
+                awaitTrue(() -> rig.signerLog().contains(onTheLine));
+                return builds;
+            }
+        }
+        throw new AssertionError("no publisher was killed with its request on the line in 6 attempts");
+    }
+
+    /** The signer's log lines about requests (signed, repeated or refused), oldest first. */
+    static List<String> signerLines(FaultRig rig) throws IOException {
+        return rig.signerLog().lines().filter(l -> l.contains(": builder ")).toList();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits up to 30 s for {@code check}, polling every 2 ms (the window between two serial requests is short). */
+    static void awaitTrue(Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!check.holds()) {
+            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(2);
+        }
+    }
+
+    static void signal(String signal, Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor()).isZero();
+    }
+
+    /**
      * 2b. A signer restarted twice, then three times, with no publish in between (a schedule FaultScheduleIT drew):
      * its idle keys sign no block, and root certify of the next key, root add, publish and verify go on; a root
      * certify killed midway leaves its certificate whole or absent.

@@ -125,18 +125,17 @@ public final class Publisher {
             // The vote is shown before the signer is asked, so a failed signing still says who voted how.
             String shown = early.decision().met() ? early.decision().report() : "";
             shown.lines().forEach(log);
-            // No builder's request reaches a signer whose key is not known to be accepted: ask with our own first.
-            // A journaled one was on the line when its publisher stopped; it goes first, as a node answers again
-            // only its very last request (a block by a key not accepted yet stays in the journal).
+            // No builder's request reaches a signer whose key is not known to be accepted, not even one a stopped
+            // publish had on the line: ask with our own first. The node answers that one afterwards with the block it
+            // made meanwhile (`buildchain signer` remembers the requests it signed since it started).
             boolean keyLearned = !signer.keyKnownBeforeSigning();
-            if (!keyLearned) {
-                logWriter.recover();
-            }
-            List<PendingRelease> unanswered = finishPendingReleases(release);
             if (keyLearned) {
                 log.accept("asking " + signer.describe() + " which key it signs with (a request of the publisher's own)");
                 logWriter.learnKey();
+            } else {
+                logWriter.recover();
             }
+            List<PendingRelease> unanswered = finishPendingReleases(release);
             ReleaseChoice choice = choose(release);
             retry = alreadyPublished(release, choice);
             if (retry.isPresent()) {
@@ -223,7 +222,8 @@ public final class Publisher {
                             + "of the chain"));
                     newest = newest == null ? block : newest;
                 }
-                Result result = new Result(decision, block, finish(pending, block, release), choice.taken(), false);
+                Finished finished = finish(pending, block, release);
+                Result result = new Result(decision, finished.block(), finished.evidence(), choice.taken(), false);
                 logWriter.extend(newest);
                 abandon(unanswered, release);
                 return result;
@@ -443,32 +443,45 @@ public final class Publisher {
         }
     }
 
+    /** A release whose tail moved: its block, and the evidence stored with it. */
+    private record Finished(Block block, Evidence evidence) {
+    }
+
     /**
-     * From a received block to the moved tail: counts the requests, stores block and evidence, checks that the
-     * chain is whole, journals STORED, recounts the vote as users will, and only then moves the tail. Each part is
-     * idempotent, so a journal at SIGNED or STORED is finished by running this again.
+     * From a received block to the moved tail: counts the requests, stores the block, checks that the chain is whole,
+     * takes the release's first block (see {@link #firstBlockOfRelease}), stores the evidence, journals STORED,
+     * recounts the vote as users will, and only then moves the tail. Each part is idempotent, so a journal at SIGNED
+     * or STORED is finished by running this again.
      */
-    private Evidence finish(PendingRelease pending, Block block, Release release) throws IOException {
-        Digest digest = block.digest();
+    private Finished finish(PendingRelease pending, Block received, Release release) throws IOException {
+        Digest digest = received.digest();
         Path manifestObject = store.objectPath(digest);
         if (!Files.exists(manifestObject)) {
             throw new VerificationException("signer returned a block for manifest " + digest
                     + ", which is not in the store");
         }
         Manifest manifest = Manifest.parse(Files.readAllBytes(manifestObject), manifestObject.toString());
-        Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
         // Counted before the evidence is public, so nobody can replay these requests.
-        List<SignedRequest> counted = new ArrayList<>(RequestLedger.requestsOf(evidence));
-        counted.add(block.request());
+        List<SignedRequest> counted = new ArrayList<>(RequestLedger.requestsOf(pending.evidence()));
+        counted.add(received.request());
         RequestLedger.update(store, counted);
         // A block by a key the store does not trust yet is not stored; the release waits in the journal (SIGNED).
         // One stored already was admitted then (its key may have handed over since, after it): it stays valid.
-        if (!Files.exists(store.blockPath(block.signature()))) {
-            KeyChangeGuard.admit(store, block);
+        if (!Files.exists(store.blockPath(received.signature()))) {
+            KeyChangeGuard.admit(store, received);
         }
-        store.putEvidence(block, evidence.toJson());
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
-        ChainCompleteness.check(store, block, remedies);
+        ChainCompleteness.check(store, received, remedies);
+        Block block = firstBlockOfRelease(received, pending);
+        if (block != received) {
+            pending = pending.withBlock(block);
+            writePending(pending);
+            log.accept("block " + Long.toUnsignedString(block.counter()) + " carries a request of this release "
+                    + "signed before: it is the release; block " + Long.toUnsignedString(received.counter())
+                    + " is only a link of the chain");
+        }
+        Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
+        store.putEvidence(block, evidence.toJson());
         writePending(pending.at(PendingRelease.Step.STORED));
         recount(block, release, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());
@@ -483,7 +496,39 @@ public final class Publisher {
             store.setTail(pending.project(), pending.branch(), block);
         }
         deletePending(pending);
-        return evidence;
+        return new Finished(block, evidence);
+    }
+
+    /** How far back {@link #firstBlockOfRelease} looks: far more blocks than one release's publishes ever sign. */
+    private static final int RELEASE_WALK = 1024;
+
+    /**
+     * The earliest block, back from {@code block} to the previous release on its key's chain, that carries a request
+     * this release counts for the same manifest. A node that answers again only its very last request signs a
+     * journaled request anew once the key probe went before it; the block it made for it first, brought in later
+     * from the signer's chain ({@code import-blocks}), is the release, so that request is not counted twice.
+     */
+    private Block firstBlockOfRelease(Block block, PendingRelease pending) throws IOException {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (SignedRequest request : RequestLedger.requestsOf(pending.evidence())) {
+            ours.add(request.signatureBase32());
+        }
+        Block first = block;
+        Block current = block;
+        for (int step = 0; step < RELEASE_WALK && Long.compareUnsigned(current.counter(), 1) > 0; step++) {
+            Path previous = store.blockPath(current.previous());
+            if (!Files.isRegularFile(previous)) {
+                break;
+            }
+            current = Block.decode(Files.readAllBytes(previous), previous.toString());
+            if (!current.publicKey().equals(block.publicKey()) || Files.exists(store.evidencePath(current))) {
+                break;
+            }
+            if (current.digest().equals(block.digest()) && ours.contains(current.request().signatureBase32())) {
+                first = current;
+            }
+        }
+        return first;
     }
 
     /**

@@ -16,7 +16,9 @@ import io.buildchain.core.verify.StoreReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -49,10 +51,27 @@ class StalledSignerTest {
         /** Thrown once, after the node signed the next builder request: the controller stopped meanwhile. */
         IOException lostOnTheLine;
 
+        /**
+         * The blocks signed, by their request: {@code buildchain signer} answers each again while it runs, so a
+         * controller that restarts meets the same memory; null for a node of pihsm's kind, which answers again only
+         * its very last request.
+         */
+        final Map<String, Block> remembered;
+
         StalledNode(Network net, int silences) {
+            this(net, silences, new HashMap<>());
+        }
+
+        StalledNode(Network net, int silences, Map<String, Block> remembered) {
             this.net = net;
             this.node = net.signer();
             this.silences = silences;
+            this.remembered = remembered;
+        }
+
+        /** The same running node, as a restarted controller meets it. */
+        StalledNode sameNode() {
+            return new StalledNode(net, 0, remembered);
         }
 
         @Override
@@ -70,7 +89,11 @@ class StalledSignerTest {
         public Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
             Block block;
             try {
-                block = node.sign(request);
+                Block earlier = remembered == null ? null : remembered.get(request.signatureBase32());
+                block = earlier != null ? earlier : node.sign(request);
+                if (remembered != null) {
+                    remembered.put(request.signatureBase32(), block);
+                }
             } catch (SignerRefusedException e) {
                 silentRefusals++;
                 throw new SignerSilentException("no reply from the signer on /dev/pts/9 after 3 tries (a serial node "
@@ -161,11 +184,11 @@ class StalledSignerTest {
 
     /**
      * The controller stopped while a builder's request was on the line; the node signed it meanwhile. The resumed
-     * publish sends that journaled request again before its key probe: the node answers again only its very last
-     * request, so a probe first would leave that block out of the store for good (a real Jenkins build failed there).
+     * publish learns the node's key with a request of its own first, then sends the journaled request again: the
+     * running node answers it with the block it made, which becomes the release and fills the chain.
      */
     @Test
-    void aRequestOnTheLineWhenThePublisherStoppedIsAskedForBeforeTheKeyProbe() throws Exception {
+    void aRequestOnTheLineWhenThePublisherStoppedIsAskedForAfterTheKeyProbe() throws Exception {
         Network net = new Network(dir, "a", "b");
         publish(net, new StalledNode(net, 0), "r1");
         List<Submission> round = net.round("r2", List.of());
@@ -177,14 +200,55 @@ class StalledSignerTest {
                 .publish(release)).isSameAs(stopped);
         Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
 
-        StalledNode resumed = new StalledNode(net, 0);
+        StalledNode resumed = stopping.sameNode();
         Publisher.Result result = new Publisher(net.store, resumed, net.log::add).publish(release);
+        assertThat(resumed.signed.get(0).request().publicKey()).as("the first request after the restart is the "
+                + "publisher's own key probe").isNotIn(net.trusted().keys());
+        assertThat(resumed.signed.get(1)).isEqualTo(signedMeanwhile);
         assertThat(result.block()).isEqualTo(signedMeanwhile);
-        assertThat(resumed.signed.get(0)).as("the first request after the restart is the journaled one")
-                .isEqualTo(signedMeanwhile);
         assertThat(recount(net).release().block()).isEqualTo(signedMeanwhile);
         publish(net, new StalledNode(net, 0), "r3");
         assertThat(recount(net).chainLength()).isEqualTo(recount(net).release().block().counter());
+    }
+
+    /**
+     * The same stop before a node of pihsm's kind, which answers again only its very last request (by then the key
+     * probe): the block it made for the journaled request stays on the node until {@code import-blocks} brings it in,
+     * and is then the release. The block the node signed later for the other builder's request is only a link, so the
+     * recount counts no request twice.
+     */
+    @Test
+    void aNodeThatAnswersOnlyItsLastRequestAgainGivesTheReleaseThroughImportBlocks() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        publish(net, new StalledNode(net, 0, null), "r1");
+        List<Submission> round = net.round("r2", List.of());
+        StalledNode stopping = new StalledNode(net, 0, null);
+        IOException stopped = new IOException("the controller stopped while the signing node was signing");
+        stopping.lostOnTheLine = stopped;
+        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add)
+                .publish(release)).isSameAs(stopped);
+        Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
+
+        StalledNode resumed = new StalledNode(net, 0, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, resumed, net.log::add)
+                .publish(release)).isInstanceOf(ChainIncompleteException.class).hasMessageContaining(
+                        "signer counters with no block in the store: " + signedMeanwhile.counter())
+                .hasMessageContaining("buildchain import-blocks --store");
+        assertThat(resumed.signed.get(0).request().publicKey()).as("the key probe goes first")
+                .isNotIn(net.trusted().keys());
+        assertThat(net.store.tail("proj", "main")).isNotEqualTo(Optional.of(resumed.signed.get(1)));
+
+        BlockImport.into(net.store, List.of(net.signerState.resolve("chain")));
+        Publisher.Result result = new Publisher(net.store, new StalledNode(net, 0, null), net.log::add).publish(release);
+        assertThat(result.block()).isEqualTo(signedMeanwhile);
+        assertThat(net.log).anyMatch(line -> line.startsWith("block " + signedMeanwhile.counter() + " carries a request "
+                + "of this release signed before: it is the release; block "));
+        assertThat(recount(net).release().block()).isEqualTo(signedMeanwhile);
+        Publisher.Result next = publish(net, new StalledNode(net, 0, null), "r3");
+        assertThat(recount(net).release().block()).isEqualTo(next.block());
+        assertThat(recount(net).chainLength()).isEqualTo(next.block().counter());
+        assertThat(net.store.root().resolve("pending")).isEmptyDirectory();
     }
 
     /**
