@@ -39,12 +39,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -509,7 +511,7 @@ public final class Publisher {
      * from the signer's chain ({@code import-blocks}), is the release, so that request is not counted twice.
      */
     private Block firstBlockOfRelease(Block block, PendingRelease pending) throws IOException {
-        java.util.Set<String> ours = new java.util.HashSet<>();
+        Set<String> ours = new HashSet<>();
         for (SignedRequest request : RequestLedger.requestsOf(pending.evidence())) {
             ours.add(request.signatureBase32());
         }
