@@ -1,0 +1,113 @@
+package io.buildchain.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.chain.BlockSigner;
+import io.buildchain.core.chain.LocalSigner;
+import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerRefusedException;
+import io.buildchain.core.chain.SignerSilentException;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.testing.Network;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ADVERSARY (issue 25, probe first): a node of pihsm's kind (answers again only its very last request, refuses a
+ * stale counter with silence) behind a serial line as SerialSigner reads it: replies that arrive while no client has
+ * the line open wait in the kernel for the next open; a client reads them in order, takes the one carrying its
+ * request, hands the others to its caller's late-block consumer, and the one-argument sign (LogWriter's) drops them.
+ *
+ * The publisher is killed with a's request on the line; the node signs it, the block waits on the line. Before
+ * cac7de8 the resumed publish sent the journaled request first and read that block. Now the key probe goes first,
+ * reads the block as a stray of another request and drops it; the node will not answer the journaled request again,
+ * so the chain has a gap only import-blocks (carrying the chain off the node) can fill.
+ */
+class AdvProbeDropsTheLinesBlockTest {
+    @TempDir
+    Path dir;
+
+    static final class PihsmLine implements BlockSigner {
+        final Network net;
+        final Deque<Block> line = new ArrayDeque<>();
+        IOException killAfterSending;
+
+        PihsmLine(Network net) {
+            this.net = net;
+        }
+
+        @Override
+        public Block sign(SignedRequest request) throws IOException {
+            return sign(request, stray -> { }); // SerialSigner.sign(request): strays are only logged
+        }
+
+        @Override
+        public Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
+            LocalSigner node = net.signer(); // no memory of earlier requests but the last: pihsm's kind
+            try {
+                line.add(node.sign(request));
+            } catch (SignerRefusedException e) {
+                // refused: no reply
+            }
+            if (killAfterSending != null && net.trusted().contains(request.publicKey())) {
+                IOException killed = killAfterSending;
+                killAfterSending = null;
+                throw killed; // the reply arrives after the client is gone: it waits on the line
+            }
+            try {
+                while (!line.isEmpty()) {
+                    Block reply = line.poll();
+                    if (reply.carries(request)) {
+                        return reply;
+                    }
+                    late.accept(reply);
+                }
+                throw new SignerSilentException("no reply from the signer on /dev/pts/9 after 3 tries (is it running?)");
+            } finally {
+                line.clear(); // what arrived while the line was open and was not read is gone at close
+            }
+        }
+
+        @Override
+        public boolean keyKnownBeforeSigning() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "a pihsm-like node on a serial line";
+        }
+    }
+
+    @Test
+    void aBlockWaitingOnTheLineForTheJournaledRequestIsNotLost() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        PihsmLine node = new PihsmLine(net);
+        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                net.round("r1", List.of()), Optional.empty()));
+
+        List<Submission> round = net.round("r2", List.of());
+        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        IOException killed = new IOException("publisher killed with a's request on the line");
+        node.killAfterSending = killed;
+        assertThatThrownBy(() -> new Publisher(net.store, node, net.log::add).publish(release)).isSameAs(killed);
+        Block waiting = node.line.peek();
+        assertThat(waiting).isNotNull();
+
+        try {
+            Publisher.Result result = new Publisher(net.store, node, net.log::add).publish(release);
+            assertThat(result.block()).isEqualTo(waiting);
+        } finally {
+            net.log.forEach(line -> System.out.println("ADV " + line));
+        }
+    }
+}
