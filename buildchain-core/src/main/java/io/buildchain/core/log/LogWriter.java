@@ -23,6 +23,7 @@ import io.buildchain.core.root.SignerHead;
 import io.buildchain.core.verify.StoreReader;
 import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
+import io.buildchain.core.store.BlockImport;
 import io.buildchain.core.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -239,38 +240,22 @@ public final class LogWriter {
     }
 
     /**
-     * Learns which key the signer signs with now, before any builder's request goes out, from a request of the
-     * publisher's own: the last one it sent, again (the node answers with the block it made, nothing new is
-     * signed), else a new one (one more block of the chain). The answer is journaled before its key is checked,
-     * so a block by a restarted node's new key is stored once the root certifies that key, never lost; and it
-     * is stored now if the key is accepted. Call with the store lock held.
+     * Learns which key the signer signs with now, before any builder's request goes out, from a new request of the
+     * publisher's own (one more block of the chain). Never a request sent before: an old answer to it, still waiting
+     * on the line from a signer since restarted, would name a key that no longer signs. The answer is journaled
+     * before its key is checked, so a block by a restarted node's new key is stored once the root certifies that
+     * key, never lost; and it is stored now if the key is accepted. Call with the store lock held.
      *
-     * @throws SignerSilentException if the signer answers neither: it is down (or does not allow the request key)
+     * @throws SignerSilentException if the signer does not answer: it is down (or does not allow the request key)
      */
     public PublicKey learnKey() throws IOException {
         recover(true);
-        Optional<byte[]> last = readJournal(lastRequest());
-        // Asked again only while it is the newest block's request: a node that signed anything since stays silent
-        // to it for all its tries (minutes with a Raspberry Pi's timeout) before the new request goes out.
-        if (last.isPresent() && answeredLast(last.get())) {
-            try {
-                return ask(SignedRequest.decode(last.get(), "log-requests/last-request")).publicKey();
-            } catch (SignerSilentException | SignerRefusedException e) {
-                // A node of pihsm's kind answers again only its very last request: ask with a new one.
-            }
-        }
         byte[] probe = ("buildchain publisher key probe " + clock.instant() + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
             return ask(newRequest(Digest.of(probe))).publicKey();
         } catch (SignerSilentException e) {
             throw new SignerSilentException(e.getMessage() + allowHint());
         }
-    }
-
-    /** Whether the newest block of the store's signer chain answers {@code request}. */
-    private boolean answeredLast(byte[] request) throws IOException {
-        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
-        return head.isPresent() && head.get().carries(SignedRequest.decode(request, "log-requests/last-request"));
     }
 
     /** A new request of the publisher's own for {@code digest}, next on its request chain. */
@@ -286,15 +271,23 @@ public final class LogWriter {
         AtomicFiles.write(pendingRequest(), store.tmp(), out -> out.write(request.bytes()), AtomicFiles.OWNER_READ_WRITE,
                 true);
         Block block;
+        // Blocks the line brings for other requests (one signed for a stopped publish) link the chain: kept.
+        List<Block> late = new ArrayList<>();
         try {
-            block = signer.sign(request);
+            block = signer.sign(request, late::add);
         } catch (UnexpectedKeyException e) {
             writeJournal(pendingBlock(), e.block().bytes());
             throw e;
+        } finally {
+            for (Block other : late) {
+                if (BlockImport.put(store, other)) {
+                    log.accept("log: stored block " + Long.toUnsignedString(other.counter()) + " "
+                            + other.signatureBase32() + ", signed for an earlier request");
+                }
+            }
         }
         writeJournal(pendingBlock(), block.bytes());
         KeyChangeGuard.admit(store, block);
-        writeJournal(lastRequest(), request.bytes());
         clearJournal();
         return block;
     }
@@ -327,10 +320,6 @@ public final class LogWriter {
         return requestDir().resolve("pending-block");
     }
 
-    /** The newest own request the signer answered: sent again, it tells the signer's key without a new block. */
-    private Path lastRequest() throws IOException {
-        return requestDir().resolve("last-request");
-    }
 
     /** Leaf hashes of the blocks after the first {@code size}, walked back from {@code newest}, oldest first. */
     private List<byte[]> newLeaves(Path dir, long size, Block newest) throws IOException {
