@@ -1,6 +1,7 @@
 package io.buildchain.core.publish;
 
 import io.buildchain.core.chain.Block;
+import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.quorum.Evidence;
 import java.util.HexFormat;
 
@@ -14,9 +15,11 @@ import java.util.HexFormat;
  * @param block   the signed 400-byte block, hex, or null while it is not signed yet
  * @param step    the step reached (null in a journal written before steps were named: SENT, or SIGNED with a block)
  * @param quorum  the quorum the release was decided with (0 in an older journal: the resuming publish's)
+ * @param trusted the trusted keys it was decided with, as a key list file holds them (null in an older journal: the
+ *                resuming publish's), so that a publish of another branch finishes it with its own
  */
 record PendingRelease(String project, String branch, String request, Evidence evidence, String block, Step step,
-        int quorum) {
+        int quorum, String trusted) {
     /** A publish's steps, in order; each is journaled before the action that follows it. */
     enum Step {
         /** Vote decided, objects and release view stored, evidence written here: nothing was sent. */
@@ -31,8 +34,9 @@ record PendingRelease(String project, String branch, String request, Evidence ev
         TAIL_MOVED
     }
 
-    static PendingRelease journaled(String project, String branch, String request, Evidence evidence, int quorum) {
-        return new PendingRelease(project, branch, request, evidence, null, Step.JOURNALED, quorum);
+    static PendingRelease journaled(String project, String branch, String request, Evidence evidence, int quorum,
+            KeyList trusted) {
+        return new PendingRelease(project, branch, request, evidence, null, Step.JOURNALED, quorum, trusted.render());
     }
 
     /** The step this journal is at, for journals written before steps were named as well. */
@@ -42,11 +46,12 @@ record PendingRelease(String project, String branch, String request, Evidence ev
 
     /** This journal at {@code next}; going back to SENT drops the block (one by a key no longer accepted). */
     PendingRelease at(Step next) {
-        return new PendingRelease(project, branch, request, evidence, next == Step.SENT ? null : block, next, quorum);
+        return new PendingRelease(project, branch, request, evidence, next == Step.SENT ? null : block, next, quorum,
+                trusted);
     }
 
     PendingRelease withBlock(Block signed) {
         return new PendingRelease(project, branch, request, evidence, HexFormat.of().formatHex(signed.bytes()),
-                Step.SIGNED, quorum);
+                Step.SIGNED, quorum, trusted);
     }
 }

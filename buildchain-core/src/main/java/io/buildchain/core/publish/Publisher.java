@@ -25,6 +25,7 @@ import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.quorum.Vote;
 import io.buildchain.core.release.ReleaseRecord;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.root.SignerHead;
 import io.buildchain.core.root.TrustRefusal;
 import io.buildchain.core.store.AtomicFiles;
 import io.buildchain.core.store.BlockImport;
@@ -39,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -177,7 +179,8 @@ public final class Publisher {
             // Every agreeing request signs the same manifest: if the signer refuses one, another may do.
             for (Vote vote : decision.agreeing()) {
                 PendingRelease pending = PendingRelease.journaled(release.project(), release.branch(),
-                        HexFormat.of().formatHex(vote.request().bytes()), evidence, release.quorum());
+                        HexFormat.of().formatHex(vote.request().bytes()), evidence, release.quorum(),
+                        release.trusted());
                 writePending(pending);
                 String builder = decision.builderName(vote);
                 if (vote == decision.agreeing().get(0) && !decision.report().equals(shown)) {
@@ -288,7 +291,7 @@ public final class Publisher {
      * such block): a stalled node's late reply to a request of this release given up on before.
      */
     private static Optional<PendingRelease> lateAnswer(List<Block> late, List<PendingRelease> sent) {
-        return late.stream().sorted(java.util.Comparator.comparingLong(b -> b.counter() ^ Long.MIN_VALUE))
+        return late.stream().sorted(Comparator.comparingLong(b -> b.counter() ^ Long.MIN_VALUE))
                 .flatMap(block -> sent.stream().filter(p -> block.carries(SignedRequest.decode(
                         HexFormat.of().parseHex(p.request()), "journal"))).map(p -> p.withBlock(block)))
                 .findFirst();
@@ -383,14 +386,31 @@ public final class Publisher {
         try (Stream<Path> files = Files.walk(pendingDir)) {
             entries = files.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList();
         }
+        // A request whose block is in the store already (kept from the line by the key probe, or brought in by
+        // import-blocks) is finished from it, not sent again; and in chain order, so no release lands before another.
+        List<PendingRelease> journals = new ArrayList<>();
         for (Path entry : entries) {
             PendingRelease pending = Json.MAPPER.readValue(entry.toFile(), PendingRelease.class);
             SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), entry.toString());
+            Optional<Block> stored = pending.block() == null ? storedBlockFor(request) : Optional.empty();
+            if (stored.isPresent()) {
+                log.accept("the block for the journaled request of " + pending.project() + "/" + pending.branch()
+                        + " is in the store: block " + Long.toUnsignedString(stored.get().counter()));
+                pending = pending.withBlock(stored.get());
+                writePending(pending);
+            }
+            journals.add(pending);
+        }
+        journals.sort(Comparator.comparing((PendingRelease p) -> p.block() == null).thenComparing(
+                p -> p.block() == null ? 0 : Block.decode(HexFormat.of().parseHex(p.block()), "journal").counter(),
+                Long::compareUnsigned));
+        for (PendingRelease pending : journals) {
+            SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
             String what = "the interrupted release of " + pending.project() + "/" + pending.branch() + " (manifest "
                     + request.digest() + ", journaled at step " + pending.reached() + ")";
             log.accept("finishing " + what);
             try {
-                resume(pending, release, entry.toString());
+                resume(pending, release, pendingPath(pending.project(), pending.branch()).toString());
             } catch (SignerRefusedException e) {
                 abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage(), remedies));
             } catch (SignerSilentException e) {
@@ -398,6 +418,9 @@ public final class Publisher {
                 unanswered.add(pending);
             } catch (ChainIncompleteException e) {
                 log.accept("leaving " + what + " waiting: " + e.getMessage());
+            } catch (ReleaseRefusedException e) {
+                log.accept("abandoning " + what + ": " + e.getMessage() + "; its builders can submit it again as a new "
+                        + "release");
             }
         }
         return unanswered;
@@ -475,6 +498,14 @@ public final class Publisher {
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
         ChainCompleteness.check(store, received, remedies);
         Block block = firstBlockOfRelease(received, pending);
+        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
+        if (head.isPresent() && head.get().publicKey().equals(block.publicKey())
+                && !sinceLastRelease(head.get()).contains(block)) {
+            deletePending(pending);
+            throw new ReleaseRefusedException("block " + Long.toUnsignedString(block.counter()) + " of "
+                    + pending.project() + "/" + pending.branch() + " lies before a release published since: a release "
+                    + "placed before another would change what that one counted; it stays a link of the chain");
+        }
         if (block != received) {
             pending = pending.withBlock(block);
             writePending(pending);
@@ -485,7 +516,9 @@ public final class Publisher {
         Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
         store.putEvidence(block, evidence.toJson());
         writePending(pending.at(PendingRelease.Step.STORED));
-        recount(block, release, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
+        KeyList trusted = pending.trusted() != null ? KeyList.parse(pending.trusted(), "the journal's trusted keys")
+                : release.trusted();
+        recount(block, trusted, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());
         if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
                 && Long.compareUnsigned(current.get().counter(), block.counter()) > 0) {
@@ -516,34 +549,58 @@ public final class Publisher {
             ours.add(request.signatureBase32());
         }
         Block first = block;
-        Block current = block;
-        for (int step = 0; step < RELEASE_WALK && Long.compareUnsigned(current.counter(), 1) > 0; step++) {
+        for (Block earlier : sinceLastRelease(block)) {
+            if (earlier.digest().equals(block.digest()) && ours.contains(earlier.request().signatureBase32())) {
+                first = earlier;
+            }
+        }
+        return first;
+    }
+
+    /** The stored block carrying {@code request}, on the signer's chain since its last release. */
+    private Optional<Block> storedBlockFor(SignedRequest request) throws IOException {
+        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        return sinceLastRelease(head.get()).stream().filter(b -> b.carries(request)).findFirst();
+    }
+
+    /**
+     * {@code from} and the stored blocks before it on its key's chain, newest first, back to the newest block with
+     * evidence (not included) or a gap, at most {@value #RELEASE_WALK}. A release is taken only from these: one placed
+     * before a published release would change what that release's recount counted.
+     */
+    private List<Block> sinceLastRelease(Block from) throws IOException {
+        List<Block> blocks = new ArrayList<>(List.of(from));
+        Block current = from;
+        while (blocks.size() < RELEASE_WALK && Long.compareUnsigned(current.counter(), 1) > 0) {
             Path previous = store.blockPath(current.previous());
             if (!Files.isRegularFile(previous)) {
                 break;
             }
             current = Block.decode(Files.readAllBytes(previous), previous.toString());
-            if (!current.publicKey().equals(block.publicKey()) || Files.exists(store.evidencePath(current))) {
+            if (!current.publicKey().equals(from.publicKey()) || Files.exists(store.evidencePath(current))) {
                 break;
             }
-            if (current.digest().equals(block.digest()) && ours.contains(current.request().signatureBase32())) {
-                first = current;
-            }
+            blocks.add(current);
         }
-        return first;
+        return blocks;
     }
 
     /**
      * The recount users run ({@code verify --quorum K --trust FILE}: the same routine, over the evidence as stored,
      * counting zero for requests counted before on the chain): a tail never moves to a release it rejects.
      */
-    private void recount(Block block, Release release, int quorum, PendingRelease pending) throws IOException {
+    private void recount(Block block, KeyList trusted, int quorum, PendingRelease pending) throws IOException {
         ChainVerifier verifier = new ChainVerifier(StoreReader.of(store.root()), block.publicKey());
         try {
-            verifier.checkQuorum(block, release.trusted(), quorum, verifier.countedBefore(verifier.blocksBefore(block)));
+            verifier.checkQuorum(block, trusted, quorum, verifier.countedBefore(verifier.blocksBefore(block)));
         } catch (VerificationException e) {
+            // The block stays a link of the chain, not a release: no evidence may name it one.
+            Files.deleteIfExists(store.evidencePath(block));
             deletePending(pending);
-            throw new VerificationException("block " + Long.toUnsignedString(block.counter()) + " of "
+            throw new ReleaseRefusedException("block " + Long.toUnsignedString(block.counter()) + " of "
                     + pending.project() + "/" + pending.branch() + " is signed and stored, but the tail was not moved: "
                     + "the recount users run (verify --quorum " + quorum + " --trust ...) rejects it: " + e.getMessage());
         }

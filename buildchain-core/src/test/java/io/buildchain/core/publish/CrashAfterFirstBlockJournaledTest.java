@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ADVERSARY (issue 25, crash points of finish): the publish fails right after the journal names the release's first
- * block (writePending(pending.withBlock(first))) and before its evidence is written; the next publish finishes the
- * same release exactly once, at that block. (Passes on 899a348: this suspicion holds.)
+ * A crash point of finishing a release: the publish fails right after the journal names the release's first block
+ * (a block brought in by import-blocks, earlier than the one just received) and before its evidence is written; the
+ * next publish finishes the same release exactly once, at that block.
  */
-class AdvCrashAfterFirstBlockJournaledTest {
+class CrashAfterFirstBlockJournaledTest {
     @TempDir
     Path dir;
 

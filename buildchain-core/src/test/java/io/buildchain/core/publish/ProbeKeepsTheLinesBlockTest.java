@@ -22,17 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ADVERSARY (issue 25, probe first): a node of pihsm's kind (answers again only its very last request, refuses a
- * stale counter with silence) behind a serial line as SerialSigner reads it: replies that arrive while no client has
- * the line open wait in the kernel for the next open; a client reads them in order, takes the one carrying its
- * request, hands the others to its caller's late-block consumer, and the one-argument sign (LogWriter's) drops them.
- *
- * The publisher is killed with a's request on the line; the node signs it, the block waits on the line. Before
- * cac7de8 the resumed publish sent the journaled request first and read that block. Now the key probe goes first,
- * reads the block as a stray of another request and drops it; the node will not answer the journaled request again,
- * so the chain has a gap only import-blocks (carrying the chain off the node) can fill.
+ * A node of pihsm's kind (answers again only its very last request, refuses a stale counter with silence) behind a
+ * serial line as SerialSigner reads it: replies that arrive while no client has the line open wait for the next open;
+ * a client takes the one carrying its request and hands the others to its caller. The publisher is killed with a's
+ * request on the line; the node signs it and the block waits there. The resumed publish's key probe reads that block
+ * first: it is stored (not dropped, as an adversarial read found), and the journaled release is finished from it,
+ * since the node would not answer that request again.
  */
-class AdvProbeDropsTheLinesBlockTest {
+class ProbeKeepsTheLinesBlockTest {
     @TempDir
     Path dir;
 
@@ -107,7 +104,7 @@ class AdvProbeDropsTheLinesBlockTest {
             Publisher.Result result = new Publisher(net.store, node, net.log::add).publish(release);
             assertThat(result.block()).isEqualTo(waiting);
         } finally {
-            net.log.forEach(line -> System.out.println("ADV " + line));
+            net.log.forEach(line -> System.out.println("publish: " + line));
         }
     }
 }

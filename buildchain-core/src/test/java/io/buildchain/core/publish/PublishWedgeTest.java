@@ -209,7 +209,7 @@ class PublishWedgeTest {
         }
         PendingRelease pending = new PendingRelease("other", "main",
                 HexFormat.of().formatHex(decision.agreeing().get(0).request().bytes()),
-                Evidence.of("other", "main", decision, List.of()), null, null, 0);
+                Evidence.of("other", "main", decision, List.of()), null, null, 0, null);
         Path journal = net.store.root().resolve("pending/other/main.json");
         Files.createDirectories(journal.getParent());
         Files.write(journal, Json.MAPPER.writeValueAsBytes(pending));

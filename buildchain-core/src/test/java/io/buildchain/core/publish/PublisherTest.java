@@ -93,7 +93,7 @@ class PublisherTest {
         }
         var request = decision.agreeing().get(0).request();
         PendingRelease pending = new PendingRelease("proj", "main", HexFormat.of().formatHex(request.bytes()),
-                Evidence.of("proj", "main", decision, List.of()), null, null, 0);
+                Evidence.of("proj", "main", decision, List.of()), null, null, 0, null);
         Block block = net.signer().sign(request);
         if (received) {
             pending = pending.withBlock(block);
