@@ -141,9 +141,13 @@ class FaultsIT {
             assertThat(after.get(0)).as("the first request after the stop is the publisher's own key probe")
                     .doesNotContain("builder " + rig.builders.get("a").publicKey())
                     .doesNotContain("builder " + rig.builders.get("b").publicKey());
-            assertThat(after).anyMatch(line -> line.contains("repeated block") && line.contains(onTheLine));
-            assertThat(rig.signerLog().lines().filter(l -> l.contains("signed block") && l.contains(onTheLine)))
-                    .as("the request on the line is signed once").hasSize(1);
+            List<String> signedOnTheLine = rig.signerLog().lines()
+                    .filter(l -> l.contains("signed block") && l.contains(onTheLine)).toList();
+            assertThat(signedOnTheLine).as("the request on the line is signed once").hasSize(1);
+            // Its block is the release: read from the line by the probe (kept, found in the store), or the node's
+            // answer when the request is sent again.
+            String counter = signedOnTheLine.get(0).replaceFirst(".*signed block (\\d+):.*", "$1");
+            assertThat(resumed.out()).containsPattern("(already published as|published p/main:) block " + counter + " ");
             Cli.ok(dir, "verify", "--allow-unbound-release", "--key", "signer-1.pub", "--store", "store", "-p", "p", "-b",
                     "main", "--quorum", "2", "--trust", "trusted", "--no-last-seen");
             try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
@@ -181,7 +185,7 @@ class FaultsIT {
             Cli.Result published = rig.publish("p", 2, stopped);
             assertThat(published.exit()).as(published.err()).isZero();
             assertThat(published.err()).contains("finishing the interrupted release of p/main");
-            assertThat(published.out()).contains("already published as block 2 ");
+            assertThat(published.out()).contains("already published as block ");
             Cli.Result next = rig.publish("p", 2, rig.buildAll("3.0"));
             assertThat(next.exit()).as(next.err()).isZero();
             Cli.ok(dir, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b",
@@ -193,13 +197,51 @@ class FaultsIT {
     }
 
     /**
-     * Publishes release 1.0, then kills a publish of the next release while a builder's request is on the line: the
-     * signer is stopped as soon as it answered the key probe, the publisher killed once its journal says SENT, and
-     * the signer let go on. Retried on a new release when the stop comes too late (fails if it never comes in time).
-     *
-     * @return the builds of the release whose publisher was killed
+     * 2e. The signer killed and started again (a new key) while a publish waits for a builder's block: the request is
+     * not written to the line again before the publisher asked the node's key with a request of its own, so the new
+     * key signs no builder's request before it is certified (a real Jenkins showed the second try reaching it).
      */
-    static List<FaultRig.Build> publisherKilledWithARequestOnTheLine(FaultRig rig) throws Exception {
+    @Test
+    void case2eASignerRestartedWhileAPublishWaitsSignsNoBuilderRequestBeforeItsKeyIsAsked() throws Exception {
+        try (FaultRig rig = new FaultRig(dir, "a", "b")) {
+            OnTheLine on = requestOnTheLine(rig);
+            List<FaultRig.Build> second = on.builds();
+            Process waiting = on.publishing();
+            Path journal = dir.resolve("store/pending/p/main.json");
+            rig.killSigner();
+            String newKey = rig.startSigner();
+            assertThat(waiting.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(on.err());
+            assertThat(waiting.exitValue()).as(err).isEqualTo(1);
+            assertThat(err).contains("asking serial signer on " + rig.port(), "signs with key " + newKey);
+            for (String builder : rig.builders.keySet()) {
+                assertThat(rig.signerLog()).as("the new key signed no builder's request before it was accepted")
+                        .doesNotContain("builder " + rig.builders.get(builder).publicKey());
+            }
+            assertThat(Files.readString(journal)).as("the release stays journaled").contains("\"SENT\"");
+
+            rig.certifySigners();
+            Cli.Result published = rig.publish("p", 2, second);
+            assertThat(published.exit()).as(published.err()).isZero();
+            assertThat(published.err()).contains("finishing the interrupted release of p/main");
+            Cli.ok(dir, "verify", "--allow-unbound-release", "--root", "root.pub", "--store", "store", "-p", "p", "-b",
+                    "main", "--quorum", "2", "--trust", "trusted", "--no-last-seen");
+            try (Stream<Path> evidence = Files.list(dir.resolve("store/quorum"))) {
+                assertThat(evidence.count()).as("one evidence file per release: no duplicate").isEqualTo(2);
+            }
+        }
+    }
+
+    /** A publish waiting for the block of builder a's request, with the signer stopped: its builds, process, stderr. */
+    record OnTheLine(List<FaultRig.Build> builds, Process publishing, Path err) {
+    }
+
+    /**
+     * Publishes release 1.0, then stops the signer (SIGSTOP) as soon as it answered the key probe of a publish of the
+     * next release, so that builder a's request waits on the line, journaled SENT. Retried on a new release when the
+     * stop comes too late (fails if it never comes in time).
+     */
+    static OnTheLine requestOnTheLine(FaultRig rig) throws Exception {
         rig.startSigner();
         Cli.ok(rig.dir, rig.publishArgs("p", 2, rig.buildAll("1.0").stream().map(FaultRig.Build::argument).toList())
                 .toArray(String[]::new));
@@ -207,31 +249,39 @@ class FaultsIT {
         for (int attempt = 1; attempt <= 6; attempt++) {
             List<FaultRig.Build> builds = rig.buildAll("2." + attempt);
             int mark = signerLines(rig).size();
+            Path err = rig.dir.resolve("publishing-" + attempt + ".err");
             Process publishing = Cli.builder(rig.dir, Map.of(), rig.publishArgs("p", 2,
                     builds.stream().map(FaultRig.Build::argument).toList()).toArray(String[]::new))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
             awaitTrue(() -> signerLines(rig).size() > mark || !publishing.isAlive());
             signal("STOP", rig.signer);
             awaitTrue(() -> !publishing.isAlive() || Files.exists(journal) && Files.readString(journal)
                     .contains("\"SENT\""));
             boolean caught = publishing.isAlive();
-            if (caught) {
-                Thread.sleep(300); // the request is written right after the journal says SENT
-                publishing.destroyForcibly();
-                assertThat(publishing.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
-            signal("CONT", rig.signer);
-            System.out.println("FaultsIT: attempt " + attempt + (caught ? ": the publisher was killed at step SENT"
+            System.out.println("FaultsIT: attempt " + attempt + (caught ? ": a's request is on the line"
                     : ": the request was answered before the stop"));
             if (caught) {
-                String onTheLine = "builder " + rig.builders.get("a").publicKey() + " request "
-                        + Long.toUnsignedString(builds.get(0).request().counter()) + " ";
-                awaitTrue(() -> rig.signerLog().contains(onTheLine));
-                return builds;
+                Thread.sleep(300); // the request is written right after the journal says SENT
+                return new OnTheLine(builds, publishing, err);
             }
+            signal("CONT", rig.signer);
         }
-        throw new AssertionError("no publisher was killed with its request on the line in 6 attempts");
+        throw new AssertionError("no request was caught on the line in 6 attempts");
+    }
+
+    /**
+     * {@link #requestOnTheLine}, then the publisher killed and the signer let go on: it signs a's request with nobody
+     * listening. Returns the builds of the release whose publisher was killed.
+     */
+    static List<FaultRig.Build> publisherKilledWithARequestOnTheLine(FaultRig rig) throws Exception {
+        OnTheLine on = requestOnTheLine(rig);
+        on.publishing().destroyForcibly();
+        assertThat(on.publishing().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        signal("CONT", rig.signer);
+        String onTheLine = "builder " + rig.builders.get("a").publicKey() + " request "
+                + Long.toUnsignedString(on.builds().get(0).request().counter()) + " ";
+        awaitTrue(() -> rig.signerLog().contains(onTheLine));
+        return on.builds();
     }
 
     /** The signer's log lines about requests (signed, repeated or refused), oldest first. */

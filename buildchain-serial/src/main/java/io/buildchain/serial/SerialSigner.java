@@ -54,10 +54,20 @@ public final class SerialSigner implements BlockSigner {
      */
     @Override
     public Block sign(SignedRequest request, Consumer<Block> late) throws IOException {
+        return sign(request, late, TRIES);
+    }
+
+    /** Writes the request once and reads for one try's time (the reply timeout, and as long again for a late reply). */
+    @Override
+    public Block signOnce(SignedRequest request, Consumer<Block> late) throws IOException {
+        return sign(request, late, 1);
+    }
+
+    private Block sign(SignedRequest request, Consumer<Block> late, int tries) throws IOException {
         try (SerialLine line = SerialLine.open(port, baud)) {
             String problem = null;
             boolean silent = true;
-            for (int attempt = 1; attempt <= TRIES; attempt++) {
+            for (int attempt = 1; attempt <= tries; attempt++) {
                 line.write(request.bytes());
                 byte[] reply = line.read(Block.SIZE, timeout);
                 silent &= reply.length == 0;
@@ -65,9 +75,9 @@ public final class SerialSigner implements BlockSigner {
                 if (problem == null) {
                     return Block.decode(reply, "signer reply");
                 }
-                log.accept("try " + attempt + " of " + TRIES + " on " + port + ": " + problem
+                log.accept("try " + attempt + " of " + tries + " on " + port + ": " + problem
                         + "; reading on for " + timeout.toMillis() + " ms"
-                        + (attempt < TRIES ? ", then sending the request again" : ""));
+                        + (attempt < tries ? ", then sending the request again" : ""));
                 // pihsm's client drains the line here. A busy or stalled node answers after the deadline: its block
                 // is read and used, not drained away (once signed, a block missing from the store breaks the chain).
                 ByteArrayOutputStream tail = new ByteArrayOutputStream();
@@ -82,10 +92,14 @@ public final class SerialSigner implements BlockSigner {
                 silent &= tail.size() == reply.length;
             }
             if (silent) {
-                throw new SignerSilentException("no reply from the signer on " + port + " after " + TRIES
-                        + " tries (is it running?)");
+                throw new SignerSilentException("no reply from the signer on " + port + " after " + tries
+                        + (tries == 1 ? " try" : " tries") + " (is it running?)");
             }
-            throw new BuildchainException("serial request failed " + TRIES + " tries on " + port + ": " + problem);
+            if (tries == 1) {
+                // Sent once, by the caller's choice: it asks the node's key before it sends the request again.
+                throw new SignerSilentException("no answer to the request on " + port + ": " + problem);
+            }
+            throw new BuildchainException("serial request failed " + tries + " tries on " + port + ": " + problem);
         }
     }
 

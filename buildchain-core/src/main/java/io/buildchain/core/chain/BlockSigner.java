@@ -18,6 +18,16 @@ public interface BlockSigner {
         return sign(request);
     }
 
+    /**
+     * Signs as {@link #sign(SignedRequest, Consumer)} does, but writes the request only once: a silent node is read
+     * on, not sent the request again. A node silent that long may have restarted with a new key, so the publisher
+     * learns the key again with a request of its own before a builder's request goes out a second time. A signer
+     * whose key cannot change just signs.
+     */
+    default Block signOnce(SignedRequest request, Consumer<Block> late) throws IOException {
+        return sign(request, late);
+    }
+
     /** The key it will sign with, when known before signing (a local key, or the node's pinned key). */
     default java.util.Optional<PublicKey> key() {
         return java.util.Optional.empty();

@@ -7,6 +7,7 @@ import io.buildchain.core.VerificationException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.SignerDownException;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
 import io.buildchain.core.chain.UnexpectedKeyException;
@@ -139,7 +140,7 @@ public final class Publisher {
             } else {
                 logWriter.recover();
             }
-            List<PendingRelease> unanswered = finishPendingReleases(release);
+            List<PendingRelease> unanswered = finishPendingReleases(release, logWriter);
             ReleaseChoice choice = choose(release);
             retry = alreadyPublished(release, choice);
             if (retry.isPresent()) {
@@ -190,7 +191,9 @@ public final class Publisher {
                 List<Block> late = new ArrayList<>();
                 Block block = null;
                 try {
-                    block = send(pending, late);
+                    block = send(pending, late, logWriter);
+                } catch (SignerDownException e) {
+                    throw e;
                 } catch (SignerRefusedException | SignerSilentException e) {
                     if (lateAnswer(late, sent).isEmpty()) {
                         // The signer answered our own request just now: its silence here is a refusal, or a stall
@@ -256,18 +259,46 @@ public final class Publisher {
     }
 
     /**
-     * Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. Blocks
-     * the line brings meanwhile for other requests are stored (later blocks link through them) and added to
-     * {@code late}.
+     * Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. It is
+     * written to the line once; if the node stays silent, its key is learned again with a request of the publisher's
+     * own before the request goes out a second time (a node that silent may have restarted with a new key, which
+     * signs nothing for builders before it is accepted). Blocks the line brings meanwhile for other requests are
+     * stored (later blocks link through them) and added to {@code late}.
+     *
+     * @throws SignerDownException if the node answers neither: the journal stays at SENT for the next publish
      */
-    private Block send(PendingRelease pending, List<Block> late) throws IOException {
+    private Block send(PendingRelease pending, List<Block> late, LogWriter logWriter) throws IOException {
         writePending(pending.at(PendingRelease.Step.SENT));
         SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
         Block block;
         try {
-            block = signer.sign(request, other -> {
-                if (late.stream().noneMatch(seen -> Arrays.equals(seen.bytes(), other.bytes()))) {
-                    late.add(other);
+            block = sendOnce(pending, request, late);
+        } catch (SignerSilentException silent) {
+            if (signer.keyKnownBeforeSigning()) {
+                throw silent;
+            }
+            log.accept(silent.getMessage() + "; asking " + signer.describe() + " which key it signs with before "
+                    + "sending the request again");
+            try {
+                logWriter.learnKey();
+            } catch (SignerSilentException down) {
+                throw new SignerDownException("the signer answered neither the request nor the publisher's own "
+                        + "request sent after it: " + down.getMessage() + "; nothing was published, the release stays "
+                        + "journaled (step SENT) and the next publish finishes it");
+            }
+            block = sendOnce(pending, request, late);
+        }
+        writePending(pending.withBlock(block));
+        return block;
+    }
+
+    /** One write of the request and its read ({@link BlockSigner#signOnce}); blocks for other requests are stored. */
+    private Block sendOnce(PendingRelease pending, SignedRequest request, List<Block> late) throws IOException {
+        List<Block> brought = new ArrayList<>();
+        try {
+            return signer.signOnce(request, other -> {
+                if (brought.stream().noneMatch(seen -> Arrays.equals(seen.bytes(), other.bytes()))) {
+                    brought.add(other);
                 }
             });
         } catch (UnexpectedKeyException e) {
@@ -275,15 +306,16 @@ public final class Publisher {
             writePending(pending.withBlock(e.block()));
             throw e;
         } finally {
-            for (Block other : late) {
+            for (Block other : brought) {
+                if (late.stream().noneMatch(seen -> Arrays.equals(seen.bytes(), other.bytes()))) {
+                    late.add(other);
+                }
                 if (BlockImport.put(store, other)) {
                     log.accept("stored block " + Long.toUnsignedString(other.counter()) + " " + other.signatureBase32()
                             + ", signed for an earlier request");
                 }
             }
         }
-        writePending(pending.withBlock(block));
-        return block;
     }
 
     /**
@@ -376,7 +408,7 @@ public final class Publisher {
      *
      * @return the journals the signer did not answer, when its silence may mean it is down
      */
-    private List<PendingRelease> finishPendingReleases(Release release) throws IOException {
+    private List<PendingRelease> finishPendingReleases(Release release, LogWriter logWriter) throws IOException {
         List<PendingRelease> unanswered = new ArrayList<>();
         Path pendingDir = store.root().resolve("pending");
         if (!Files.isDirectory(pendingDir)) {
@@ -410,7 +442,9 @@ public final class Publisher {
                     + request.digest() + ", journaled at step " + pending.reached() + ")";
             log.accept("finishing " + what);
             try {
-                resume(pending, release, pendingPath(pending.project(), pending.branch()).toString());
+                resume(pending, release, pendingPath(pending.project(), pending.branch()).toString(), logWriter);
+            } catch (SignerDownException e) {
+                throw e;
             } catch (SignerRefusedException e) {
                 abandonJournal(pending, what, Refusal.explain(store, request, e.getMessage(), remedies));
             } catch (SignerSilentException e) {
@@ -427,9 +461,10 @@ public final class Publisher {
     }
 
     /** Finishes one journal from its step: a block already received is used, else the request is sent (again). */
-    private void resume(PendingRelease pending, Release release, String where) throws IOException {
+    private void resume(PendingRelease pending, Release release, String where, LogWriter logWriter)
+            throws IOException {
         if (pending.block() == null) {
-            Block block = send(pending, new ArrayList<>());
+            Block block = send(pending, new ArrayList<>(), logWriter);
             finish(pending.withBlock(block), block, release);
             return;
         }
@@ -443,7 +478,7 @@ public final class Publisher {
             // The root has since succeeded or revoked that block's key: the current signer signs the request anew.
             log.accept("the journaled block of " + pending.project() + "/" + pending.branch() + " is by a key this "
                     + "store no longer accepts (" + e.getMessage() + "); asking the current signer again");
-            Block again = send(pending.at(PendingRelease.Step.SENT), new ArrayList<>());
+            Block again = send(pending.at(PendingRelease.Step.SENT), new ArrayList<>(), logWriter);
             finish(pending.withBlock(again), again, release);
         }
     }

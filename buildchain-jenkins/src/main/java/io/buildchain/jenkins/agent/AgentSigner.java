@@ -131,17 +131,28 @@ public final class AgentSigner implements BlockSigner {
     /** Signs on the agent; {@code late} gets the blocks the line brought answering earlier requests. */
     @Override
     public Block sign(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
+        return sign(request, late, false);
+    }
+
+    @Override
+    public Block signOnce(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
+        return sign(request, late, true);
+    }
+
+    private Block sign(SignedRequest request, java.util.function.Consumer<Block> late, boolean once)
+            throws IOException {
         Agent agent = awaitAgent();
         agentName = agent.name();
         // A signing node is silent until it answers: say how long a stalled one is waited for (the reply timeout
         // and as long again for a late reply, each try).
         listener.getLogger().println("buildchain: signing on agent " + agentName + " (label " + label + "); waiting "
-                + "up to " + SerialSigner.TRIES * 2 * timeout.toSeconds() + " s for the signing node's reply");
+                + "up to " + (once ? 1 : SerialSigner.TRIES) * 2 * timeout.toSeconds() + " s for the signing node's "
+                + "reply");
         SignOnAgent.Reply reply;
         synchronized (LINE) {
             try {
                 reply = agent.channel().call(new SignOnAgent(port, baud, pinned == null ? null : pinned.toString(),
-                        timeout.toMillis(), request.bytes()));
+                        timeout.toMillis(), request.bytes(), once));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the signer on " + agentName + " was signing", e);

@@ -17,6 +17,8 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
     private final String expectedKey;
     private final long timeoutMillis;
     private final byte[] request;
+    /** Written once (a builder's request: see {@link SerialSigner#signOnce}), else up to {@link SerialSigner#TRIES} times. */
+    private final boolean once;
 
     /**
      * The block, and what the serial client logged (retries, resyncs) for the build log. The log travels as an
@@ -53,11 +55,16 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
      * @param timeoutMillis how long the client waits for each reply (the setting)
      */
     public SignOnAgent(String port, int baud, String expectedKey, long timeoutMillis, byte[] request) {
+        this(port, baud, expectedKey, timeoutMillis, request, false);
+    }
+
+    public SignOnAgent(String port, int baud, String expectedKey, long timeoutMillis, byte[] request, boolean once) {
         this.port = port;
         this.baud = baud;
         this.expectedKey = expectedKey;
         this.timeoutMillis = timeoutMillis;
         this.request = request.clone();
+        this.once = once;
     }
 
     @Override
@@ -66,7 +73,9 @@ public final class SignOnAgent extends MasterToSlaveCallable<SignOnAgent.Reply, 
         PublicKey pinned = expectedKey == null ? null : PublicKey.parse(expectedKey, "pinned signer key");
         List<byte[]> strays = new ArrayList<>();
         SerialSigner signer = new SerialSigner(port, baud, pinned, Duration.ofMillis(timeoutMillis), log::add);
-        byte[] block = signer.sign(SignedRequest.decode(request, "request"), late -> strays.add(late.bytes())).bytes();
+        SignedRequest decoded = SignedRequest.decode(request, "request");
+        byte[] block = (once ? signer.signOnce(decoded, late -> strays.add(late.bytes()))
+                : signer.sign(decoded, late -> strays.add(late.bytes()))).bytes();
         return new Reply(block, log, strays);
     }
 }
