@@ -91,9 +91,13 @@ public final class SerialSigner implements BlockSigner {
                 }
                 silent &= tail.size() == reply.length;
             }
+            if (silent && tries == 1) {
+                throw new SignerSilentException("no reply from the signer on " + port + " within "
+                        + 2 * timeout.toMillis() + " ms");
+            }
             if (silent) {
                 throw new SignerSilentException("no reply from the signer on " + port + " after " + tries
-                        + (tries == 1 ? " try" : " tries") + " (is it running?)");
+                        + " tries (is it running?)");
             }
             if (tries == 1) {
                 // Sent once, by the caller's choice: it asks the node's key before it sends the request again.

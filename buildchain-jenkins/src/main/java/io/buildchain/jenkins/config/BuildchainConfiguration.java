@@ -11,6 +11,7 @@ import io.buildchain.core.BuildchainException;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.chain.BlockSigner;
 import io.buildchain.core.chain.SignedRequest;
+import io.buildchain.core.chain.UnexpectedKeyException;
 import io.buildchain.core.ci.SettingsCheck;
 import io.buildchain.core.crypto.KeyList;
 import io.buildchain.core.crypto.PublicKey;
@@ -230,6 +231,11 @@ public class BuildchainConfiguration extends GlobalConfiguration {
         setTrustedBuilderKeys(current + key + " " + label);
     }
 
+    /** One signing on the agent. */
+    private interface AgentCall {
+        Block sign() throws IOException;
+    }
+
     /** The configured signing node; fails with what to set when the settings are incomplete. */
     public BlockSigner signer(TaskListener listener) {
         SettingsCheck.Result port = SettingsCheck.serialPort(serialPort);
@@ -271,9 +277,24 @@ public class BuildchainConfiguration extends GlobalConfiguration {
 
             @Override
             public Block sign(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
-                Block block = agent.sign(request, late);
-                lastSignerKey = block.publicKey();
-                return block;
+                return seen(() -> agent.sign(request, late));
+            }
+
+            @Override
+            public Block signOnce(SignedRequest request, java.util.function.Consumer<Block> late) throws IOException {
+                return seen(() -> agent.signOnce(request, late));
+            }
+
+            /** The key of the node's answer, also a refused new key's, for the certify commands of this page. */
+            private Block seen(AgentCall call) throws IOException {
+                try {
+                    Block block = call.sign();
+                    lastSignerKey = block.publicKey();
+                    return block;
+                } catch (UnexpectedKeyException e) {
+                    lastSignerKey = e.block().publicKey();
+                    throw e;
+                }
             }
 
             /** The node may have restarted with a new key: the publisher asks with its own request first. */
