@@ -1,0 +1,71 @@
+package io.buildchain.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildchain.core.chain.Block;
+import io.buildchain.core.log.LogWriter;
+import io.buildchain.core.publish.StalledSignerTest.StalledNode;
+import io.buildchain.core.quorum.Submission;
+import io.buildchain.core.store.DirectoryLock;
+import io.buildchain.core.testing.Network;
+import io.buildchain.core.verify.ChainVerifier;
+import io.buildchain.core.verify.StoreReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ADVERSARY issue 25 (adv2): the publisher stops right after a's request met a stalled node (journal SENT; the node
+ * signed it). The operator's hourly {@code buildchain checkpoint} (for clients' --max-age) stores that block when it
+ * comes late, then adds a block an hour. Six weeks later (more than RELEASE_WALK = 1024 blocks, none a release) the
+ * next publish neither finds the stored block (storedBlockFor walks 1024) nor accepts the node's answer to the request
+ * sent again: "lies before a release published since", though no release was published since; the journal is dropped
+ * and a's and b's requests are burned in the ledger.
+ */
+class JournalPastTheWalkTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJournalOlderThanAThousandCheckpointsIsStillFinished() throws Exception {
+        Network net = new Network(dir, "a", "b");
+        StalledNode node = new StalledNode(net, 0);
+        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                net.round("r1", List.of()), Optional.empty()));
+        List<Submission> round = net.round("r2", List.of());
+        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        StalledNode stalled = node.sameNode();
+        stalled.silences = 1;
+        RuntimeException killed = new RuntimeException("publisher killed after a's request met silence");
+        assertThatThrownBy(() -> new Publisher(net.store, stalled, line -> {
+            if (line.contains("before sending the request again")) {
+                throw killed;
+            }
+        }).publish(release)).isSameAs(killed);
+        assertThat(Files.readString(net.store.root().resolve("pending/proj/main.json"))).contains("SENT");
+
+        for (int hour = 0; hour < 1030; hour++) {
+            try (DirectoryLock lock = net.store.lock()) {
+                new LogWriter(net.store, stalled, line -> { }, Clock.systemUTC()).refresh();
+            }
+        }
+        Block signedForA = stalled.signed.stream().filter(b -> b.request().publicKey().equals(
+                net.builders.get("a").publicKey())).findFirst().orElseThrow();
+        assertThat(net.store.blockPath(signedForA.signature())).exists();
+
+        net.log.clear();
+        try {
+            Publisher.Result result = new Publisher(net.store, stalled.sameNode(), net.log::add).publish(release);
+            assertThat(result.block()).isEqualTo(signedForA);
+            new ChainVerifier(StoreReader.of(net.store.root()), net.signerKey.publicKey()).verify("proj", "main",
+                    new ChainVerifier.Options(true, net.trusted(), 2, null));
+        } finally {
+            Files.write(Path.of("/tmp/adv2/walk.log"), net.log);
+        }
+    }
+}
