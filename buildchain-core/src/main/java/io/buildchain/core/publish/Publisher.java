@@ -131,15 +131,9 @@ public final class Publisher {
             String shown = early.decision().met() ? early.decision().report() : "";
             shown.lines().forEach(log);
             // No builder's request reaches a signer whose key is not known to be accepted, not even one a stopped
-            // publish had on the line: ask with our own first. The node answers that one afterwards with the block it
-            // made meanwhile (`buildchain signer` remembers the requests it signed since it started).
+            // publish had on the line: each is sent right after a request of our own showed the key (see send).
             boolean keyLearned = !signer.keyKnownBeforeSigning();
-            if (keyLearned) {
-                log.accept("asking " + signer.describe() + " which key it signs with (a request of the publisher's own)");
-                logWriter.learnKey();
-            } else {
-                logWriter.recover();
-            }
+            logWriter.recover();
             List<PendingRelease> unanswered = finishPendingReleases(release, logWriter);
             ReleaseChoice choice = choose(release);
             retry = alreadyPublished(release, choice);
@@ -259,17 +253,20 @@ public final class Publisher {
     }
 
     /**
-     * Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. It is
-     * written to the line once; if the node stays silent, its key is learned again with a request of the publisher's
-     * own before the request goes out a second time (a node that silent may have restarted with a new key, which
-     * signs nothing for builders before it is accepted). Blocks the line brings meanwhile for other requests are
-     * stored (later blocks link through them) and added to {@code late}.
+     * Sends the journaled request: the journal says SENT before it goes, and holds the block once it is back. Right
+     * before each write of it to a signing node, the node's key is learned with a new request of the publisher's own,
+     * so a node restarted meanwhile (a new key) is refused before any builder's request reaches it. The request is
+     * written once; if the node stays silent, its key is asked again and the request written a second time. Blocks
+     * the line brings meanwhile for other requests are stored (later blocks link through them) and added to
+     * {@code late}.
      *
-     * @throws SignerDownException if the node answers neither: the journal stays at SENT for the next publish
+     * @throws SignerDownException if the node answers none of the publisher's own requests: the journal stays
      */
     private Block send(PendingRelease pending, List<Block> late, LogWriter logWriter) throws IOException {
-        writePending(pending.at(PendingRelease.Step.SENT));
         SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
+        learnKey(logWriter, "asking " + signer.describe() + " which key it signs with (a request of the publisher's "
+                + "own)");
+        writePending(pending.at(PendingRelease.Step.SENT));
         Block block;
         try {
             block = sendOnce(pending, request, late);
@@ -277,19 +274,28 @@ public final class Publisher {
             if (signer.keyKnownBeforeSigning()) {
                 throw silent;
             }
-            log.accept(silent.getMessage() + "; asking " + signer.describe() + " which key it signs with before "
-                    + "sending the request again");
-            try {
-                logWriter.learnKey();
-            } catch (SignerSilentException down) {
-                throw new SignerDownException("the signer answered neither the request nor the publisher's own "
-                        + "request sent after it: " + down.getMessage() + "; nothing was published, the release stays "
-                        + "journaled (step SENT) and the next publish finishes it");
-            }
+            learnKey(logWriter, silent.getMessage() + "; asking " + signer.describe() + " which key it signs with "
+                    + "before sending the request again");
             block = sendOnce(pending, request, late);
         }
         writePending(pending.withBlock(block));
         return block;
+    }
+
+    /** Learns a signing node's key with a new request of the publisher's own, saying {@code why} first. */
+    private void learnKey(LogWriter logWriter, String why) throws IOException {
+        if (signer.keyKnownBeforeSigning()) {
+            return;
+        }
+        log.accept(why);
+        try {
+            logWriter.learnKey();
+        } catch (SignerDownException e) {
+            throw e;
+        } catch (SignerSilentException e) {
+            throw new SignerDownException(e.getMessage() + "; nothing was published; a release already journaled "
+                    + "(step SENT) is finished by the next publish");
+        }
     }
 
     /** One write of the request and its read ({@link BlockSigner#signOnce}); blocks for other requests are stored. */
@@ -533,9 +539,7 @@ public final class Publisher {
         // A chain with a gap keeps the release in the journal (SIGNED, with its block) until the gap is filled.
         ChainCompleteness.check(store, received, remedies);
         Block block = firstBlockOfRelease(received, pending);
-        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
-        if (head.isPresent() && head.get().publicKey().equals(block.publicKey())
-                && !sinceLastRelease(head.get()).contains(block)) {
+        if (releaseAfter(block)) {
             deletePending(pending);
             throw new ReleaseRefusedException("block " + Long.toUnsignedString(block.counter()) + " of "
                     + pending.project() + "/" + pending.branch() + " lies before a release published since: a release "
@@ -551,9 +555,14 @@ public final class Publisher {
         Evidence evidence = pending.evidence().withBlock(block.signatureBase32());
         store.putEvidence(block, evidence.toJson());
         writePending(pending.at(PendingRelease.Step.STORED));
-        KeyList trusted = pending.trusted() != null ? KeyList.parse(pending.trusted(), "the journal's trusted keys")
-                : release.trusted();
-        recount(block, trusted, pending.quorum() > 0 ? pending.quorum() : release.quorum(), pending);
+        // This branch's journal is held to the keys trusted now (one removed since counts no more) and the higher
+        // quorum; another branch's to its own, which this publish does not know.
+        boolean thisBranch = pending.project().equals(release.project()) && pending.branch().equals(release.branch());
+        KeyList trusted = thisBranch || pending.trusted() == null ? release.trusted()
+                : KeyList.parse(pending.trusted(), "the journal's trusted keys");
+        int quorum = thisBranch ? Math.max(pending.quorum(), release.quorum())
+                : pending.quorum() > 0 ? pending.quorum() : release.quorum();
+        recount(block, trusted, quorum, pending);
         Optional<Block> current = store.tail(pending.project(), pending.branch());
         if (current.isPresent() && current.get().publicKey().equals(block.publicKey())
                 && Long.compareUnsigned(current.get().counter(), block.counter()) > 0) {
@@ -568,9 +577,6 @@ public final class Publisher {
         deletePending(pending);
         return new Finished(block, evidence);
     }
-
-    /** How far back {@link #firstBlockOfRelease} looks: far more blocks than one release's publishes ever sign. */
-    private static final int RELEASE_WALK = 1024;
 
     /**
      * The earliest block, back from {@code block} to the previous release on its key's chain, that carries a request
@@ -603,13 +609,13 @@ public final class Publisher {
 
     /**
      * {@code from} and the stored blocks before it on its key's chain, newest first, back to the newest block with
-     * evidence (not included) or a gap, at most {@value #RELEASE_WALK}. A release is taken only from these: one placed
-     * before a published release would change what that release's recount counted.
+     * evidence (not included) or a gap. A release is taken only from these: one placed before a published release
+     * would change what that release's recount counted.
      */
     private List<Block> sinceLastRelease(Block from) throws IOException {
         List<Block> blocks = new ArrayList<>(List.of(from));
         Block current = from;
-        while (blocks.size() < RELEASE_WALK && Long.compareUnsigned(current.counter(), 1) > 0) {
+        while (Long.compareUnsigned(current.counter(), 1) > 0) {
             Path previous = store.blockPath(current.previous());
             if (!Files.isRegularFile(previous)) {
                 break;
@@ -621,6 +627,27 @@ public final class Publisher {
             blocks.add(current);
         }
         return blocks;
+    }
+
+    /**
+     * Whether a release other than {@code block} lies after it on the signer's chain as the store holds it (from the
+     * head back to {@code block}'s counter; a block of another key, or a gap, ends the look).
+     */
+    private boolean releaseAfter(Block block) throws IOException {
+        Optional<Block> head = SignerHead.read(StoreReader.of(store.root()));
+        Block current = head.orElse(block);
+        while (current.publicKey().equals(block.publicKey())
+                && Long.compareUnsigned(current.counter(), block.counter()) > 0) {
+            if (Files.exists(store.evidencePath(current))) {
+                return true;
+            }
+            Path previous = store.blockPath(current.previous());
+            if (!Files.isRegularFile(previous)) {
+                return false;
+            }
+            current = Block.decode(Files.readAllBytes(previous), previous.toString());
+        }
+        return false;
     }
 
     /**
