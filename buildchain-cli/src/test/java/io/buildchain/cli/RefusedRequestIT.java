@@ -119,15 +119,15 @@ class RefusedRequestIT {
                 assertThat(publish(2, build("a", "r1"), build("b", "r1")).exit()).isZero();
                 assertThat(verifiedCounter()).isEqualTo(2);
 
-                // Each release is followed by its log checkpoint's block, and each publish starts with a key probe (a
-                // new block). c's request goes first and gets silence; the key is asked again (block 5) and c's
-                // request, sent once more, gets silence from a signer that just answered the publisher: a refusal,
-                // said so; b's agreeing request is signed (block 6).
+                // Each release is followed by its log checkpoint's block, and each builder request's write comes right
+                // after a key probe (a new block). c's request goes first and gets silence; the key is asked again
+                // (block 5) and c's request, sent once more, gets silence from a signer that just answered the
+                // publisher: a refusal, said so; after one more probe (6) b's agreeing request is signed (block 7).
                 Cli.Result second = publish(2, build("c", "r2"), build("b", "r2"));
                 assertThat(second.exit()).as(second.err()).isZero();
                 assertThat(second.err()).contains("request of c not signed: the signer refused it (it answered the "
                         + "publisher's own request just before; or it stalled, and a block it signs late is still taken)");
-                assertThat(verifiedCounter()).isEqualTo(6);
+                assertThat(verifiedCounter()).isEqualTo(7);
 
                 // Only c's request: nothing moves, the refusal says so and why, and nothing waits in the journal.
                 Cli.Result third = publish(1, build("c", "r3"));
@@ -135,12 +135,12 @@ class RefusedRequestIT {
                 assertThat(third.errLines()).last().asString().contains("none of the 1 agreeing requests for p/main "
                         + "was signed").contains("its counter may be stale or its key not on the signer's allow-list");
                 assertThat(third.err()).doesNotContain("is it running");
-                assertThat(verifiedCounter()).isEqualTo(6);
+                assertThat(verifiedCounter()).isEqualTo(7);
                 assertThat(pendingIsEmpty()).isTrue();
 
                 Cli.Result fourth = publish(1, build("b", "r4"));
                 assertThat(fourth.exit()).as(fourth.err()).isZero();
-                assertThat(verifiedCounter()).isEqualTo(11);
+                assertThat(verifiedCounter()).isEqualTo(12);
 
                 // a lost its state: its restarted counter counts zero, and the refusal says how to resume.
                 loseState("a");
@@ -150,7 +150,7 @@ class RefusedRequestIT {
                 loseState("a");
                 Cli.Result resumed = publish(1, build("a", "r6", "--resume-after", "1"));
                 assertThat(resumed.exit()).as(resumed.err()).isZero();
-                assertThat(verifiedCounter()).isEqualTo(16);
+                assertThat(verifiedCounter()).isEqualTo(15);
             } finally {
                 stop(signer);
             }

@@ -264,8 +264,15 @@ public final class Publisher {
      */
     private Block send(PendingRelease pending, List<Block> late, LogWriter logWriter) throws IOException {
         SignedRequest request = SignedRequest.decode(HexFormat.of().parseHex(pending.request()), "journal");
-        learnKey(logWriter, "asking " + signer.describe() + " which key it signs with (a request of the publisher's "
-                + "own)");
+        try {
+            learnKey(logWriter, "asking " + signer.describe() + " which key it signs with (a request of the "
+                    + "publisher's own)");
+        } catch (SignerDownException e) {
+            if (pending.reached() == PendingRelease.Step.JOURNALED) {
+                deletePending(pending); // nothing went out: the submissions wait for the next publish as they are
+            }
+            throw e;
+        }
         writePending(pending.at(PendingRelease.Step.SENT));
         Block block;
         try {

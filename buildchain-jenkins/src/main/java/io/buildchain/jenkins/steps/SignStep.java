@@ -5,13 +5,16 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.ci.RunRecord;
+import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.root.KeyChangeGuard;
+import io.buildchain.core.store.BlockImport;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.store.Store;
 import io.buildchain.jenkins.JenkinsPaths;
 import io.buildchain.jenkins.config.BuildchainConfiguration;
 import hudson.util.FormValidation;
 import org.kohsuke.stapler.QueryParameter;
+import java.time.Clock;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -70,7 +73,18 @@ public class SignStep extends Step {
             try (held) {
                 store.putObject(entry.manifestBytes());
                 var signer = BuildchainConfiguration.get().signer(listener);
-                block = signer.sign(entry.request());
+                // As a publish does: the node's key is learned with a request of the controller's own right before the
+                // builder's request goes out, once, so a restarted node's new key never signs it unaccepted.
+                new LogWriter(store, signer, line -> listener.getLogger().println("buildchain: " + line),
+                        Clock.systemUTC()).learnKey();
+                java.util.List<Block> late = new java.util.ArrayList<>();
+                try {
+                    block = signer.signOnce(entry.request(), late::add);
+                } finally {
+                    for (Block other : late) {
+                        BlockImport.put(store, other); // later blocks link through it
+                    }
+                }
                 listener.getLogger().println("buildchain: signed by " + signer.describe());
                 // A restarted signer agent's new key is refused until the root certified it (the message says how).
                 KeyChangeGuard.admit(store, block);
