@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.publish.StalledSignerTest.StalledNode;
-import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.StoreReader;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,10 +29,7 @@ class CrashAfterEvidenceTest {
     void aPublishStoppedAfterTheEvidenceIsFinishedByTheNext() throws Exception {
         Network net = new Network(dir, "a", "b");
         StalledNode node = new StalledNode(net, 0);
-        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
-                net.round("r1", List.of()), Optional.empty()));
-        List<Submission> round = net.round("r2", List.of());
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        Publisher.Release release = StalledSignerTest.nextAfterAFirst(net, node);
 
         // The tail cannot be moved: the publish stops after the evidence is written and STORED journaled.
         Path tails = net.store.root().resolve("tail/proj");
@@ -59,10 +54,7 @@ class CrashAfterEvidenceTest {
     void aPublishStoppedAfterTheTailMovedIsNotCalledAbandoned() throws Exception {
         Network net = new Network(dir, "a", "b");
         StalledNode node = new StalledNode(net, 0);
-        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
-                net.round("r1", List.of()), Optional.empty()));
-        List<Submission> round = net.round("r2", List.of());
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        Publisher.Release release = StalledSignerTest.nextAfterAFirst(net, node);
         Publisher.Result done = new Publisher(net.store, node.sameNode(), net.log::add).publish(release);
         // As a SIGKILL between setTail and deletePending leaves it: the journal at STORED with the release's block.
         Path journal = net.store.root().resolve("pending/proj/main.json");

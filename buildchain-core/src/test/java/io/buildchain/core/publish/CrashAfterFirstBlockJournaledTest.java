@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.publish.StalledSignerTest.StalledNode;
-import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.BlockImport;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
@@ -30,15 +29,8 @@ class CrashAfterFirstBlockJournaledTest {
     @Test
     void aFailureBetweenJournalingTheFirstBlockAndItsEvidenceFinishesOnce() throws Exception {
         Network net = new Network(dir, "a", "b");
-        new Publisher(net.store, new StalledNode(net, 0, null), net.log::add).publish(new Publisher.Release("proj",
-                "main", 2, net.trusted(), net.round("r1", List.of()), Optional.empty()));
-        List<Submission> round = net.round("r2", List.of());
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
-        StalledNode stopping = new StalledNode(net, 0, null);
-        IOException stopped = new IOException("the controller stopped while the signing node was signing");
-        stopping.lostOnTheLine = stopped;
-        assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add).publish(release)).isSameAs(stopped);
-        Block first = stopping.signed.get(stopping.signed.size() - 1);
+        Publisher.Release release = StalledSignerTest.nextAfterAFirst(net, new StalledNode(net, 0, null));
+        Block first = StalledSignerTest.stoppedWithARequestOnTheLine(net, new StalledNode(net, 0, null), release);
         assertThatThrownBy(() -> new Publisher(net.store, new StalledNode(net, 0, null), net.log::add)
                 .publish(release)).isInstanceOf(ChainIncompleteException.class);
         BlockImport.into(net.store, List.of(net.signerState.resolve("chain")));

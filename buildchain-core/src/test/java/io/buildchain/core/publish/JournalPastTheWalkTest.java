@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.buildchain.core.chain.Block;
 import io.buildchain.core.log.LogWriter;
 import io.buildchain.core.publish.StalledSignerTest.StalledNode;
-import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.store.DirectoryLock;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
@@ -14,8 +13,6 @@ import io.buildchain.core.verify.StoreReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +30,7 @@ class JournalPastTheWalkTest {
     void aJournalOlderThanAThousandCheckpointsIsStillFinished() throws Exception {
         Network net = new Network(dir, "a", "b");
         StalledNode node = new StalledNode(net, 0);
-        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
-                net.round("r1", List.of()), Optional.empty()));
-        List<Submission> round = net.round("r2", List.of());
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        Publisher.Release release = StalledSignerTest.nextAfterAFirst(net, node);
         StalledNode stalled = node.sameNode();
         stalled.silences = 1;
         RuntimeException killed = new RuntimeException("publisher killed after a's request met silence");

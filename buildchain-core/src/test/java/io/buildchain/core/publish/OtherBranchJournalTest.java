@@ -10,7 +10,6 @@ import io.buildchain.core.store.BlockImport;
 import io.buildchain.core.testing.Network;
 import io.buildchain.core.verify.ChainVerifier;
 import io.buildchain.core.verify.StoreReader;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,11 +43,8 @@ class OtherBranchJournalTest {
 
         // beta's publisher stops with a's request on the line; the node signs it (block N), nobody stores it.
         List<Submission> beta = net.round("beta-1", List.of());
-        StalledNode stopping = new StalledNode(net, 0, null);
-        IOException stopped = new IOException("the controller stopped while the signing node was signing");
-        stopping.lostOnTheLine = stopped;
-        assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add).publish(release(net, "beta", beta)))
-                .isSameAs(stopped);
+        Block signedMeanwhile = StalledSignerTest.stoppedWithARequestOnTheLine(net, new StalledNode(net, 0, null),
+                release(net, "beta", beta));
 
         // alpha's publish: the journaled beta request, sent again after the key probe, meets silence (the node answers
         // again only its last request); c's request stalls and d's is signed; the chain has a gap (block N), so alpha
@@ -61,7 +57,6 @@ class OtherBranchJournalTest {
         // The next publish (alpha's) finds beta's request in the store (block N, brought in by import-blocks) and
         // finishes the journals in chain order: beta at block N first, then alpha after it. No release lands before
         // another, and each recount runs with its own journal's trusted keys (the teams differ).
-        Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
         new Publisher(net.store, new StalledNode(net, 0, null), net.log::add).publish(release(net, "alpha", alpha));
         assertThat(net.store.tail("proj", "beta")).contains(signedMeanwhile);
         assertThat(net.store.tail("proj", "alpha").get().counter()).isGreaterThan(signedMeanwhile.counter());

@@ -9,14 +9,11 @@ import io.buildchain.core.chain.LocalSigner;
 import io.buildchain.core.chain.SignedRequest;
 import io.buildchain.core.chain.SignerRefusedException;
 import io.buildchain.core.chain.SignerSilentException;
-import io.buildchain.core.quorum.Submission;
 import io.buildchain.core.testing.Network;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +86,7 @@ class ProbeKeepsTheLinesBlockTest {
     void aBlockWaitingOnTheLineForTheJournaledRequestIsNotLost() throws Exception {
         Network net = new Network(dir, "a", "b");
         PihsmLine node = new PihsmLine(net);
-        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
-                net.round("r1", List.of()), Optional.empty()));
-
-        List<Submission> round = net.round("r2", List.of());
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
+        Publisher.Release release = StalledSignerTest.nextAfterAFirst(net, node);
         IOException killed = new IOException("publisher killed with a's request on the line");
         node.killAfterSending = killed;
         assertThatThrownBy(() -> new Publisher(net.store, node, net.log::add).publish(release)).isSameAs(killed);

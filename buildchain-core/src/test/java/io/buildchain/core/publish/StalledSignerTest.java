@@ -136,6 +136,25 @@ class StalledSignerTest {
                 new ChainVerifier.Options(true, net.trusted(), 2, null));
     }
 
+    /** Publishes release r1 of proj/main through {@code node}; returns release r2 (built, submitted) to publish next. */
+    static Publisher.Release nextAfterAFirst(Network net, BlockSigner node) throws IOException {
+        new Publisher(net.store, node, net.log::add).publish(new Publisher.Release("proj", "main", 2, net.trusted(),
+                net.round("r1", List.of()), Optional.empty()));
+        return new Publisher.Release("proj", "main", 2, net.trusted(), net.round("r2", List.of()), Optional.empty());
+    }
+
+    /**
+     * A publish of {@code release} through {@code stopping} that stops (the controller did) once the node signed the
+     * first builder's request, with nobody left to read the block: returns that block.
+     */
+    static Block stoppedWithARequestOnTheLine(Network net, StalledNode stopping, Publisher.Release release) {
+        IOException stopped = new IOException("the controller stopped while the signing node was signing");
+        stopping.lostOnTheLine = stopped;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add)
+                .publish(release)).isSameAs(stopped);
+        return stopping.signed.get(stopping.signed.size() - 1);
+    }
+
     Publisher.Result publish(Network net, BlockSigner signer, String release) throws IOException {
         List<Submission> round = net.round(release, List.of());
         return new Publisher(net.store, signer, net.log::add).publish(new Publisher.Release("proj", "main", 2,
@@ -221,15 +240,9 @@ class StalledSignerTest {
     @Test
     void aRequestOnTheLineWhenThePublisherStoppedIsAskedForAfterTheKeyProbe() throws Exception {
         Network net = new Network(dir, "a", "b");
-        publish(net, new StalledNode(net, 0), "r1");
-        List<Submission> round = net.round("r2", List.of());
+        Publisher.Release release = nextAfterAFirst(net, new StalledNode(net, 0));
         StalledNode stopping = new StalledNode(net, 0);
-        IOException stopped = new IOException("the controller stopped while the signing node was signing");
-        stopping.lostOnTheLine = stopped;
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add)
-                .publish(release)).isSameAs(stopped);
-        Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
+        Block signedMeanwhile = stoppedWithARequestOnTheLine(net, stopping, release);
 
         StalledNode resumed = stopping.sameNode();
         Publisher.Result result = new Publisher(net.store, resumed, net.log::add).publish(release);
@@ -251,15 +264,9 @@ class StalledSignerTest {
     @Test
     void aNodeThatAnswersOnlyItsLastRequestAgainGivesTheReleaseThroughImportBlocks() throws Exception {
         Network net = new Network(dir, "a", "b");
-        publish(net, new StalledNode(net, 0, null), "r1");
-        List<Submission> round = net.round("r2", List.of());
+        Publisher.Release release = nextAfterAFirst(net, new StalledNode(net, 0, null));
         StalledNode stopping = new StalledNode(net, 0, null);
-        IOException stopped = new IOException("the controller stopped while the signing node was signing");
-        stopping.lostOnTheLine = stopped;
-        Publisher.Release release = new Publisher.Release("proj", "main", 2, net.trusted(), round, Optional.empty());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, stopping, net.log::add)
-                .publish(release)).isSameAs(stopped);
-        Block signedMeanwhile = stopping.signed.get(stopping.signed.size() - 1);
+        Block signedMeanwhile = stoppedWithARequestOnTheLine(net, stopping, release);
 
         StalledNode resumed = new StalledNode(net, 0, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Publisher(net.store, resumed, net.log::add)
