@@ -196,11 +196,6 @@ public final class LogWriter {
      * A block by a key the store does not accept yet stays journaled and the refusal names the commands.
      */
     public void recover() throws IOException {
-        recover(false);
-    }
-
-    /** @param silenceFails the signer's silence ends the publish (it is down, or does not allow the request key) */
-    private void recover(boolean silenceFails) throws IOException {
         Optional<Block> received = readJournal(pendingBlock()).map(b -> Block.decode(b, "log-requests/pending-block"));
         if (received.isPresent()) {
             try {
@@ -226,11 +221,9 @@ public final class LogWriter {
             log.accept("log: the own request of an interrupted publish was not signed again: " + e.getMessage());
             clearJournal();
         } catch (SignerSilentException e) {
-            // A silent signer is down or refuses the request key: the request stays journaled for the next publish.
-            if (silenceFails) {
-                throw new SignerSilentException(e.getMessage() + allowHint());
-            }
-            log.accept("log: the own request of an interrupted publish got no answer; kept for the next publish");
+            // A silent signer is down, or it will not answer that request again (a restarted node, one of pihsm's
+            // kind that signed since): kept until a new own request is answered (learnKey), never a wedge.
+            log.accept("log: the own request of an interrupted publish got no answer; kept until a new one is answered");
         }
     }
 
@@ -249,7 +242,7 @@ public final class LogWriter {
      * @throws SignerSilentException if the signer does not answer: it is down (or does not allow the request key)
      */
     public PublicKey learnKey() throws IOException {
-        recover(true);
+        recover();
         byte[] probe = ("buildchain publisher key probe " + clock.instant() + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
             return ask(newRequest(Digest.of(probe))).publicKey();

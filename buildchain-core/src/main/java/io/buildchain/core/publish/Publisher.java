@@ -133,11 +133,17 @@ public final class Publisher {
             // No builder's request reaches a signer whose key is not known to be accepted, not even one a stopped
             // publish had on the line: each is sent right after a request of our own showed the key (see send).
             boolean keyLearned = !signer.keyKnownBeforeSigning();
-            logWriter.recover();
-            List<PendingRelease> unanswered = finishPendingReleases(release, logWriter);
+            if (!keyLearned) {
+                logWriter.recover(); // a signing node's own request left journaled is asked for by learnKey
+            }
+            Resumed resumed = finishPendingReleases(release, logWriter);
+            List<PendingRelease> unanswered = resumed.unanswered();
             ReleaseChoice choice = choose(release);
             retry = alreadyPublished(release, choice);
             if (retry.isPresent()) {
+                if (resumed.finished().isPresent()) {
+                    logWriter.extend(resumed.finished().get()); // the finished release is in the log users read
+                }
                 return retry.get();
             }
             QuorumDecision decision = choice.decision();
@@ -419,13 +425,14 @@ public final class Publisher {
      * again, with new requests), and one whose chain is not whole yet waits, so neither keeps later releases from
      * being published.
      *
-     * @return the journals the signer did not answer, when its silence may mean it is down
+     * @return the journals the signer did not answer (when its silence may mean it is down), and whether one was finished
      */
-    private List<PendingRelease> finishPendingReleases(Release release, LogWriter logWriter) throws IOException {
+    private Resumed finishPendingReleases(Release release, LogWriter logWriter) throws IOException {
         List<PendingRelease> unanswered = new ArrayList<>();
+        Optional<Block> finished = Optional.empty();
         Path pendingDir = store.root().resolve("pending");
         if (!Files.isDirectory(pendingDir)) {
-            return unanswered;
+            return new Resumed(unanswered, finished);
         }
         List<Path> entries;
         try (Stream<Path> files = Files.walk(pendingDir)) {
@@ -456,6 +463,7 @@ public final class Publisher {
             log.accept("finishing " + what);
             try {
                 resume(pending, release, pendingPath(pending.project(), pending.branch()).toString(), logWriter);
+                finished = SignerHead.read(StoreReader.of(store.root()));
             } catch (SignerDownException e) {
                 throw e;
             } catch (SignerRefusedException e) {
@@ -470,7 +478,14 @@ public final class Publisher {
                         + "release");
             }
         }
-        return unanswered;
+        return new Resumed(unanswered, finished);
+    }
+
+    /**
+     * What finishing the journals left: those the signer did not answer, and the signer chain's newest block if a
+     * journal was finished (a release the log must cover, when nothing else is signed after it).
+     */
+    private record Resumed(List<PendingRelease> unanswered, Optional<Block> finished) {
     }
 
     /** Finishes one journal from its step: a block already received is used, else the request is sent (again). */

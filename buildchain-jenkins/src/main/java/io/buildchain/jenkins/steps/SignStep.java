@@ -75,6 +75,8 @@ public class SignStep extends Step {
                 var signer = BuildchainConfiguration.get().signer(listener);
                 // As a publish does: the node's key is learned with a request of the controller's own right before the
                 // builder's request goes out, once, so a restarted node's new key never signs it unaccepted.
+                listener.getLogger().println("buildchain: asking " + signer.describe() + " which key it signs with "
+                        + "(a request of the controller's own)");
                 new LogWriter(store, signer, line -> listener.getLogger().println("buildchain: " + line),
                         Clock.systemUTC()).learnKey();
                 java.util.List<Block> late = new java.util.ArrayList<>();
