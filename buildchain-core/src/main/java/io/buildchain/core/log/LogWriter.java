@@ -81,6 +81,9 @@ public final class LogWriter {
      */
     public Optional<Checkpoint> extend(Block newest) throws IOException {
         try {
+            if (Long.compareUnsigned(newest.counter(), readSize(directory(store, newest.publicKey()))) <= 0) {
+                return Optional.empty(); // already in the log
+            }
             return Optional.of(extendOrFail(newest));
         } catch (SignerSilentException e) {
             log.accept("log of signer " + newest.publicKey() + " not extended (verify walks the chain instead): "
