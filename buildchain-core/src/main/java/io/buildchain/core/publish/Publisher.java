@@ -642,10 +642,13 @@ public final class Publisher {
             if (!Files.isRegularFile(previous)) {
                 break;
             }
-            current = Block.decode(Files.readAllBytes(previous), previous.toString());
-            if (!current.publicKey().equals(from.publicKey()) || Files.exists(store.evidencePath(current))) {
+            Block earlier = Block.decode(Files.readAllBytes(previous), previous.toString());
+            // Counters fall along the links; a file that breaks that (a damaged store) ends the walk, not loops it.
+            if (!earlier.publicKey().equals(from.publicKey()) || Files.exists(store.evidencePath(earlier))
+                    || Long.compareUnsigned(earlier.counter(), current.counter()) >= 0) {
                 break;
             }
+            current = earlier;
             blocks.add(current);
         }
         return blocks;
@@ -667,7 +670,11 @@ public final class Publisher {
             if (!Files.isRegularFile(previous)) {
                 return false;
             }
-            current = Block.decode(Files.readAllBytes(previous), previous.toString());
+            Block earlier = Block.decode(Files.readAllBytes(previous), previous.toString());
+            if (Long.compareUnsigned(earlier.counter(), current.counter()) >= 0) {
+                return false; // not a chain (a damaged store): ChainCompleteness says so for the block itself
+            }
+            current = earlier;
         }
         return false;
     }
